@@ -1,0 +1,70 @@
+package dev.livepad;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every setting of a livepad server, read once from the environment. Defaults suit one process
+ * on a laptop; docs/operations.md lists each variable.
+ */
+public record Config(
+        String host,
+        int port,
+        Path dataDir,
+        String store,
+        Optional<String> jwtSecret,
+        Duration ownerTokenTtl,
+        Duration maxInviteTtl,
+        int maxDocChars,
+        int historyOps,
+        int snapshotEvery,
+        int maxMessageBytes,
+        int outboxMaxFrames,
+        long outboxMaxBytes,
+        List<String> allowedOrigins,
+        Duration emptyRoomLinger,
+        int ratePerSecond,
+        int rateBurst,
+        Duration idleTimeout,
+        int maxBodyBytes) {
+
+    /** Reads the settings from environment variables (names as in the README); absent means default. */
+    public static Config fromEnv(Map<String, String> env) {
+        return new Config(
+                env.getOrDefault("HOST", "0.0.0.0"),
+                intValue(env, "PORT", 3000),
+                Path.of(env.getOrDefault("DATA_DIR", "./data")),
+                env.getOrDefault("STORE", "sqlite"),
+                Optional.ofNullable(env.get("JWT_SECRET")).filter(s -> !s.isEmpty()),
+                Duration.ofSeconds(intValue(env, "OWNER_TOKEN_TTL_SECONDS", 30 * 24 * 3600)),
+                Duration.ofSeconds(intValue(env, "MAX_INVITE_TTL_SECONDS", 365 * 24 * 3600)),
+                intValue(env, "MAX_DOC_CHARS", 1_000_000),
+                intValue(env, "HISTORY_OPS", 1000),
+                intValue(env, "SNAPSHOT_EVERY", 200),
+                intValue(env, "MAX_MESSAGE_BYTES", 256 * 1024),
+                intValue(env, "OUTBOX_MAX_FRAMES", 2048),
+                intValue(env, "OUTBOX_MAX_BYTES", 8 * 1024 * 1024),
+                List.of(env.getOrDefault("ALLOWED_ORIGINS", "").split(",")).stream()
+                        .map(String::trim).filter(s -> !s.isEmpty()).toList(),
+                Duration.ofSeconds(intValue(env, "EMPTY_ROOM_LINGER_SECONDS", 30)),
+                intValue(env, "RATE_LIMIT_PER_SECOND", 100),
+                intValue(env, "RATE_LIMIT_BURST", 200),
+                Duration.ofSeconds(intValue(env, "IDLE_TIMEOUT_SECONDS", 300)),
+                intValue(env, "MAX_BODY_BYTES", 64 * 1024));
+    }
+
+    private static int intValue(Map<String, String> env, String key, int fallback) {
+        String value = env.get(key);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a whole number, got '" + value + "'");
+        }
+    }
+}

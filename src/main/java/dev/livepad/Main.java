@@ -1,0 +1,12 @@
+package dev.livepad;
+
+/** Starts livepad with settings from the environment, and stops it gracefully on SIGTERM. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        LivepadServer server = new LivepadServer(Config.fromEnv(System.getenv())).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "livepad-shutdown"));
+    }
+}

@@ -1,0 +1,37 @@
+package dev.livepad.metrics;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
+
+/** The figures {@code GET /status} reports, from the counters and the room registry. */
+public final class StatusReport {
+    private final ServerStats stats;
+    private final LongSupplier rooms;
+    private final IntSupplier activeRooms;
+    private final IntSupplier loadedRooms;
+
+    public StatusReport(ServerStats stats, LongSupplier rooms, IntSupplier activeRooms, IntSupplier loadedRooms) {
+        this.stats = stats;
+        this.rooms = rooms;
+        this.activeRooms = activeRooms;
+        this.loadedRooms = loadedRooms;
+    }
+
+    public Map<String, Object> snapshot() {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("uptimeSeconds", (System.currentTimeMillis() - stats.startedAtMillis) / 1000);
+        status.put("connections", stats.connections.get());
+        status.put("rooms", rooms.getAsLong());
+        status.put("activeRooms", activeRooms.getAsInt());
+        status.put("loadedRooms", loadedRooms.getAsInt());
+        status.put("members", stats.members.get());
+        status.put("messagesIn", stats.messagesIn.sum());
+        status.put("messagesOut", stats.messagesOut.sum());
+        status.put("opsApplied", stats.opsApplied.sum());
+        status.put("errors", stats.errors.sum());
+        status.put("slowConsumersClosed", stats.slowConsumersClosed.sum());
+        return status;
+    }
+}

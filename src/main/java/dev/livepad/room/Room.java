@@ -1,0 +1,320 @@
+package dev.livepad.room;
+
+import dev.livepad.metrics.ServerStats;
+import dev.livepad.ot.InvalidOperationException;
+import dev.livepad.ot.TextOperation;
+import dev.livepad.protocol.ClientMessage;
+import dev.livepad.protocol.ErrorCode;
+import dev.livepad.protocol.MemberInfo;
+import dev.livepad.protocol.ProtocolException;
+import dev.livepad.protocol.ServerMessages;
+import dev.livepad.protocol.ServerMessages.HistoryOp;
+import dev.livepad.store.StoredOp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One live document and its members. Every method runs its work on the room's serial executor,
+ * so ops are transformed and applied one at a time in revision order, as in ot.js's server:
+ * check the revision is in history, transform against every op since, apply, append. Replies
+ * leave through the {@link CommitLog} only once the op is durable.
+ */
+public final class Room {
+    private static final Logger LOG = LoggerFactory.getLogger(Room.class);
+    private final String name;
+    private final String id;
+    private final RoomContext context;
+    private final SerialExecutor executor;
+    private final History history;
+    private final CommitLog commits;
+    private final List<Member> members = new ArrayList<>();
+    private volatile int memberCount;
+    private String text;
+    private boolean open = true;
+
+    Room(String name, String id, long rev, String text, List<HistoryOp> recent, RoomContext context) {
+        this.name = name;
+        this.id = id;
+        this.context = context;
+        this.executor = new SerialExecutor(context.pool());
+        this.history = new History(context.settings().historyOps(), rev - recent.size());
+        recent.forEach(history::add);
+        this.commits = new CommitLog(rev);
+        this.text = text;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** Adds the member and replies {@code joined} (full text, or the ops since {@code resumeRev}). */
+    CompletableFuture<Void> join(Member member, OptionalLong resumeRev) {
+        return onExecutor(() -> {
+            List<MemberInfo> others = members.stream().map(Member::info).toList();
+            members.add(member);
+            memberCount = members.size();
+            context.stats().members.incrementAndGet();
+            long head = history.headRev();
+            member.sinceRev = head;
+            String reply = ServerMessages.joined(joinedReply(member, head, others, resumeRev));
+            String presence = ServerMessages.presence(name, "join", member.info());
+            List<String> cursors = cursorsAtHead(member);
+            commits.whenCommitted(head, () -> {
+                member.send(reply);
+                cursors.forEach(member::send);
+                broadcast(presence, member);
+            });
+            return null;
+        });
+    }
+
+    private ServerMessages.Joined joinedReply(Member m, long head, List<MemberInfo> others, OptionalLong resumeRev) {
+        if (resumeRev.isPresent() && history.covers(resumeRev.getAsLong())) {
+            return new ServerMessages.Joined(name, m.info().clientId(), m.role(), head, null,
+                    history.since(resumeRev.getAsLong()), false, others);
+        }
+        return new ServerMessages.Joined(name, m.info().clientId(), m.role(), head, text, null,
+                resumeRev.isPresent(), others);
+    }
+
+    /** Transforms, applies and stores one op; the ack and broadcast follow its commit. */
+    CompletableFuture<Void> submit(Member member, ClientMessage.Op msg) {
+        return onExecutor(() -> {
+            requireMember(member);
+            if (!member.role().canEdit()) {
+                throw new ProtocolException(ErrorCode.FORBIDDEN, "a viewer may not edit");
+            }
+            Long seen = history.revOf(msg.id());
+            if (seen != null) {
+                commits.whenCommitted(seen, () -> member.send(ServerMessages.ack(name, msg.id(), seen)));
+                return null;
+            }
+            apply(member, msg.id(), transformed(msg));
+            return null;
+        });
+    }
+
+    private TextOperation transformed(ClientMessage.Op msg) {
+        if (!history.covers(msg.rev())) {
+            throw new ProtocolException(ErrorCode.BAD_REV, msg.rev() > history.headRev()
+                    ? "revision " + msg.rev() + " is in the future (head is " + history.headRev() + ")"
+                    : "revision " + msg.rev() + " is older than the kept history; rejoin to resync");
+        }
+        List<HistoryOp> concurrent = history.since(msg.rev());
+        int baseLength = history.lengthAt(msg.rev(), text.length());
+        if (msg.op().baseLength() != baseLength) {
+            throw new ProtocolException(ErrorCode.BAD_OP, "op covers " + msg.op().baseLength()
+                    + " units but the document had " + baseLength + " at revision " + msg.rev());
+        }
+        TextOperation op = History.transformAgainst(msg.op(), concurrent);
+        if (op.targetLength() > context.settings().maxDocChars() && op.targetLength() > op.baseLength()) {
+            throw new ProtocolException(ErrorCode.DOC_TOO_LARGE, "the document would exceed "
+                    + context.settings().maxDocChars() + " characters");
+        }
+        return op;
+    }
+
+    private void apply(Member member, String opId, TextOperation op) {
+        String next;
+        try {
+            next = op.apply(text);
+        } catch (InvalidOperationException e) {
+            throw new ProtocolException(ErrorCode.BAD_OP, e.getMessage());
+        }
+        long rev = history.headRev() + 1;
+        HistoryOp entry = new HistoryOp(rev, op, member.info().clientId(), opId);
+        text = next;
+        history.add(entry);
+        context.stats().opsApplied.increment();
+        StoredOp stored = new StoredOp(rev, ServerMessages.opJson(op), opId, entry.clientId(),
+                System.currentTimeMillis());
+        context.store().append(id, stored).whenComplete((ok, failure) -> executor.execute(() -> {
+            if (failure != null) {
+                fail(failure);
+            } else {
+                commits.committed(rev);
+            }
+        }));
+        String broadcast = ServerMessages.op(name, entry);
+        commits.whenCommitted(rev, () -> {
+            member.send(ServerMessages.ack(name, opId, rev));
+            broadcast(broadcast, member, rev);
+        });
+        if (rev % context.settings().snapshotEvery() == 0) {
+            String snapshot = next;
+            commits.whenCommitted(rev, () -> context.snapshots().execute(() ->
+                    context.store().saveSnapshot(id, rev, snapshot, context.settings().historyOps())));
+        }
+    }
+
+    /** Moves the member's ranges to the head revision and shows them to the others. */
+    CompletableFuture<Void> cursor(Member member, ClientMessage.Cursor msg) {
+        return onExecutor(() -> {
+            requireMember(member);
+            if (!history.covers(msg.rev())) {
+                throw new ProtocolException(ErrorCode.BAD_REV, "revision " + msg.rev() + " is not in the kept history");
+            }
+            int length = history.lengthAt(msg.rev(), text.length());
+            List<ClientMessage.Range> moved = new ArrayList<>(msg.ranges().size());
+            for (ClientMessage.Range r : msg.ranges()) {
+                if (r.anchor() > length || r.head() > length) {
+                    throw new ProtocolException(ErrorCode.BAD_REQUEST, "a range lies beyond the document's end");
+                }
+                moved.add(new ClientMessage.Range(history.transformIndex(msg.rev(), r.anchor()),
+                        history.transformIndex(msg.rev(), r.head())));
+            }
+            long head = history.headRev();
+            member.cursor = moved;
+            member.cursorRev = head;
+            String frame = ServerMessages.cursor(name, member.info().clientId(), head, moved);
+            commits.whenCommitted(head, () -> broadcast(frame, member));
+            return null;
+        });
+    }
+
+    /** Removes the member; others see it leave. {@code reply} sends {@code left} to the member. */
+    CompletableFuture<Void> leave(Member member, boolean reply) {
+        return onExecutor(() -> {
+            requireMember(member);
+            removeMember(member);
+            String presence = ServerMessages.presence(name, "leave", member.info());
+            commits.whenCommitted(history.headRev(), () -> {
+                if (reply) {
+                    member.send(ServerMessages.left(name));
+                }
+                broadcast(presence, member);
+            });
+            if (members.isEmpty()) {
+                context.scheduler().schedule(this::evictIfIdle,
+                        context.settings().emptyRoomLinger().toMillis(), TimeUnit.MILLISECONDS);
+            }
+            return null;
+        });
+    }
+
+    /** Ends the room after deletion: every member receives {@code closed}. */
+    CompletableFuture<Void> delete() {
+        return onExecutor(() -> {
+            String frame = ServerMessages.closed(name);
+            for (Member m : List.copyOf(members)) {
+                removeMember(m);
+                m.send(frame);
+            }
+            close();
+            return null;
+        });
+    }
+
+    /** The text and revision for export; waits for pending ops to be committed. */
+    CompletableFuture<String> committedText() {
+        CompletableFuture<String> result = new CompletableFuture<>();
+        executor.execute(() -> {
+            String current = text;
+            commits.whenCommitted(history.headRev(), () -> result.complete(current));
+        });
+        return result;
+    }
+
+    private void evictIfIdle() {
+        executor.execute(() -> {
+            if (open && members.isEmpty() && commits.isIdle()) {
+                close();
+            }
+        });
+    }
+
+    /** A failed commit means memory is ahead of disk: drop the room so it reloads from the store. */
+    private void fail(Throwable failure) {
+        if (!open) {
+            return;
+        }
+        LOG.error("room {}: storing an op failed; its members are closed with 1013 to resume", name, failure);
+        for (Member m : List.copyOf(members)) {
+            removeMember(m);
+            m.peer().outbox().abort(Outbox.TRY_AGAIN_LATER, "storage failure, resume");
+        }
+        close();
+    }
+
+    private void close() {
+        open = false;
+        commits.abandon();
+        context.onClosed().accept(this);
+    }
+
+    private void removeMember(Member m) {
+        if (members.remove(m)) {
+            memberCount = members.size();
+            context.stats().members.decrementAndGet();
+        }
+        m.peer().release(m);
+    }
+
+    private void requireMember(Member member) {
+        if (!members.contains(member)) {
+            throw new ProtocolException(ErrorCode.NOT_JOINED, "not a member of room " + name);
+        }
+    }
+
+    private void broadcast(String frame, Member except) {
+        for (Member m : members) {
+            if (m != except) {
+                m.send(frame);
+            }
+        }
+    }
+
+    private void broadcast(String frame, Member except, long rev) {
+        for (Member m : members) {
+            if (m != except && m.sinceRev < rev) {
+                m.send(frame);
+            }
+        }
+    }
+
+    /** The others' last known cursors, moved to the head revision, for a member who just joined. */
+    private List<String> cursorsAtHead(Member joiner) {
+        List<String> frames = new ArrayList<>();
+        for (Member m : members) {
+            if (m != joiner && m.cursor != null && history.covers(m.cursorRev)) {
+                List<ClientMessage.Range> moved = m.cursor.stream().map(r -> new ClientMessage.Range(
+                        history.transformIndex(m.cursorRev, r.anchor()),
+                        history.transformIndex(m.cursorRev, r.head()))).toList();
+                frames.add(ServerMessages.cursor(name, m.info().clientId(), history.headRev(), moved));
+            }
+        }
+        return frames;
+    }
+
+    /** Runs on the room's executor; a room that has closed answers {@link RoomGone}. */
+    private <T> CompletableFuture<T> onExecutor(Supplier<T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        executor.execute(() -> {
+            if (!open) {
+                result.completeExceptionally(new RoomGone(name));
+                return;
+            }
+            try {
+                result.complete(work.get());
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    /** Members right now; safe to read from any thread. */
+    public int memberCount() {
+        return memberCount;
+    }
+}

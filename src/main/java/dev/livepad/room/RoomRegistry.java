@@ -1,0 +1,194 @@
+package dev.livepad.room;
+
+import dev.livepad.metrics.ServerStats;
+import dev.livepad.ot.TextOperation;
+import dev.livepad.protocol.ClientMessage;
+import dev.livepad.protocol.ErrorCode;
+import dev.livepad.protocol.MessageCodec;
+import dev.livepad.protocol.ProtocolException;
+import dev.livepad.protocol.Role;
+import dev.livepad.protocol.ServerMessages.HistoryOp;
+import dev.livepad.store.DocumentStore;
+import dev.livepad.store.RoomRecord;
+import dev.livepad.store.StoreException;
+import dev.livepad.store.StoredOp;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The rooms of one server: creates and deletes them in the store, keeps the rooms with members
+ * in memory, loads a room on demand (never serving a room that failed to load as empty), and
+ * lets an empty room go once everything it applied is committed.
+ */
+public final class RoomRegistry {
+    private static final Logger LOG = LoggerFactory.getLogger(RoomRegistry.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final DocumentStore store;
+    private final MessageCodec codec;
+    private final RoomContext context;
+    private final ConcurrentHashMap<String, Room> live = new ConcurrentHashMap<>();
+    private final Object[] loadLocks = new Object[64];
+
+    public RoomRegistry(DocumentStore store, MessageCodec codec, RoomSettings settings, ServerStats stats,
+                        Executor pool, ExecutorService snapshots, ScheduledExecutorService scheduler) {
+        this.store = store;
+        this.codec = codec;
+        this.context = new RoomContext(store, pool, snapshots, scheduler, settings, stats,
+                room -> live.remove(room.name(), room));
+        for (int i = 0; i < loadLocks.length; i++) {
+            loadLocks[i] = new Object();
+        }
+    }
+
+    /** Creates a room with a fresh incarnation id; {@code room_exists} if the name is taken. */
+    public RoomRecord create(String name) {
+        RoomRecord record = new RoomRecord(name, newRoomId(), System.currentTimeMillis());
+        if (!store.createRoom(record)) {
+            throw new ProtocolException(ErrorCode.ROOM_EXISTS, "a room named " + name + " already exists");
+        }
+        return record;
+    }
+
+    /** The room's current incarnation, checked against the one a token names. */
+    public RoomRecord require(String name, String roomId) {
+        Room loaded = live.get(name);
+        if (loaded != null && loaded.id().equals(roomId)) {
+            return new RoomRecord(name, roomId, 0);
+        }
+        RoomRecord record = store.findRoom(name)
+                .orElseThrow(() -> new ProtocolException(ErrorCode.NO_SUCH_ROOM, "no room named " + name));
+        if (!record.id().equals(roomId)) {
+            throw new ProtocolException(ErrorCode.INVALID_TOKEN, "the token is for a room that no longer exists");
+        }
+        return record;
+    }
+
+    /** Deletes the room; its members receive {@code closed} and its tokens stop working. */
+    public void delete(RoomRecord record) {
+        if (!store.deleteRoom(record.name(), record.id())) {
+            throw new ProtocolException(ErrorCode.NO_SUCH_ROOM, "no room named " + record.name());
+        }
+        Room room = live.get(record.name());
+        if (room != null && room.id().equals(record.id())) {
+            live.remove(record.name(), room);
+            room.delete();
+        }
+    }
+
+    /**
+     * Joins {@code peer} to the room, loading it if needed. The membership is claimed before this
+     * returns, so later messages from the same connection queue behind the join.
+     */
+    public CompletableFuture<Void> join(Peer peer, String name, String roomId, String displayName, Role role,
+                                        OptionalLong resumeRev) {
+        return join(peer, name, roomId, displayName, role, resumeRev, 0);
+    }
+
+    /** A room evicted between lookup and join answers {@link RoomGone}; load it afresh and retry. */
+    private CompletableFuture<Void> join(Peer peer, String name, String roomId, String displayName, Role role,
+                                         OptionalLong resumeRev, int attempt) {
+        Room room = liveRoom(name, roomId);
+        Member member = new Member(peer, room, displayName, role);
+        if (!peer.claim(member)) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "already joined room " + name + "; leave first");
+        }
+        return room.join(member, resumeRev).exceptionallyCompose(e -> {
+            peer.release(member);
+            return unwrap(e) instanceof RoomGone && attempt < 3
+                    ? join(peer, name, roomId, displayName, role, resumeRev, attempt + 1)
+                    : CompletableFuture.failedFuture(unwrap(e));
+        });
+    }
+
+    public CompletableFuture<Void> submit(Member member, ClientMessage.Op op) {
+        return gone(member.room().submit(member, op));
+    }
+
+    public CompletableFuture<Void> cursor(Member member, ClientMessage.Cursor cursor) {
+        return gone(member.room().cursor(member, cursor));
+    }
+
+    public CompletableFuture<Void> leave(Member member, boolean reply) {
+        return gone(member.room().leave(member, reply));
+    }
+
+    /** The current text of a room, loading it if needed. */
+    public CompletableFuture<String> text(RoomRecord record) {
+        return liveRoom(record.name(), record.id()).committedText();
+    }
+
+    public Optional<RoomRecord> find(String name) {
+        return store.findRoom(name);
+    }
+
+    public long roomCount() {
+        return store.roomCount();
+    }
+
+    public int loadedRooms() {
+        return live.size();
+    }
+
+    public int activeRooms() {
+        return (int) live.values().stream().filter(r -> r.memberCount() > 0).count();
+    }
+
+    private Room liveRoom(String name, String roomId) {
+        Room room = live.get(name);
+        if (room == null) {
+            synchronized (loadLocks[Math.floorMod(name.hashCode(), loadLocks.length)]) {
+                room = live.computeIfAbsent(name, n -> load(n, roomId));
+            }
+        }
+        if (!room.id().equals(roomId)) {
+            throw new ProtocolException(ErrorCode.INVALID_TOKEN, "the token is for a room that no longer exists");
+        }
+        return room;
+    }
+
+    private Room load(String name, String roomId) {
+        RoomRecord record = require(name, roomId);
+        try {
+            DocumentStore.LoadedDocument doc = store.load(record.id(), context.settings().historyOps());
+            String text = doc.baseText();
+            List<HistoryOp> ops = new ArrayList<>(doc.ops().size());
+            for (StoredOp stored : doc.ops()) {
+                TextOperation op = codec.decodeStoredOp(stored.opJson());
+                text = op.apply(text);
+                ops.add(new HistoryOp(stored.rev(), op, stored.clientId(), stored.opId()));
+            }
+            return new Room(name, record.id(), doc.headRev(), text, ops, context);
+        } catch (StoreException | IllegalStateException | dev.livepad.ot.InvalidOperationException e) {
+            LOG.error("room {} could not be loaded; refusing to serve it", name, e);
+            throw new ProtocolException(ErrorCode.UNAVAILABLE, "room " + name + " cannot be loaded right now");
+        }
+    }
+
+    private static CompletableFuture<Void> gone(CompletableFuture<Void> future) {
+        return future.exceptionallyCompose(e -> CompletableFuture.failedFuture(unwrap(e) instanceof RoomGone
+                ? new ProtocolException(ErrorCode.NOT_JOINED, "the room was closed") : unwrap(e)));
+    }
+
+    static Throwable unwrap(Throwable e) {
+        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    }
+
+    private static String newRoomId() {
+        byte[] bytes = new byte[12];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+}

@@ -1,0 +1,78 @@
+package dev.livepad.store;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where rooms and their ordered op logs live. The embedded default is SQLite; an in-memory
+ * store serves tests and benchmarks, and a shared PostgreSQL store lets several instances
+ * serve one room. Implementations are thread-safe.
+ *
+ * <p>The log of a room is a gap-free sequence of revisions 1, 2, 3, ... Appends are optimistic:
+ * an append names the revision it expects to write, and fails with {@link AppendConflict} when
+ * another writer took it, as ShareDB's commit does. A future returned by {@link #append} completes
+ * only once the op is durable (committed and, for disk stores, synced), so an ack sent after it
+ * never promises what a crash could take back.
+ */
+public interface DocumentStore extends AutoCloseable {
+
+    /** Creates the room; returns false when a room of that name already exists. */
+    boolean createRoom(RoomRecord room);
+
+    /** The live room of that name, if any. */
+    Optional<RoomRecord> findRoom(String name);
+
+    /**
+     * Deletes the room with its log and snapshots, only if its current incarnation is
+     * {@code roomId} (so a stale delete never removes a re-created room). Returns whether it did.
+     */
+    boolean deleteRoom(String name, String roomId);
+
+    /** How many rooms exist. */
+    long roomCount();
+
+    /**
+     * Loads a room's document: the newest snapshot plus every op after it, and at least the
+     * last {@code historyOps} ops before the head (which may reach back before the snapshot), so
+     * a client resuming after a restart can be given exactly what it missed.
+     *
+     * @throws StoreException when the room cannot be read; callers must not serve it empty.
+     */
+    LoadedDocument load(String roomId, int historyOps);
+
+    /**
+     * Appends {@code op} as revision {@code op.rev()}, which must be the current head plus one.
+     * The future completes after the op is durable, or exceptionally with {@link AppendConflict}
+     * when that revision is taken, or with {@link StoreException} when the write failed. Futures
+     * for one room complete in the order their appends were made.
+     */
+    CompletableFuture<Void> append(String roomId, StoredOp op);
+
+    /** Records the full text at {@code rev}; the store may drop ops older than the kept history. */
+    void saveSnapshot(String roomId, long rev, String text, int historyOps);
+
+    /** A small named value that must survive restarts, such as the generated token secret. */
+    Optional<String> setting(String key);
+
+    /** Stores a setting only if it is absent; returns the value now stored. */
+    String putSettingIfAbsent(String key, String value);
+
+    /** Commits what is pending and releases the store. */
+    @Override
+    void close();
+
+    /** Thrown (or used to complete a future) when another writer already holds that revision. */
+    final class AppendConflict extends RuntimeException {
+        public AppendConflict(String roomId, long rev) {
+            super("revision " + rev + " of room " + roomId + " is already taken");
+        }
+    }
+
+    /** A room's stored state as loaded: a base text at {@code baseRev} and the ops after it. */
+    record LoadedDocument(long baseRev, String baseText, List<StoredOp> ops) {
+        public long headRev() {
+            return ops.isEmpty() ? baseRev : ops.get(ops.size() - 1).rev();
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package dev.livepad.store;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A thread-safe {@link DocumentStore} kept in memory, for tests and benchmarks; it follows the
+ * same revision checks and snapshot retention as {@link SqliteDocumentStore} but forgets all on exit.
+ *
+ * <p>Appends return futures that are already complete, so their callbacks run on the calling thread.
+ */
+public final class InMemoryDocumentStore implements DocumentStore {
+
+    /** Guards name uniqueness; each room's log is guarded by its own {@link Room} monitor. */
+    private final Map<String, Room> roomsByName = new HashMap<>();
+    private final Map<String, Room> roomsById = new ConcurrentHashMap<>();
+    private final Map<String, String> settings = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    @Override
+    public boolean createRoom(RoomRecord room) {
+        Objects.requireNonNull(room.name(), "name");
+        Objects.requireNonNull(room.id(), "id");
+        checkOpen();
+        synchronized (roomsByName) {
+            if (roomsByName.containsKey(room.name()) || roomsById.containsKey(room.id())) {
+                return false;
+            }
+            Room created = new Room(room);
+            roomsByName.put(room.name(), created);
+            roomsById.put(room.id(), created);
+            return true;
+        }
+    }
+
+    @Override
+    public Optional<RoomRecord> findRoom(String name) {
+        checkOpen();
+        synchronized (roomsByName) {
+            Room room = roomsByName.get(name);
+            return room == null ? Optional.empty() : Optional.of(room.record);
+        }
+    }
+
+    @Override
+    public boolean deleteRoom(String name, String roomId) {
+        checkOpen();
+        Room room;
+        synchronized (roomsByName) {
+            room = roomsByName.get(name);
+            if (room == null || !room.record.id().equals(roomId)) {
+                return false;
+            }
+            roomsByName.remove(name);
+            roomsById.remove(roomId);
+        }
+        synchronized (room) {
+            // Appends that already looked the room up must see it gone rather than write into it.
+            room.deleted = true;
+            room.ops.clear();
+            room.snapshots.clear();
+        }
+        return true;
+    }
+
+    @Override
+    public long roomCount() {
+        checkOpen();
+        synchronized (roomsByName) {
+            return roomsByName.size();
+        }
+    }
+
+    @Override
+    public LoadedDocument load(String roomId, int historyOps) {
+        checkOpen();
+        Room room = liveRoom(roomId);
+        synchronized (room) {
+            if (room.deleted) {
+                throw new StoreException("room " + roomId + " does not exist");
+            }
+            long baseRev;
+            String baseText;
+            Map.Entry<Long, String> snapshot = room.snapshots.floorEntry(Retention.baseLimit(room.head, historyOps));
+            if (snapshot == null) {
+                Long firstOp = room.ops.isEmpty() ? null : room.ops.firstKey();
+                snapshot = Retention.startsFromEmpty(firstOp, !room.snapshots.isEmpty())
+                        ? null : room.snapshots.firstEntry();
+            }
+            baseRev = snapshot == null ? 0 : snapshot.getKey();
+            baseText = snapshot == null ? "" : snapshot.getValue();
+            List<StoredOp> ops = new ArrayList<>(room.ops.tailMap(baseRev, false).values());
+            return new LoadedDocument(baseRev, baseText, List.copyOf(ops));
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> append(String roomId, StoredOp op) {
+        Objects.requireNonNull(op.opJson(), "opJson");
+        if (closed) {
+            return CompletableFuture.failedFuture(new StoreException("store is closed"));
+        }
+        Room room = roomsById.get(roomId);
+        if (room == null) {
+            return CompletableFuture.failedFuture(new StoreException("room " + roomId + " does not exist"));
+        }
+        synchronized (room) {
+            if (room.deleted) {
+                return CompletableFuture.failedFuture(new StoreException("room " + roomId + " does not exist"));
+            }
+            if (op.rev() != room.head + 1) {
+                return CompletableFuture.failedFuture(new AppendConflict(roomId, op.rev()));
+            }
+            room.ops.put(op.rev(), op);
+            room.head = op.rev();
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public void saveSnapshot(String roomId, long rev, String text, int historyOps) {
+        Objects.requireNonNull(text, "text");
+        checkOpen();
+        Room room = liveRoom(roomId);
+        synchronized (room) {
+            if (room.deleted) {
+                throw new StoreException("room " + roomId + " does not exist");
+            }
+            if (rev < 0 || rev > room.head) {
+                throw new IllegalArgumentException(
+                        "snapshot at revision " + rev + " of room " + roomId + " whose head is " + room.head);
+            }
+            room.snapshots.put(rev, text);
+            Long base = room.snapshots.floorKey(Retention.baseLimit(room.head, historyOps));
+            if (base != null) {
+                room.snapshots.headMap(base, false).clear();
+                room.ops.headMap(base, true).clear();
+            }
+        }
+    }
+
+    @Override
+    public Optional<String> setting(String key) {
+        checkOpen();
+        return Optional.ofNullable(settings.get(key));
+    }
+
+    @Override
+    public String putSettingIfAbsent(String key, String value) {
+        Objects.requireNonNull(value, "value");
+        checkOpen();
+        String previous = settings.putIfAbsent(key, value);
+        return previous == null ? value : previous;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    private Room liveRoom(String roomId) {
+        Room room = roomsById.get(roomId);
+        if (room == null) {
+            throw new StoreException("room " + roomId + " does not exist");
+        }
+        return room;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new StoreException("store is closed");
+        }
+    }
+
+    /** One room's log; every field but the record is guarded by this object's monitor. */
+    private static final class Room {
+        final RoomRecord record;
+        final TreeMap<Long, StoredOp> ops = new TreeMap<>();
+        final TreeMap<Long, String> snapshots = new TreeMap<>();
+        long head;
+        boolean deleted;
+
+        Room(RoomRecord record) {
+            this.record = record;
+        }
+    }
+}

@@ -1,0 +1,321 @@
+package dev.livepad.store;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded {@link DocumentStore}: one SQLite file, {@value #FILE_NAME}, in WAL mode with
+ * synchronous=FULL, written by a single thread that commits many appends per fsync (group commit).
+ *
+ * <p>Threads: every write (appends, and room, snapshot and setting changes, which block their
+ * caller until committed) goes through one queue to the writer thread, so writes are applied in
+ * the order they were queued. Append futures complete on one "livepad-store-ack" thread, in order;
+ * a callback may call the store, but must not block on another append's future. Reads use a
+ * separate connection and see committed data only.
+ *
+ * <p>Retention: {@link #load} returns the newest snapshot at least {@code historyOps} revisions
+ * below the head (else revision 0 while the log still starts at 1, else the oldest snapshot kept)
+ * and every op after it, so {@code baseRev} may be older than the newest snapshot and the caller
+ * rebuilds the text by applying all returned ops. {@link #saveSnapshot} deletes the snapshots and
+ * ops older than that base, so a room keeps about {@code historyOps} plus one snapshot interval of ops.
+ *
+ * <p>One process at a time: a lock file beside the database refuses a second store on the same directory.
+ */
+public final class SqliteDocumentStore implements DocumentStore {
+
+    private static final Logger log = LoggerFactory.getLogger(SqliteDocumentStore.class);
+
+    /** The database file's name inside the data directory. */
+    public static final String FILE_NAME = "livepad.db";
+
+    /** Appends beyond this many queued block their caller, so overload cannot exhaust memory. */
+    private static final int QUEUE_CAPACITY = 100_000;
+
+    private final Path file;
+    private final FileChannel lockChannel;
+    private final Connection writeConnection;
+    private final SqliteReader reader;
+    private final SqliteWriteOps writeOps;
+    private final SqliteWriter writer;
+    private final Thread writerThread;
+    private final ExecutorService acks;
+    private volatile Thread ackThread;
+    private final BlockingQueue<WriteCommand> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
+
+    /** Read-locked to queue a write, write-locked to close, so nothing is queued behind Stop. */
+    private final ReadWriteLock closing = new ReentrantReadWriteLock();
+    private volatile boolean closed;
+
+    private SqliteDocumentStore(Path file, FileChannel lockChannel, Connection writeConnection,
+                                SqliteWriteOps writeOps, SqliteReader reader) {
+        this.file = file;
+        this.lockChannel = lockChannel;
+        this.writeConnection = writeConnection;
+        this.writeOps = writeOps;
+        this.reader = reader;
+        this.acks = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "livepad-store-ack");
+            thread.setDaemon(true);
+            ackThread = thread;
+            return thread;
+        });
+        this.writer = new SqliteWriter(queue, writeOps, acks);
+        this.writerThread = new Thread(writer, "livepad-store-writer");
+        // Daemon: an unclosed store must not keep the JVM alive; what it had not acked was never promised.
+        writerThread.setDaemon(true);
+        writerThread.start();
+    }
+
+    /**
+     * Opens (creating if needed) {@code dataDir/livepad.db}, creating the directory too.
+     *
+     * @throws StoreException when the directory is in use by another store, or the file is not a
+     *     readable livepad database (corrupt, foreign, or from a newer version)
+     */
+    public static SqliteDocumentStore open(Path dataDir) {
+        Path file = dataDir.resolve(FILE_NAME).toAbsolutePath();
+        FileChannel lockChannel = null;
+        Connection writeConnection = null;
+        SqliteWriteOps writeOps = null;
+        Connection readConnection = null;
+        try {
+            Files.createDirectories(dataDir);
+            lockChannel = lockDirectory(dataDir);
+            writeConnection = SqliteSchema.openWriter(file);
+            writeOps = new SqliteWriteOps(writeConnection);
+            readConnection = SqliteSchema.openReader(file);
+            SqliteReader reader = new SqliteReader(readConnection);
+            log.info("opened {}", file);
+            return new SqliteDocumentStore(file, lockChannel, writeConnection, writeOps, reader);
+        } catch (IOException | SQLException | RuntimeException e) {
+            SqliteSchema.closeQuietly(readConnection);
+            SqliteSchema.closeQuietly(writeOps);
+            SqliteSchema.closeQuietly(writeConnection);
+            SqliteSchema.closeQuietly(lockChannel);
+            if (e instanceof StoreException storeException) {
+                throw storeException;
+            }
+            throw new StoreException("cannot open " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The head cache assumes this process is the only writer, so a second store must not open. */
+    private static FileChannel lockDirectory(Path dataDir) throws IOException {
+        Path lockFile = dataDir.resolve(FILE_NAME + ".lock");
+        FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                throw new StoreException(dataDir + " is in use by another livepad process");
+            }
+            return channel;
+        } catch (OverlappingFileLockException e) {
+            SqliteSchema.closeQuietly(channel);
+            throw new StoreException(dataDir + " is already open in this process", e);
+        } catch (IOException | RuntimeException e) {
+            SqliteSchema.closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    /** The database file this store writes. */
+    public Path file() {
+        return file;
+    }
+
+    /** Transactions committed so far (each one fsync); for metrics and for tests of group commit. */
+    public long commitCount() {
+        return writer.commits();
+    }
+
+    /** A PRAGMA's value on the write connection, whose settings decide durability; for tests. */
+    String writerPragma(String name) {
+        return call(ops -> ops.pragma(name));
+    }
+
+    @Override
+    public boolean createRoom(RoomRecord room) {
+        Objects.requireNonNull(room.name(), "name");
+        Objects.requireNonNull(room.id(), "id");
+        return call(ops -> ops.createRoom(room));
+    }
+
+    @Override
+    public Optional<RoomRecord> findRoom(String name) {
+        checkOpen();
+        return reader.findRoom(name);
+    }
+
+    @Override
+    public boolean deleteRoom(String name, String roomId) {
+        return call(ops -> ops.deleteRoom(name, roomId));
+    }
+
+    @Override
+    public long roomCount() {
+        checkOpen();
+        return reader.roomCount();
+    }
+
+    @Override
+    public LoadedDocument load(String roomId, int historyOps) {
+        checkOpen();
+        return reader.load(roomId, historyOps);
+    }
+
+    @Override
+    public CompletableFuture<Void> append(String roomId, StoredOp op) {
+        Objects.requireNonNull(roomId, "roomId");
+        Objects.requireNonNull(op.opJson(), "opJson");
+        WriteCommand.Append command = new WriteCommand.Append(roomId, op);
+        RuntimeException refused = enqueue(command);
+        return refused == null ? command.future : CompletableFuture.failedFuture(refused);
+    }
+
+    @Override
+    public void saveSnapshot(String roomId, long rev, String text, int historyOps) {
+        Objects.requireNonNull(text, "text");
+        call(ops -> ops.saveSnapshot(roomId, rev, text, historyOps));
+    }
+
+    @Override
+    public Optional<String> setting(String key) {
+        checkOpen();
+        return reader.setting(key);
+    }
+
+    @Override
+    public String putSettingIfAbsent(String key, String value) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value");
+        return call(ops -> ops.putSettingIfAbsent(key, value));
+    }
+
+    /**
+     * Refuses new writes, lets the writer commit everything queued before, waits for the acks of
+     * those appends to be delivered, then closes the connections. Idempotent.
+     */
+    @Override
+    public void close() {
+        closing.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            putUninterruptibly(WriteCommand.Stop.INSTANCE);
+        } finally {
+            closing.writeLock().unlock();
+        }
+        joinUninterruptibly(writerThread);
+        acks.shutdown();
+        if (Thread.currentThread() != ackThread) { // closing from an ack callback must not wait for itself
+            awaitAcks();
+        }
+        SqliteSchema.closeQuietly(writeOps);
+        SqliteSchema.closeQuietly(writeConnection);
+        SqliteSchema.closeQuietly(reader);
+        SqliteSchema.closeQuietly(lockChannel); // releases the directory lock
+        log.info("closed {} after {} commits", file, writer.commits());
+    }
+
+    /** Runs {@code work} on the writer thread in the next batch and returns once it is committed. */
+    private <T> T call(WriteCommand.Work<T> work) {
+        WriteCommand.Call<T> command = new WriteCommand.Call<>(work);
+        RuntimeException refused = enqueue(command);
+        if (refused != null) {
+            throw refused;
+        }
+        try {
+            return command.future.join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new StoreException("store write failed", cause);
+        }
+    }
+
+    /** Null when queued, else the exception to report (closed store, or interrupted while full). */
+    private RuntimeException enqueue(WriteCommand command) {
+        closing.readLock().lock();
+        try {
+            if (closed) {
+                return new StoreException("store is closed");
+            }
+            queue.put(command);
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new StoreException("interrupted while the write queue was full");
+        } finally {
+            closing.readLock().unlock();
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new StoreException("store is closed");
+        }
+    }
+
+    private void putUninterruptibly(WriteCommand command) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                queue.put(command);
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void joinUninterruptibly(Thread thread) {
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void awaitAcks() {
+        try {
+            while (!acks.awaitTermination(10, TimeUnit.SECONDS)) {
+                log.warn("still waiting for append callbacks to finish before closing {}", file);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package dev.livepad.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The read side of {@link SqliteDocumentStore}: one query-only connection, used by one caller at
+ * a time. In WAL mode it sees every committed transaction without waiting for the writer.
+ */
+final class SqliteReader implements AutoCloseable {
+
+    private static final String PROBE_ROOM = """
+            SELECT EXISTS (SELECT 1 FROM rooms WHERE id = ?1),
+                   (SELECT MIN(rev) FROM ops WHERE room_id = ?1),
+                   (SELECT MAX(rev) FROM ops WHERE room_id = ?1),
+                   (SELECT MAX(rev) FROM snapshots WHERE room_id = ?1)""";
+
+    private final Connection connection;
+    private final Statement plain;
+    private final StatementCache sql;
+
+    SqliteReader(Connection connection) throws SQLException {
+        this.connection = connection;
+        this.plain = connection.createStatement();
+        this.sql = new StatementCache(connection);
+    }
+
+    synchronized Optional<RoomRecord> findRoom(String name) {
+        try {
+            PreparedStatement find = sql.get("SELECT id, created_at FROM rooms WHERE name = ?");
+            find.setString(1, name);
+            try (ResultSet row = find.executeQuery()) {
+                return row.next()
+                        ? Optional.of(new RoomRecord(name, row.getString(1), row.getLong(2)))
+                        : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("reading room " + name + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    synchronized long roomCount() {
+        try (ResultSet row = sql.get("SELECT COUNT(*) FROM rooms").executeQuery()) {
+            row.next();
+            return row.getLong(1);
+        } catch (SQLException e) {
+            throw new StoreException("counting rooms failed: " + e.getMessage(), e);
+        }
+    }
+
+    synchronized Optional<String> setting(String key) {
+        try {
+            PreparedStatement read = sql.get("SELECT value FROM settings WHERE key = ?");
+            read.setString(1, key);
+            try (ResultSet row = read.executeQuery()) {
+                return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("reading setting " + key + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** See {@link Retention} for which base is chosen; the queries share one read transaction. */
+    synchronized DocumentStore.LoadedDocument load(String roomId, int historyOps) {
+        try {
+            plain.execute("BEGIN");
+            try {
+                DocumentStore.LoadedDocument document = loadInTransaction(roomId, historyOps);
+                plain.execute("COMMIT");
+                return document;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    plain.execute("ROLLBACK");
+                } catch (SQLException ignored) {
+                    // The read transaction is gone already; the first failure is the one to report.
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("loading room " + roomId + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private DocumentStore.LoadedDocument loadInTransaction(String roomId, int historyOps) throws SQLException {
+        PreparedStatement probe = sql.get(PROBE_ROOM);
+        probe.setString(1, roomId);
+        Long firstOp;
+        long head;
+        boolean anySnapshot;
+        try (ResultSet row = probe.executeQuery()) {
+            row.next();
+            if (row.getInt(1) == 0) {
+                throw new StoreException("room " + roomId + " does not exist");
+            }
+            firstOp = nullableLong(row, 2);
+            Long lastOp = nullableLong(row, 3);
+            Long lastSnapshot = nullableLong(row, 4);
+            anySnapshot = lastSnapshot != null;
+            head = Math.max(lastOp == null ? 0 : lastOp, lastSnapshot == null ? 0 : lastSnapshot);
+        }
+
+        long baseRev = 0;
+        String baseText = "";
+        PreparedStatement newest = sql.get(
+                "SELECT rev, text FROM snapshots WHERE room_id = ? AND rev <= ? ORDER BY rev DESC LIMIT 1");
+        newest.setString(1, roomId);
+        newest.setLong(2, Retention.baseLimit(head, historyOps));
+        try (ResultSet row = newest.executeQuery()) {
+            if (row.next()) {
+                baseRev = row.getLong(1);
+                baseText = row.getString(2);
+            } else if (!Retention.startsFromEmpty(firstOp, anySnapshot)) {
+                PreparedStatement oldest = sql.get(
+                        "SELECT rev, text FROM snapshots WHERE room_id = ? ORDER BY rev LIMIT 1");
+                oldest.setString(1, roomId);
+                try (ResultSet first = oldest.executeQuery()) {
+                    if (!first.next()) {
+                        throw new StoreException("room " + roomId + ": log starts at revision " + firstOp
+                                + " and no snapshot precedes it");
+                    }
+                    baseRev = first.getLong(1);
+                    baseText = first.getString(2);
+                }
+            }
+        }
+
+        PreparedStatement readOps = sql.get("SELECT rev, op_json, op_id, client_id, time FROM ops"
+                + " WHERE room_id = ? AND rev > ? ORDER BY rev");
+        readOps.setString(1, roomId);
+        readOps.setLong(2, baseRev);
+        List<StoredOp> ops = new ArrayList<>();
+        try (ResultSet rows = readOps.executeQuery()) {
+            while (rows.next()) {
+                long rev = rows.getLong(1);
+                // A gap means lost rows; serving the text anyway would silently corrupt the room.
+                if (rev != baseRev + ops.size() + 1) {
+                    throw new StoreException("room " + roomId + ": log has a gap before revision " + rev);
+                }
+                ops.add(new StoredOp(rev, rows.getString(2), rows.getString(3), rows.getString(4), rows.getLong(5)));
+            }
+        }
+        DocumentStore.LoadedDocument document = new DocumentStore.LoadedDocument(baseRev, baseText, Collections.unmodifiableList(ops));
+        if (document.headRev() != head) {
+            throw new StoreException("room " + roomId + ": log ends at revision " + document.headRev()
+                    + " but its head is " + head);
+        }
+        return document;
+    }
+
+    private static Long nullableLong(ResultSet row, int column) throws SQLException {
+        long value = row.getLong(column);
+        return row.wasNull() ? null : value;
+    }
+
+    @Override
+    public synchronized void close() {
+        sql.close();
+        SqliteSchema.closeQuietly(plain);
+        SqliteSchema.closeQuietly(connection);
+    }
+}

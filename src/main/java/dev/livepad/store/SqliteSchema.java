@@ -1,0 +1,167 @@
+package dev.livepad.store;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens connections to {@code livepad.db} with the pragmas the store relies on, and creates or
+ * migrates its schema, whose version is kept in {@code PRAGMA user_version}.
+ */
+final class SqliteSchema {
+
+    private static final Logger log = LoggerFactory.getLogger(SqliteSchema.class);
+
+    /** The schema version this code writes; {@link #MIGRATIONS} index {@code v - 1} upgrades to {@code v}. */
+    static final int VERSION = 1;
+
+    static final int BUSY_TIMEOUT_MILLIS = 10_000;
+
+    static final Set<String> TABLES = Set.of("rooms", "ops", "snapshots", "settings");
+
+    private static final List<List<String>> MIGRATIONS = List.of(
+            List.of(
+                    // Only live rooms have a row, so a plain UNIQUE makes names unique among live rooms.
+                    """
+                    CREATE TABLE rooms (
+                        id         TEXT    PRIMARY KEY,
+                        name       TEXT    NOT NULL UNIQUE,
+                        created_at INTEGER NOT NULL
+                    )""",
+                    // Ordinary rowid tables: ops and snapshot texts can be large, which WITHOUT ROWID handles badly.
+                    """
+                    CREATE TABLE ops (
+                        room_id   TEXT    NOT NULL REFERENCES rooms (id),
+                        rev       INTEGER NOT NULL,
+                        op_json   TEXT    NOT NULL,
+                        op_id     TEXT,
+                        client_id TEXT,
+                        time      INTEGER NOT NULL,
+                        PRIMARY KEY (room_id, rev)
+                    )""",
+                    """
+                    CREATE TABLE snapshots (
+                        room_id TEXT    NOT NULL REFERENCES rooms (id),
+                        rev     INTEGER NOT NULL,
+                        text    TEXT    NOT NULL,
+                        PRIMARY KEY (room_id, rev)
+                    )""",
+                    """
+                    CREATE TABLE settings (
+                        key   TEXT PRIMARY KEY,
+                        value TEXT NOT NULL
+                    )"""));
+
+    private SqliteSchema() {
+    }
+
+    /**
+     * The connection the writer thread owns: WAL, synchronous=FULL (an acknowledged commit survives
+     * power loss), foreign keys on, schema current. Autocommit stays on; the writer issues BEGIN itself.
+     */
+    static Connection openWriter(Path file) throws SQLException {
+        Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+        try {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MILLIS);
+                String mode = queryString(statement, "PRAGMA journal_mode = WAL");
+                if (!"wal".equalsIgnoreCase(mode)) {
+                    // Still durable with FULL sync, only slower and with readers blocking the writer.
+                    log.warn("{} could not switch to WAL (journal_mode is {}); reads will block writes", file, mode);
+                }
+                statement.execute("PRAGMA synchronous = FULL");
+                statement.execute("PRAGMA foreign_keys = ON");
+                migrate(connection, statement, file);
+            }
+            return connection;
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(connection);
+            throw e;
+        }
+    }
+
+    /** A connection for reads only; WAL lets it read committed data while the writer commits. */
+    static Connection openReader(Path file) throws SQLException {
+        Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MILLIS);
+            statement.execute("PRAGMA query_only = ON");
+            return connection;
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(connection);
+            throw e;
+        }
+    }
+
+    private static void migrate(Connection connection, Statement statement, Path file) throws SQLException {
+        int version = queryInt(statement, "PRAGMA user_version");
+        if (version > VERSION) {
+            throw new StoreException(file + " has schema version " + version
+                    + ", newer than the " + VERSION + " this server knows; refusing to touch it");
+        }
+        Set<String> tables = tables(statement);
+        if (version == 0 && !tables.isEmpty()) {
+            throw new StoreException(file + " holds tables " + tables + " but no livepad schema version");
+        }
+        for (int next = version + 1; next <= VERSION; next++) {
+            statement.execute("BEGIN IMMEDIATE");
+            try {
+                for (String sql : MIGRATIONS.get(next - 1)) {
+                    statement.execute(sql);
+                }
+                statement.execute("PRAGMA user_version = " + next);
+                statement.execute("COMMIT");
+            } catch (SQLException e) {
+                statement.execute("ROLLBACK");
+                throw e;
+            }
+            log.info("{}: schema now at version {}", file, next);
+        }
+        tables = tables(statement);
+        if (!tables.containsAll(TABLES)) {
+            throw new StoreException(file + " is missing tables: has " + tables + ", needs " + TABLES);
+        }
+    }
+
+    private static Set<String> tables(Statement statement) throws SQLException {
+        Set<String> tables = new HashSet<>();
+        try (ResultSet rows = statement.executeQuery(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")) {
+            while (rows.next()) {
+                tables.add(rows.getString(1));
+            }
+        }
+        return tables;
+    }
+
+    static String queryString(Statement statement, String sql) throws SQLException {
+        try (ResultSet rows = statement.executeQuery(sql)) {
+            return rows.next() ? rows.getString(1) : null;
+        }
+    }
+
+    private static int queryInt(Statement statement, String sql) throws SQLException {
+        try (ResultSet rows = statement.executeQuery(sql)) {
+            return rows.next() ? rows.getInt(1) : 0;
+        }
+    }
+
+    static void closeQuietly(AutoCloseable closeable) {
+        if (closeable == null) {
+            return;
+        }
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            log.warn("closing {} failed", closeable, e);
+        }
+    }
+}

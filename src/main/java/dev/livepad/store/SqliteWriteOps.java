@@ -1,0 +1,278 @@
+package dev.livepad.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The SQL the writer thread runs on the write connection, plus its cache of each room's head
+ * revision, which lets an append's revision be checked without a query. Used by that thread only.
+ */
+final class SqliteWriteOps implements AutoCloseable {
+
+    /** A {@link #head} value meaning the room has no row, i.e. never existed or was deleted. */
+    static final long NO_ROOM = -1;
+
+    private static final int HEAD_CACHE_ROOMS = 100_000;
+
+    private static final String INSERT_OP =
+            "INSERT INTO ops (room_id, rev, op_json, op_id, client_id, time) VALUES (?, ?, ?, ?, ?, ?)";
+    private static final String PROBE_HEAD = """
+            SELECT EXISTS (SELECT 1 FROM rooms WHERE id = ?1),
+                   (SELECT MAX(rev) FROM ops WHERE room_id = ?1),
+                   (SELECT MAX(rev) FROM snapshots WHERE room_id = ?1)""";
+
+    private final Connection connection;
+    private final Statement plain;
+    private final StatementCache sql;
+    private final PreparedStatement insertOp;
+    private int queuedInserts;
+
+    /**
+     * Head revision of recently used rooms, including ops written earlier in the open transaction;
+     * cleared whenever a transaction or savepoint is rolled back, then reloaded lazily from MAX(rev).
+     */
+    private final Map<String, Long> heads = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > HEAD_CACHE_ROOMS;
+        }
+    };
+
+    SqliteWriteOps(Connection connection) throws SQLException {
+        this.connection = connection;
+        this.plain = connection.createStatement();
+        this.sql = new StatementCache(connection);
+        this.insertOp = sql.get(INSERT_OP);
+    }
+
+    // --- transactions ---------------------------------------------------------------------------
+
+    void begin() throws SQLException {
+        // IMMEDIATE takes the write lock up front, so no statement in the batch can hit a busy upgrade.
+        plain.execute("BEGIN IMMEDIATE");
+    }
+
+    void commit() throws SQLException {
+        plain.execute("COMMIT");
+    }
+
+    /** Rolls back the open transaction, if any, and forgets everything it may have cached from it. */
+    void rollback() {
+        discardQueuedInserts();
+        heads.clear();
+        try {
+            plain.execute("ROLLBACK");
+        } catch (SQLException e) {
+            // SQLite may already have rolled back by itself (e.g. on I/O error); nothing is open then.
+        }
+    }
+
+    void savepoint() throws SQLException {
+        plain.execute("SAVEPOINT cmd");
+    }
+
+    void release() throws SQLException {
+        plain.execute("RELEASE cmd");
+    }
+
+    /** Undoes the command since {@link #savepoint}; throws if the transaction itself is gone. */
+    void rollbackToSavepoint() throws SQLException {
+        heads.clear();
+        plain.execute("ROLLBACK TO cmd");
+        plain.execute("RELEASE cmd");
+    }
+
+    // --- appends --------------------------------------------------------------------------------
+
+    /** Null when {@code rev} may be appended now, else the exception the append fails with. */
+    RuntimeException rejectAppend(String roomId, long rev) throws SQLException {
+        long head = head(roomId);
+        if (head == NO_ROOM) {
+            return new StoreException("room " + roomId + " does not exist");
+        }
+        return rev == head + 1 ? null : new DocumentStore.AppendConflict(roomId, rev);
+    }
+
+    /** Adds the insert to the JDBC batch; {@link #flushInserts} executes it. */
+    void queueInsert(String roomId, StoredOp op) throws SQLException {
+        bindOp(roomId, op);
+        insertOp.addBatch();
+        queuedInserts++;
+        heads.put(roomId, op.rev());
+    }
+
+    void insertNow(String roomId, StoredOp op) throws SQLException {
+        bindOp(roomId, op);
+        insertOp.executeUpdate();
+        heads.put(roomId, op.rev());
+    }
+
+    void flushInserts() throws SQLException {
+        if (queuedInserts == 0) {
+            return;
+        }
+        try {
+            insertOp.executeBatch();
+        } finally {
+            queuedInserts = 0;
+            insertOp.clearBatch();
+        }
+    }
+
+    private void discardQueuedInserts() {
+        queuedInserts = 0;
+        try {
+            insertOp.clearBatch();
+        } catch (SQLException ignored) {
+            // Only fails on a closed statement, which holds no batch either.
+        }
+    }
+
+    private void bindOp(String roomId, StoredOp op) throws SQLException {
+        insertOp.setString(1, roomId);
+        insertOp.setLong(2, op.rev());
+        insertOp.setString(3, op.opJson());
+        setNullable(insertOp, 4, op.opId());
+        setNullable(insertOp, 5, op.clientId());
+        insertOp.setLong(6, op.timeMillis());
+    }
+
+    /** The room's head revision as of the open transaction, or {@link #NO_ROOM}. */
+    long head(String roomId) throws SQLException {
+        Long cached = heads.get(roomId);
+        if (cached != null) {
+            return cached;
+        }
+        flushInserts(); // the probe must see inserts still sitting in the JDBC batch
+        PreparedStatement probe = sql.get(PROBE_HEAD);
+        probe.setString(1, roomId);
+        try (ResultSet row = probe.executeQuery()) {
+            row.next();
+            if (row.getInt(1) == 0) {
+                return NO_ROOM; // not cached: a deleted room never comes back under the same id
+            }
+            long head = Math.max(row.getLong(2), row.getLong(3)); // NULL reads as 0
+            heads.put(roomId, head);
+            return head;
+        }
+    }
+
+    // --- other writes, each run inside a savepoint by the writer ----------------------------------
+
+    boolean createRoom(RoomRecord room) throws SQLException {
+        PreparedStatement insert = sql.get("INSERT OR IGNORE INTO rooms (id, name, created_at) VALUES (?, ?, ?)");
+        insert.setString(1, room.id());
+        insert.setString(2, room.name());
+        insert.setLong(3, room.createdAtMillis());
+        boolean created = insert.executeUpdate() == 1;
+        if (created) {
+            heads.put(room.id(), 0L);
+        }
+        return created;
+    }
+
+    boolean deleteRoom(String name, String roomId) throws SQLException {
+        PreparedStatement find = sql.get("SELECT 1 FROM rooms WHERE name = ? AND id = ?");
+        find.setString(1, name);
+        find.setString(2, roomId);
+        try (ResultSet row = find.executeQuery()) {
+            if (!row.next()) {
+                return false;
+            }
+        }
+        for (String delete : new String[] {
+                "DELETE FROM ops WHERE room_id = ?",
+                "DELETE FROM snapshots WHERE room_id = ?",
+                "DELETE FROM rooms WHERE id = ?"}) {
+            PreparedStatement statement = sql.get(delete);
+            statement.setString(1, roomId);
+            statement.executeUpdate();
+        }
+        heads.remove(roomId);
+        return true;
+    }
+
+    /** Stores the snapshot, then drops what lies before the base a load would now choose. */
+    Void saveSnapshot(String roomId, long rev, String text, int historyOps) throws SQLException {
+        long head = head(roomId);
+        if (head == NO_ROOM) {
+            throw new StoreException("room " + roomId + " does not exist");
+        }
+        if (rev < 0 || rev > head) {
+            throw new IllegalArgumentException(
+                    "snapshot at revision " + rev + " of room " + roomId + " whose head is " + head);
+        }
+        PreparedStatement insert = sql.get("INSERT OR REPLACE INTO snapshots (room_id, rev, text) VALUES (?, ?, ?)");
+        insert.setString(1, roomId);
+        insert.setLong(2, rev);
+        insert.setString(3, text);
+        insert.executeUpdate();
+
+        PreparedStatement findBase = sql.get("SELECT MAX(rev) FROM snapshots WHERE room_id = ? AND rev <= ?");
+        findBase.setString(1, roomId);
+        findBase.setLong(2, Retention.baseLimit(head, historyOps));
+        long base;
+        try (ResultSet row = findBase.executeQuery()) {
+            row.next();
+            base = row.getLong(1);
+            if (row.wasNull()) {
+                return null; // no snapshot is old enough to be a base yet: keep the log from revision 1
+            }
+        }
+        PreparedStatement dropSnapshots = sql.get("DELETE FROM snapshots WHERE room_id = ? AND rev < ?");
+        dropSnapshots.setString(1, roomId);
+        dropSnapshots.setLong(2, base);
+        dropSnapshots.executeUpdate();
+        PreparedStatement dropOps = sql.get("DELETE FROM ops WHERE room_id = ? AND rev <= ?");
+        dropOps.setString(1, roomId);
+        dropOps.setLong(2, base);
+        dropOps.executeUpdate();
+        return null;
+    }
+
+    String putSettingIfAbsent(String key, String value) throws SQLException {
+        PreparedStatement insert = sql.get("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)");
+        insert.setString(1, key);
+        insert.setString(2, value);
+        insert.executeUpdate();
+        PreparedStatement read = sql.get("SELECT value FROM settings WHERE key = ?");
+        read.setString(1, key);
+        try (ResultSet row = read.executeQuery()) {
+            row.next();
+            return row.getString(1);
+        }
+    }
+
+    /** The value of a PRAGMA on this connection (the one whose settings govern durability). */
+    String pragma(String name) throws SQLException {
+        if (!name.matches("[a-z_]+")) {
+            throw new IllegalArgumentException("not a pragma name: " + name);
+        }
+        return SqliteSchema.queryString(plain, "PRAGMA " + name);
+    }
+
+    /** Folds the WAL back into the database file, so a closed store is one self-contained file. */
+    void checkpoint() throws SQLException {
+        plain.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+
+    private static void setNullable(PreparedStatement statement, int index, String value) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, Types.VARCHAR);
+        } else {
+            statement.setString(index, value);
+        }
+    }
+
+    @Override
+    public void close() {
+        sql.close();
+        SqliteSchema.closeQuietly(plain);
+    }
+}

@@ -1,0 +1,175 @@
+package dev.livepad.store;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The writer thread's loop (group commit): it takes whatever writes are queued, up to
+ * {@link #MAX_BATCH}, runs them in one transaction with one fsync, and only then delivers their
+ * outcomes. Append futures are completed in queue order on the single ack executor, so callbacks
+ * never stall the writer and futures of one room complete in append order.
+ *
+ * <p>Appends are checked against the cached head and sent as one JDBC batch. If a statement fails
+ * anyway (say a row another process wrote), the transaction is rolled back and the batch redone
+ * with a savepoint around each command, so only the offending command fails. Non-append commands
+ * always run in a savepoint. A failed COMMIT fails every command of the batch.
+ */
+final class SqliteWriter implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(SqliteWriter.class);
+
+    static final int MAX_BATCH = 1000;
+
+    private final BlockingQueue<WriteCommand> queue;
+    private final SqliteWriteOps ops;
+    private final Executor acks;
+    private final AtomicLong commits = new AtomicLong();
+
+    SqliteWriter(BlockingQueue<WriteCommand> queue, SqliteWriteOps ops, Executor acks) {
+        this.queue = queue;
+        this.ops = ops;
+        this.acks = acks;
+    }
+
+    /** Transactions committed so far; far fewer than appends when group commit works. */
+    long commits() {
+        return commits.get();
+    }
+
+    @Override
+    public void run() {
+        boolean stopping = false;
+        while (!stopping) {
+            List<WriteCommand> batch = new ArrayList<>();
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                // Only close stops this thread, by queueing Stop, so pending writes are never dropped.
+                log.warn("store writer interrupted; it keeps running until the store is closed");
+                continue;
+            }
+            queue.drainTo(batch, MAX_BATCH - 1);
+            stopping = batch.remove(WriteCommand.Stop.INSTANCE);
+            if (batch.isEmpty()) {
+                continue;
+            }
+            try {
+                process(batch);
+            } catch (Throwable e) {
+                // A bug must not leave callers waiting forever on futures that nothing will complete.
+                log.error("store writer failed on a batch of {}", batch.size(), e);
+                ops.rollback();
+                StoreException failure = new StoreException("store writer failed", e);
+                batch.forEach(command -> command.fail(failure));
+                deliver(batch);
+            }
+        }
+        try {
+            ops.checkpoint();
+        } catch (SQLException e) {
+            log.warn("WAL checkpoint at close failed; the WAL file will be replayed on next open", e);
+        }
+    }
+
+    private void process(List<WriteCommand> batch) {
+        try {
+            try {
+                ops.begin();
+                apply(batch, false);
+            } catch (SQLException first) {
+                log.warn("batch of {} writes failed ({}); redoing it one savepoint per command",
+                        batch.size(), first.getMessage());
+                ops.rollback();
+                ops.begin();
+                apply(batch, true);
+            }
+            ops.commit();
+            commits.incrementAndGet();
+        } catch (SQLException e) {
+            log.error("commit of a batch of {} writes failed", batch.size(), e);
+            ops.rollback();
+            StoreException failure = new StoreException("commit failed: " + e.getMessage(), e);
+            batch.forEach(command -> command.fail(failure));
+        }
+        deliver(batch);
+    }
+
+    private void apply(List<WriteCommand> batch, boolean isolateAppends) throws SQLException {
+        for (WriteCommand command : batch) {
+            command.reset();
+            if (command instanceof WriteCommand.Append append) {
+                RuntimeException rejected = ops.rejectAppend(append.roomId, append.op.rev());
+                if (rejected != null) {
+                    append.fail(rejected);
+                } else if (isolateAppends) {
+                    appendInSavepoint(append);
+                } else {
+                    ops.queueInsert(append.roomId, append.op);
+                    append.succeed(null);
+                }
+            } else if (command instanceof WriteCommand.Call<?> call) {
+                ops.flushInserts(); // a call may read or delete ops, so earlier appends must be in the table
+                callInSavepoint(call);
+            }
+        }
+        ops.flushInserts();
+    }
+
+    private void appendInSavepoint(WriteCommand.Append append) throws SQLException {
+        ops.savepoint();
+        try {
+            ops.insertNow(append.roomId, append.op);
+            ops.release();
+            append.succeed(null);
+        } catch (SQLException e) {
+            ops.rollbackToSavepoint();
+            append.fail(isPrimaryKeyClash(e)
+                    ? new DocumentStore.AppendConflict(append.roomId, append.op.rev())
+                    : new StoreException("append to room " + append.roomId + " failed: " + e.getMessage(), e));
+        }
+    }
+
+    private void callInSavepoint(WriteCommand.Call<?> call) throws SQLException {
+        ops.savepoint();
+        try {
+            Object result = call.work.run(ops);
+            ops.release();
+            call.succeed(result);
+        } catch (SQLException | RuntimeException e) {
+            ops.rollbackToSavepoint();
+            call.fail(e instanceof RuntimeException runtime ? runtime : new StoreException(e.getMessage(), e));
+        }
+    }
+
+    private static boolean isPrimaryKeyClash(SQLException e) {
+        return e instanceof SQLiteException sqlite
+                && (sqlite.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY
+                    || sqlite.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE);
+    }
+
+    /**
+     * Calls complete here, since only the thread blocked in the store method waits on them (so a
+     * store call made from an ack callback cannot deadlock); appends complete on the ack executor.
+     */
+    private void deliver(List<WriteCommand> batch) {
+        List<WriteCommand> appends = new ArrayList<>(batch.size());
+        for (WriteCommand command : batch) {
+            if (command instanceof WriteCommand.Append) {
+                appends.add(command);
+            } else {
+                command.deliver();
+            }
+        }
+        if (!appends.isEmpty()) {
+            acks.execute(() -> appends.forEach(WriteCommand::deliver));
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Durable rooms and op logs: the {@link dev.livepad.store.DocumentStore} interface and its implementations. */
+package dev.livepad.store;

@@ -1,0 +1,139 @@
+package dev.livepad.web;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.livepad.auth.JoinToken;
+import dev.livepad.auth.TokenService;
+import dev.livepad.protocol.ErrorCode;
+import dev.livepad.protocol.ProtocolException;
+import dev.livepad.protocol.Role;
+import dev.livepad.protocol.RoomNames;
+import dev.livepad.room.RoomRegistry;
+import dev.livepad.store.RoomRecord;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.util.Map;
+
+/** The REST side of the protocol: create rooms, mint invite tokens, delete rooms, export text. */
+final class HttpApi {
+    private static final Duration DEFAULT_INVITE_TTL = Duration.ofDays(7);
+
+    private final RoomRegistry rooms;
+    private final TokenService tokens;
+    private final ObjectMapper json;
+    private final Duration ownerTtl;
+    private final Duration maxInviteTtl;
+
+    HttpApi(RoomRegistry rooms, TokenService tokens, ObjectMapper json, Duration ownerTtl, Duration maxInviteTtl) {
+        this.rooms = rooms;
+        this.tokens = tokens;
+        this.json = json;
+        this.ownerTtl = ownerTtl;
+        this.maxInviteTtl = maxInviteTtl;
+    }
+
+    void routes(RoutesConfig routes) {
+        routes.post("/api/rooms", this::createRoom);
+        routes.post("/api/rooms/{room}/tokens", this::mintToken);
+        routes.delete("/api/rooms/{room}", this::deleteRoom);
+        routes.get("/api/rooms/{room}/text", this::exportText);
+    }
+
+    private void createRoom(Context ctx) {
+        JsonNode body = body(ctx);
+        JsonNode name = body.get("name");
+        if (name == null || !name.isTextual()) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "'name' must be a string");
+        }
+        if (!RoomNames.isValid(name.asText())) {
+            throw new ProtocolException(ErrorCode.INVALID_ROOM_NAME,
+                    "room names are 1 to 64 characters from A-Z a-z 0-9 . _ -");
+        }
+        RoomRecord room = rooms.create(name.asText());
+        String token = tokens.mint(room.name(), room.id(), Role.OWNER, ownerTtl);
+        respond(ctx, 201, Map.of("room", room.name(), "token", token));
+    }
+
+    private void mintToken(Context ctx) {
+        RoomRecord room = authorize(ctx, true);
+        JsonNode body = body(ctx);
+        Role role = Role.fromWire(body.path("role").asText(null))
+                .filter(r -> r != Role.OWNER)
+                .orElseThrow(() -> new ProtocolException(ErrorCode.BAD_REQUEST, "'role' must be \"editor\" or \"viewer\""));
+        Duration ttl = ttl(body.get("ttlSeconds"));
+        respond(ctx, 201, Map.of("token", tokens.mint(room.name(), room.id(), role, ttl)));
+    }
+
+    private void deleteRoom(Context ctx) {
+        rooms.delete(authorize(ctx, true));
+        ctx.status(204);
+    }
+
+    private void exportText(Context ctx) {
+        RoomRecord room = authorize(ctx, false);
+        String text = rooms.text(room).join();
+        ctx.status(200).contentType("text/plain; charset=utf-8").result(text);
+    }
+
+    /** Checks the bearer token against the room in the path; {@code ownerOnly} for management calls. */
+    private RoomRecord authorize(Context ctx, boolean ownerOnly) {
+        String name = ctx.pathParam("room");
+        if (!RoomNames.isValid(name)) {
+            throw new ProtocolException(ErrorCode.NO_SUCH_ROOM, "no such room");
+        }
+        String header = ctx.header("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new ProtocolException(ErrorCode.INVALID_TOKEN, "an 'Authorization: Bearer <token>' header is required");
+        }
+        JoinToken token = tokens.verify(header.substring(7).trim());
+        if (!token.room().equals(name) || (ownerOnly && token.role() != Role.OWNER)) {
+            throw new ProtocolException(ErrorCode.FORBIDDEN, ownerOnly
+                    ? "only the owner of room " + name + " may do this" : "the token is for another room");
+        }
+        return rooms.require(name, token.roomId());
+    }
+
+    private Duration ttl(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return DEFAULT_INVITE_TTL.compareTo(maxInviteTtl) < 0 ? DEFAULT_INVITE_TTL : maxInviteTtl;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < 1
+                || value.asLong() > maxInviteTtl.toSeconds()) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST,
+                    "'ttlSeconds' must be a whole number from 1 to " + maxInviteTtl.toSeconds());
+        }
+        return Duration.ofSeconds(value.asLong());
+    }
+
+    private JsonNode body(Context ctx) {
+        try {
+            JsonNode node = json.readTree(ctx.body());
+            if (node != null && node.isObject()) {
+                return node;
+            }
+        } catch (JacksonException e) {
+            // answered below
+        }
+        throw new ProtocolException(ErrorCode.BAD_REQUEST, "the body must be a JSON object");
+    }
+
+    private void respond(Context ctx, int status, Object body) {
+        try {
+            ctx.status(status).contentType("application/json").result(json.writeValueAsString(body));
+        } catch (JacksonException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Every HTTP failure as {@code {"error": CODE, "message": TEXT}}, never a stack trace. */
+    static void error(Context ctx, ObjectMapper json, ErrorCode code, String message) {
+        try {
+            ctx.status(code.httpStatus()).contentType("application/json")
+                    .result(json.writeValueAsString(Map.of("error", code.wireName(), "message", message)));
+        } catch (JacksonException e) {
+            ctx.status(500).result("{\"error\":\"internal\",\"message\":\"internal error\"}");
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package dev.livepad.web;
+
+import dev.livepad.auth.JoinToken;
+import dev.livepad.auth.TokenService;
+import dev.livepad.metrics.ServerStats;
+import dev.livepad.protocol.ClientMessage;
+import dev.livepad.protocol.ErrorCode;
+import dev.livepad.protocol.InvalidMessage;
+import dev.livepad.protocol.MessageCodec;
+import dev.livepad.protocol.ProtocolException;
+import dev.livepad.protocol.ServerMessages;
+import dev.livepad.room.Member;
+import dev.livepad.room.Outbox;
+import dev.livepad.room.Peer;
+import dev.livepad.room.RoomRegistry;
+import io.javalin.websocket.WsConfig;
+import io.javalin.websocket.WsContext;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.websocket.api.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The WebSocket endpoint {@code /ws}: decodes each frame, dispatches it to the room, and is the
+ * one place where a failure becomes the protocol's {@code error} reply. Nothing thrown here
+ * escapes to Javalin, which would close the socket with 1011.
+ */
+final class SocketEndpoint {
+    private static final Logger LOG = LoggerFactory.getLogger(SocketEndpoint.class);
+    static final int UNSUPPORTED_DATA = 1003;
+    static final int POLICY_VIOLATION = 1008;
+    static final int SERVICE_RESTART = 1012;
+
+    /** A socket's peer (what rooms see) and its rate limiter (what only the edge needs). */
+    private record Connection(Peer peer, RateLimiter limiter) {
+    }
+
+    private final MessageCodec codec;
+    private final TokenService tokens;
+    private final RoomRegistry rooms;
+    private final ServerStats stats;
+    private final Limits limits;
+    private final ScheduledExecutorService scheduler;
+    private final Map<Session, Connection> connections = new ConcurrentHashMap<>();
+    private final AtomicLong nextClientId = new AtomicLong();
+
+    SocketEndpoint(MessageCodec codec, TokenService tokens, RoomRegistry rooms, ServerStats stats, Limits limits,
+                   ScheduledExecutorService scheduler) {
+        this.codec = codec;
+        this.tokens = tokens;
+        this.rooms = rooms;
+        this.stats = stats;
+        this.limits = limits;
+        this.scheduler = scheduler;
+    }
+
+    void configure(WsConfig ws) {
+        ws.onConnect(this::connected);
+        ws.onMessage(ctx -> received(ctx, ctx.message()));
+        ws.onBinaryMessage(ctx -> ctx.closeSession(UNSUPPORTED_DATA, "binary frames are not supported"));
+        ws.onClose(this::closed);
+        ws.onError(ctx -> LOG.debug("websocket error", ctx.error()));
+    }
+
+    private void connected(WsContext ctx) {
+        Outbox outbox = new Outbox(new JettyTransport(ctx.session, scheduler),
+                limits.outboxMaxFrames(), limits.outboxMaxChars(), stats);
+        Peer peer = new Peer("c" + nextClientId.incrementAndGet(), outbox);
+        connections.put(ctx.session, new Connection(peer,
+                new RateLimiter(limits.ratePerSecond(), limits.rateBurst(), System.nanoTime())));
+        stats.connections.incrementAndGet();
+    }
+
+    private void closed(WsContext ctx) {
+        Connection connection = connections.remove(ctx.session);
+        if (connection == null) {
+            return;
+        }
+        Peer peer = connection.peer();
+        stats.connections.decrementAndGet();
+        peer.outbox().close();
+        for (Member member : List.copyOf(peer.memberships().values())) {
+            rooms.leave(member, false);
+        }
+    }
+
+    private void received(WsContext ctx, String frame) {
+        Connection connection = connections.get(ctx.session);
+        if (connection == null) {
+            return;
+        }
+        stats.messagesIn.increment();
+        Peer peer = connection.peer();
+        RateLimiter.Verdict verdict = connection.limiter().acquire(System.nanoTime());
+        if (verdict == RateLimiter.Verdict.DISCONNECT) {
+            peer.outbox().abort(POLICY_VIOLATION, "sending far faster than the rate limit");
+            return;
+        } else if (verdict == RateLimiter.Verdict.DROP) {
+            reject(peer, ErrorCode.RATE_LIMITED, "too many messages; this one was dropped", null, null);
+            return;
+        }
+        ClientMessage msg;
+        try {
+            msg = codec.decode(frame);
+        } catch (InvalidMessage e) {
+            reject(peer, e.code(), e.getMessage(), e.room(), e.ref());
+            return;
+        }
+        try {
+            dispatch(peer, msg).whenComplete((ok, failure) -> {
+                if (failure != null) {
+                    reject(peer, msg, failure);
+                }
+            });
+        } catch (RuntimeException e) {
+            reject(peer, msg, e);
+        }
+    }
+
+    private CompletableFuture<Void> dispatch(Peer peer, ClientMessage msg) {
+        if (msg instanceof ClientMessage.Join join) {
+            return join(peer, join);
+        } else if (msg instanceof ClientMessage.Op op) {
+            return rooms.submit(member(peer, op), op);
+        } else if (msg instanceof ClientMessage.Cursor cursor) {
+            return rooms.cursor(member(peer, cursor), cursor);
+        } else if (msg instanceof ClientMessage.Leave leave) {
+            return rooms.leave(member(peer, leave), true);
+        } else if (msg instanceof ClientMessage.Ping ping) {
+            peer.outbox().send(ServerMessages.pong(ping.rawT()));
+            return CompletableFuture.completedFuture(null);
+        }
+        throw new IllegalStateException("undispatched message " + msg);
+    }
+
+    private CompletableFuture<Void> join(Peer peer, ClientMessage.Join join) {
+        JoinToken token = tokens.verify(join.token());
+        if (!token.room().equals(join.room())) {
+            throw new ProtocolException(ErrorCode.WRONG_ROOM, "the token is for another room");
+        }
+        return rooms.join(peer, join.room(), token.roomId(), join.name(), token.role(), join.rev());
+    }
+
+    private static Member member(Peer peer, ClientMessage msg) {
+        Member member = peer.membership(msg.room());
+        if (member == null) {
+            throw new ProtocolException(ErrorCode.NOT_JOINED, "not a member of room " + msg.room());
+        }
+        return member;
+    }
+
+    private void reject(Peer peer, ClientMessage msg, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof ProtocolException p) {
+            reject(peer, p.code(), p.getMessage(), msg.room(), msg.ref());
+        } else {
+            LOG.error("unexpected failure handling a {} message", msg.getClass().getSimpleName(), cause);
+            reject(peer, ErrorCode.INTERNAL, "internal error", msg.room(), msg.ref());
+        }
+    }
+
+    private void reject(Peer peer, ErrorCode code, String message, String room, String ref) {
+        stats.errors.increment();
+        peer.outbox().send(ServerMessages.error(code, message, room, ref));
+    }
+
+    /** Closes every connection with 1012 (service restart): clients reconnect and resume. */
+    void closeAll(String reason) {
+        for (Connection connection : connections.values()) {
+            connection.peer().outbox().abort(SERVICE_RESTART, reason);
+        }
+    }
+}

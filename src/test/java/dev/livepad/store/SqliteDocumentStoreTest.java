@@ -1,0 +1,260 @@
+package dev.livepad.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.livepad.store.DocumentStore.AppendConflict;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqliteDocumentStoreTest extends DocumentStoreContract {
+
+    @TempDir
+    Path dataDir;
+
+    @Override
+    protected DocumentStore newStore() {
+        return SqliteDocumentStore.open(dataDir);
+    }
+
+    @Override
+    protected boolean isDurable() {
+        return true;
+    }
+
+    @Override
+    protected DocumentStore reopen() {
+        store.close();
+        return SqliteDocumentStore.open(dataDir);
+    }
+
+    private SqliteDocumentStore sqlite() {
+        return (SqliteDocumentStore) store;
+    }
+
+    private Path databaseFile() {
+        return dataDir.resolve(SqliteDocumentStore.FILE_NAME);
+    }
+
+    @Test
+    void the_data_directory_is_created_when_missing() {
+        Path nested = dataDir.resolve("a/b/c");
+        try (SqliteDocumentStore other = SqliteDocumentStore.open(nested)) {
+            assertTrue(Files.isRegularFile(nested.resolve("livepad.db")));
+            assertEquals(0, other.roomCount());
+        }
+    }
+
+    @Test
+    void the_database_runs_in_wal_mode_with_full_sync_and_foreign_keys() throws SQLException {
+        assertEquals("wal", sqlite().writerPragma("journal_mode"));
+        assertEquals("2", sqlite().writerPragma("synchronous"), "2 is FULL");
+        assertEquals("1", sqlite().writerPragma("foreign_keys"));
+        try (Connection outside = connect()) {
+            assertEquals("wal", queryString(outside, "PRAGMA journal_mode"), "WAL is persistent in the file");
+        }
+    }
+
+    @Test
+    void the_schema_version_is_recorded_in_user_version() throws SQLException {
+        try (Connection outside = connect()) {
+            assertEquals(String.valueOf(SqliteSchema.VERSION), queryString(outside, "PRAGMA user_version"));
+        }
+    }
+
+    @Test
+    void a_database_from_a_newer_version_is_refused() throws SQLException {
+        store.close();
+        try (Connection outside = connect(); Statement statement = outside.createStatement()) {
+            statement.execute("PRAGMA user_version = " + (SqliteSchema.VERSION + 1));
+        }
+        assertThrows(StoreException.class, () -> SqliteDocumentStore.open(dataDir));
+    }
+
+    @Test
+    void group_commit_takes_far_fewer_commits_than_appends() throws Exception {
+        int threads = 8;
+        int rooms = 50;
+        int appends = 2_000;
+        List<RoomRecord> records = new ArrayList<>();
+        for (int i = 0; i < rooms; i++) {
+            records.add(created("room-" + i));
+        }
+        long commitsBefore = sqlite().commitCount();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<List<CompletableFuture<Void>>>> submitted = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                submitted.add(pool.submit(() -> {
+                    start.await();
+                    List<CompletableFuture<Void>> futures = new ArrayList<>();
+                    for (long rev = 1; rev <= appends / rooms; rev++) {
+                        for (int r = thread; r < rooms; r += threads) {
+                            futures.add(store.append(records.get(r).id(), op(rev, "x")));
+                        }
+                    }
+                    return futures;
+                }));
+            }
+            start.countDown();
+            for (Future<List<CompletableFuture<Void>>> thread : submitted) {
+                thread.get(30, TimeUnit.SECONDS).forEach(DocumentStoreContract::join);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        long commits = sqlite().commitCount() - commitsBefore;
+        assertTrue(commits <= appends / 10, appends + " appends took " + commits + " commits");
+        assertEquals(appends, records.stream().mapToLong(r -> store.load(r.id(), 1_000).headRev()).sum());
+    }
+
+    @Test
+    void close_commits_pending_appends_and_then_refuses_writes() {
+        RoomRecord room = created("alpha");
+        List<CompletableFuture<Void>> futures = new ArrayList<>();
+        for (long rev = 1; rev <= 500; rev++) {
+            futures.add(store.append(room.id(), op(rev, rev + ",")));
+        }
+        store.close();
+        assertTrue(futures.stream().allMatch(f -> f.isDone() && !f.isCompletedExceptionally()),
+                "every append queued before close is acknowledged by the time close returns");
+        assertInstanceOf(StoreException.class, failureOf(store.append(room.id(), op(501, "x"))));
+        assertThrows(StoreException.class, () -> store.createRoom(room("beta")));
+        assertThrows(StoreException.class, () -> store.load(room.id(), 10));
+        store.close(); // idempotent
+
+        store = SqliteDocumentStore.open(dataDir);
+        assertEquals(expectedText(500), text(store.load(room.id(), 1_000)));
+    }
+
+    @Test
+    void deleting_a_room_removes_its_rows_from_the_file() throws SQLException {
+        RoomRecord room = created("alpha");
+        appendAll(room, 1, 20);
+        store.saveSnapshot(room.id(), 10, expectedText(10), 5);
+        store.deleteRoom("alpha", room.id());
+        try (Connection outside = connect()) {
+            for (String table : List.of("ops", "snapshots")) {
+                try (PreparedStatement count = outside.prepareStatement(
+                        "SELECT COUNT(*) FROM " + table + " WHERE room_id = ?")) {
+                    count.setString(1, room.id());
+                    try (ResultSet row = count.executeQuery()) {
+                        row.next();
+                        assertEquals(0, row.getInt(1), table);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void a_primary_key_clash_fails_only_that_append() throws SQLException {
+        RoomRecord clashing = created("clashing");
+        RoomRecord bystander = created("bystander");
+        append(clashing, 1, "1,");
+        // Another writer (here a raw connection) takes revision 2 behind the store's back.
+        try (Connection outside = connect(); Statement statement = outside.createStatement()) {
+            statement.execute("PRAGMA busy_timeout = 10000");
+            statement.executeUpdate("INSERT INTO ops (room_id, rev, op_json, time) VALUES ('"
+                    + clashing.id() + "', 2, '2,', 0)");
+        }
+        List<CompletableFuture<Void>> before = new ArrayList<>();
+        for (long rev = 1; rev <= 200; rev++) { // keeps the writer busy so the next appends share a batch
+            before.add(store.append(bystander.id(), op(rev, rev + ",")));
+        }
+        CompletableFuture<Void> clash = store.append(clashing.id(), op(2, "mine"));
+        CompletableFuture<Void> after = store.append(bystander.id(), op(201, "201,"));
+
+        assertInstanceOf(AppendConflict.class, failureOf(clash));
+        before.forEach(DocumentStoreContract::join);
+        join(after);
+        append(clashing, 3, "3,"); // the head was reloaded from the table
+        assertEquals(expectedText(3), text(store.load(clashing.id(), 10)));
+        assertEquals(expectedText(201), text(store.load(bystander.id(), 1_000)));
+    }
+
+    @Test
+    void a_second_store_on_the_same_directory_is_refused() {
+        assertThrows(StoreException.class, () -> SqliteDocumentStore.open(dataDir));
+        assertEquals(0, store.roomCount(), "the first store still works");
+    }
+
+    @Test
+    void a_garbage_database_file_is_refused() throws Exception {
+        RoomRecord room = created("alpha");
+        appendAll(room, 1, 10);
+        store.close();
+        byte[] garbage = new byte[64 * 1024];
+        new Random(42).nextBytes(garbage);
+        Files.write(databaseFile(), garbage);
+        assertRefused(room);
+    }
+
+    @Test
+    void a_database_with_garbage_pages_is_refused() throws Exception {
+        RoomRecord room = created("alpha");
+        appendAll(room, 1, 2_000);
+        store.close();
+        byte[] file = Files.readAllBytes(databaseFile());
+        assertTrue(file.length > 4 * 4096, "file of " + file.length + " bytes");
+        Random random = new Random(7);
+        for (int i = 100; i < file.length; i++) { // keep the 100-byte header, so it still looks like SQLite
+            file[i] = (byte) random.nextInt();
+        }
+        Files.write(databaseFile(), file);
+        assertRefused(room);
+    }
+
+    /** Opening or loading must throw StoreException; serving the room empty would lose it. */
+    private void assertRefused(RoomRecord room) throws Exception {
+        Files.deleteIfExists(dataDir.resolve(SqliteDocumentStore.FILE_NAME + "-wal"));
+        Files.deleteIfExists(dataDir.resolve(SqliteDocumentStore.FILE_NAME + "-shm"));
+        SqliteDocumentStore reopened;
+        try {
+            reopened = SqliteDocumentStore.open(dataDir);
+        } catch (StoreException expected) {
+            return;
+        }
+        store = reopened;
+        try {
+            store.findRoom("alpha");
+            store.load(room.id(), 10);
+        } catch (StoreException expected) {
+            return;
+        }
+        fail("a corrupt database was served");
+    }
+
+    private Connection connect() throws SQLException {
+        return DriverManager.getConnection("jdbc:sqlite:" + databaseFile());
+    }
+
+    private static String queryString(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
+            row.next();
+            return row.getString(1);
+        }
+    }
+}

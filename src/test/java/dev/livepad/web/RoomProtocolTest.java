@@ -1,0 +1,282 @@
+package dev.livepad.web;
+
+import static dev.livepad.web.ProtocolErrorsTest.join;
+import static dev.livepad.web.ProtocolErrorsTest.opMessage;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.livepad.testing.TestServer;
+import dev.livepad.testing.WsClient;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Joining, presence, ops, resuming, retries, cursors and close codes over a real socket. */
+@Timeout(30)
+class RoomProtocolTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final AtomicInteger ROOMS = new AtomicInteger();
+    private static TestServer server;
+
+    @BeforeAll
+    static void startServer() {
+        server = TestServer.start("MAX_MESSAGE_BYTES", "4096", "HISTORY_OPS", "3");
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    private static String newRoom() {
+        return "room-" + ROOMS.incrementAndGet();
+    }
+
+    @Test
+    void joiners_see_the_members_and_members_see_the_joiner() {
+        String room = newRoom();
+        String owner = server.createRoom(room);
+        try (WsClient alice = server.connect(); WsClient bob = server.connect()) {
+            alice.send(ProtocolErrorsTest.joinMessage(room, owner).put("name", "Alice"));
+            JsonNode aliceJoined = alice.nextOfType("joined");
+            assertEquals(0, aliceJoined.get("rev").asInt());
+            assertEquals("", aliceJoined.get("text").asText());
+            assertEquals(0, aliceJoined.get("members").size());
+
+            bob.send(ProtocolErrorsTest.joinMessage(room, server.mint(room, owner, "editor")).put("name", "Bob"));
+            JsonNode bobJoined = bob.nextOfType("joined");
+            JsonNode others = bobJoined.get("members");
+            assertEquals(1, others.size());
+            assertEquals("Alice", others.get(0).get("name").asText());
+            assertEquals("owner", others.get(0).get("role").asText());
+            assertEquals(aliceJoined.get("clientId"), others.get(0).get("clientId"));
+
+            JsonNode presence = alice.nextOfType("presence");
+            assertEquals("join", presence.get("event").asText());
+            assertEquals("Bob", presence.get("member").get("name").asText());
+            assertEquals("editor", presence.get("member").get("role").asText());
+
+            bob.send(WsClient.message("leave").put("room", room));
+            assertEquals(room, bob.nextOfType("left").get("room").asText());
+            JsonNode left = alice.nextOfType("presence");
+            assertEquals("leave", left.get("event").asText());
+            assertEquals(bobJoined.get("clientId"), left.get("member").get("clientId"));
+
+        }
+    }
+
+    @Test
+    void closing_the_socket_leaves_every_room() {
+        String room = newRoom();
+        String owner = server.createRoom(room);
+        try (WsClient alice = server.connect()) {
+            join(alice, room, owner);
+            WsClient bob = server.connect();
+            join(bob, room, server.mint(room, owner, "viewer"));
+            alice.nextOfType("presence");
+            bob.abort();
+            assertEquals("leave", alice.nextOfType("presence").get("event").asText());
+        }
+    }
+
+    @Test
+    void ops_are_acked_to_the_sender_and_broadcast_transformed_to_the_others() {
+        String room = newRoom();
+        String owner = server.createRoom(room);
+        try (WsClient alice = server.connect(); WsClient bob = server.connect()) {
+            join(alice, room, owner);
+            join(bob, room, server.mint(room, owner, "editor"));
+            alice.send(op(room, 0, "a1", "abc"));
+            assertEquals(1, alice.nextOfType("ack").get("rev").asInt());
+            JsonNode seen = bob.nextOfType("op");
+            assertEquals(1, seen.get("rev").asInt());
+            assertEquals("a1", seen.get("id").asText());
+            assertEquals("[\"abc\"]", seen.get("op").toString());
+
+            // Both edit revision 1: Bob's op arrives after Alice's was applied, and is transformed.
+            alice.send(op(room, 1, "a2", 3, "X"));
+            assertEquals(2, alice.nextOfType("ack").get("rev").asInt());
+            bob.send(op(room, 1, "b1", "Y", 3));
+            assertEquals(3, bob.nextOfType("ack").get("rev").asInt());
+            JsonNode transformed = alice.nextOfType("op");
+            assertEquals(3, transformed.get("rev").asInt());
+            assertEquals("[\"Y\",4]", transformed.get("op").toString());
+            assertEquals("YabcX", server.get("/api/rooms/" + room + "/text", owner).body());
+        }
+    }
+
+    @Test
+    void one_connection_can_be_in_several_rooms() {
+        String first = newRoom();
+        String second = newRoom();
+        String firstOwner = server.createRoom(first);
+        String secondOwner = server.createRoom(second);
+        try (WsClient c = server.connect(); WsClient watcher = server.connect()) {
+            join(c, first, firstOwner);
+            join(c, second, secondOwner);
+            join(watcher, second, secondOwner);
+            c.send(op(first, 0, "f", "one"));
+            c.send(op(second, 0, "s", "two"));
+            assertEquals(first, c.nextOfType("ack").get("room").asText());
+            assertEquals(second, c.nextOfType("ack").get("room").asText());
+            JsonNode seen = watcher.nextOfType("op");
+            assertEquals(second, seen.get("room").asText());
+            assertEquals("two", server.get("/api/rooms/" + second + "/text", secondOwner).body());
+            assertEquals("one", server.get("/api/rooms/" + first + "/text", firstOwner).body());
+            c.send(ProtocolErrorsTest.joinMessage(first, firstOwner));
+            assertEquals("bad_request", c.nextOfType("error").get("code").asText());
+        }
+    }
+
+    @Test
+    void resuming_from_a_known_revision_returns_only_the_missed_ops() {
+        String room = newRoom();
+        String owner = server.createRoom(room);
+        try (WsClient writer = server.connect()) {
+            join(writer, room, owner);
+            writer.send(op(room, 0, "r1", "ab"));
+            writer.nextOfType("ack");
+            writer.send(op(room, 1, "r2", 2, "cd"));
+            writer.nextOfType("ack");
+            try (WsClient resumer = server.connect()) {
+                resumer.send(ProtocolErrorsTest.joinMessage(room, owner).put("rev", 1));
+                JsonNode joined = resumer.nextOfType("joined");
+                assertFalse(joined.has("text"));
+                assertEquals(2, joined.get("rev").asInt());
+                assertEquals(1, joined.get("ops").size());
+                JsonNode missed = joined.get("ops").get(0);
+                assertEquals(2, missed.get("rev").asInt());
+                assertEquals("r2", missed.get("id").asText());
+                assertEquals("[2,\"cd\"]", missed.get("op").toString());
+            }
+            try (WsClient upToDate = server.connect()) {
+                upToDate.send(ProtocolErrorsTest.joinMessage(room, owner).put("rev", 2));
+                JsonNode joined = upToDate.nextOfType("joined");
+                assertEquals(0, joined.get("ops").size());
+            }
+        }
+    }
+
+    @Test
+    void resuming_beyond_the_kept_history_or_in_the_future_resets() {
+        String room = newRoom();
+        String owner = server.createRoom(room);
+        try (WsClient writer = server.connect()) {
+            join(writer, room, owner);
+            for (int i = 0; i < 5; i++) {
+                writer.send(op(room, i, "h" + i, i == 0 ? new Object[] {"x"} : new Object[] {i, "x"}));
+                writer.nextOfType("ack");
+            }
+            for (int rev : new int[] {0, 9}) {
+                try (WsClient resumer = server.connect()) {
+                    resumer.send(ProtocolErrorsTest.joinMessage(room, owner).put("rev", rev));
+                    JsonNode joined = resumer.nextOfType("joined");
+                    assertTrue(joined.get("reset").asBoolean());
+                    assertEquals("xxxxx", joined.get("text").asText());
+                    assertEquals(5, joined.get("rev").asInt());
+                }
+            }
+        }
+    }
+
+    @Test
+    void a_retried_op_id_is_acked_with_its_original_revision_and_not_applied_twice() {
+        String room = newRoom();
+        String owner = server.createRoom(room);
+        try (WsClient first = server.connect()) {
+            join(first, room, owner);
+            first.send(op(room, 0, "dup", "once"));
+            assertEquals(1, first.nextOfType("ack").get("rev").asInt());
+        }
+        try (WsClient retry = server.connect()) {
+            join(retry, room, owner);
+            retry.send(op(room, 0, "dup", "once"));
+            JsonNode ack = retry.nextOfType("ack");
+            assertEquals("dup", ack.get("id").asText());
+            assertEquals(1, ack.get("rev").asInt());
+            assertEquals("once", server.get("/api/rooms/" + room + "/text", owner).body());
+        }
+    }
+
+    @Test
+    void cursors_are_moved_through_later_ops_and_shown_to_the_others() {
+        String room = newRoom();
+        String owner = server.createRoom(room);
+        try (WsClient alice = server.connect(); WsClient bob = server.connect()) {
+            join(alice, room, owner);
+            String bobId = join(bob, room, server.mint(room, owner, "editor")).get("clientId").asText();
+            alice.send(op(room, 0, "c1", "hello"));
+            alice.nextOfType("ack");
+            bob.nextOfType("op");
+            alice.send(op(room, 1, "c2", "> ", 5));
+            alice.nextOfType("ack");
+            ObjectNode cursor = WsClient.message("cursor").put("room", room).put("rev", 1);
+            cursor.putArray("ranges").add(JSON.createArrayNode().add(5).add(5)).add(JSON.createArrayNode().add(0).add(2));
+            bob.send(cursor);
+            JsonNode moved = alice.nextOfType("cursor");
+            assertEquals(2, moved.get("rev").asInt());
+            assertEquals(bobId, moved.get("clientId").asText());
+            assertEquals("[[7,7],[2,4]]", moved.get("ranges").toString());
+        }
+    }
+
+    @Test
+    void ping_is_answered_with_pong_carrying_t() {
+        try (WsClient c = server.connect()) {
+            c.sendRaw("{\"type\":\"ping\",\"t\":{\"n\":[1,\"x\"]}}");
+            assertEquals("{\"n\":[1,\"x\"]}", c.nextOfType("pong").get("t").toString());
+        }
+    }
+
+    @Test
+    void an_oversized_frame_closes_with_1009() {
+        try (WsClient c = server.connect()) {
+            c.sendRaw("{\"type\":\"ping\",\"t\":\"" + "x".repeat(5000) + "\"}");
+            assertEquals(1009, c.awaitClose());
+        }
+    }
+
+    @Test
+    void a_binary_frame_closes_with_1003() {
+        try (WsClient c = server.connect()) {
+            c.sendBinary(new byte[] {1, 2, 3});
+            assertEquals(1003, c.awaitClose());
+        }
+    }
+
+    @Test
+    void upgrades_from_foreign_origins_are_refused() {
+        String own = "http://127.0.0.1:" + server.port();
+        try (WsClient c = WsClient.connect(server.ws(), own)) {
+            c.sendRaw("{\"type\":\"ping\"}");
+            assertEquals("pong", c.next().get("type").asText());
+        }
+        for (String origin : new String[] {"http://evil.example", "null", own + ".evil.example",
+            "http://evil.example/" + own, "https://127.0.0.1:" + server.port()}) {
+            CompletionException refused = assertThrows(CompletionException.class,
+                    () -> WsClient.connect(server.ws(), origin), origin);
+            assertTrue(refused.getCause() instanceof java.net.http.WebSocketHandshakeException, origin);
+        }
+    }
+
+    private static ObjectNode op(String room, long rev, String id, Object... components) {
+        ArrayNode op = JSON.createArrayNode();
+        for (Object part : components) {
+            if (part instanceof Integer n) {
+                op.add(n);
+            } else {
+                op.add((String) part);
+            }
+        }
+        return opMessage(room, rev, id, op);
+    }
+}
