@@ -1,25 +1,18 @@
 package dev.livepad.store;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * rebuilds the text by applying all returned ops. {@link #saveSnapshot} deletes the snapshots and
  * ops older than that base, so a room keeps about {@code historyOps} plus one snapshot interval of ops.
  *
- * <p>One process at a time: a lock file beside the database refuses a second store on the same directory.
+ * <p>One store per data directory: a lock file beside the database refuses a second one.
  */
 public final class SqliteDocumentStore implements DocumentStore {
 
@@ -48,28 +41,24 @@ public final class SqliteDocumentStore implements DocumentStore {
     /** The database file's name inside the data directory. */
     public static final String FILE_NAME = "livepad.db";
 
-    /** Appends beyond this many queued block their caller, so overload cannot exhaust memory. */
+    /** Writes beyond this many queued block their caller, so overload cannot exhaust memory. */
     private static final int QUEUE_CAPACITY = 100_000;
 
     private final Path file;
-    private final FileChannel lockChannel;
+    private final DirectoryLock directoryLock;
     private final Connection writeConnection;
-    private final SqliteReader reader;
     private final SqliteWriteOps writeOps;
-    private final SqliteWriter writer;
-    private final Thread writerThread;
+    private final SqliteReader reader;
+    private final WriteQueue queue = new WriteQueue(QUEUE_CAPACITY);
     private final ExecutorService acks;
     private volatile Thread ackThread;
-    private final BlockingQueue<WriteCommand> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
+    private final SqliteWriter writer;
+    private final Thread writerThread;
 
-    /** Read-locked to queue a write, write-locked to close, so nothing is queued behind Stop. */
-    private final ReadWriteLock closing = new ReentrantReadWriteLock();
-    private volatile boolean closed;
-
-    private SqliteDocumentStore(Path file, FileChannel lockChannel, Connection writeConnection,
+    private SqliteDocumentStore(Path file, DirectoryLock directoryLock, Connection writeConnection,
                                 SqliteWriteOps writeOps, SqliteReader reader) {
         this.file = file;
-        this.lockChannel = lockChannel;
+        this.directoryLock = directoryLock;
         this.writeConnection = writeConnection;
         this.writeOps = writeOps;
         this.reader = reader;
@@ -94,47 +83,28 @@ public final class SqliteDocumentStore implements DocumentStore {
      */
     public static SqliteDocumentStore open(Path dataDir) {
         Path file = dataDir.resolve(FILE_NAME).toAbsolutePath();
-        FileChannel lockChannel = null;
+        DirectoryLock directoryLock = null;
         Connection writeConnection = null;
         SqliteWriteOps writeOps = null;
         Connection readConnection = null;
         try {
             Files.createDirectories(dataDir);
-            lockChannel = lockDirectory(dataDir);
+            directoryLock = DirectoryLock.acquire(dataDir);
             writeConnection = SqliteSchema.openWriter(file);
             writeOps = new SqliteWriteOps(writeConnection);
             readConnection = SqliteSchema.openReader(file);
             SqliteReader reader = new SqliteReader(readConnection);
             log.info("opened {}", file);
-            return new SqliteDocumentStore(file, lockChannel, writeConnection, writeOps, reader);
+            return new SqliteDocumentStore(file, directoryLock, writeConnection, writeOps, reader);
         } catch (IOException | SQLException | RuntimeException e) {
             SqliteSchema.closeQuietly(readConnection);
             SqliteSchema.closeQuietly(writeOps);
             SqliteSchema.closeQuietly(writeConnection);
-            SqliteSchema.closeQuietly(lockChannel);
+            SqliteSchema.closeQuietly(directoryLock);
             if (e instanceof StoreException storeException) {
                 throw storeException;
             }
             throw new StoreException("cannot open " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** The head cache assumes this process is the only writer, so a second store must not open. */
-    private static FileChannel lockDirectory(Path dataDir) throws IOException {
-        Path lockFile = dataDir.resolve(FILE_NAME + ".lock");
-        FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        try {
-            FileLock lock = channel.tryLock();
-            if (lock == null) {
-                throw new StoreException(dataDir + " is in use by another livepad process");
-            }
-            return channel;
-        } catch (OverlappingFileLockException e) {
-            SqliteSchema.closeQuietly(channel);
-            throw new StoreException(dataDir + " is already open in this process", e);
-        } catch (IOException | RuntimeException e) {
-            SqliteSchema.closeQuietly(channel);
-            throw e;
         }
     }
 
@@ -143,7 +113,7 @@ public final class SqliteDocumentStore implements DocumentStore {
         return file;
     }
 
-    /** Transactions committed so far (each one fsync); for metrics and for tests of group commit. */
+    /** Transactions committed so far (one fsync each); for metrics, and for tests of group commit. */
     public long commitCount() {
         return writer.commits();
     }
@@ -188,7 +158,7 @@ public final class SqliteDocumentStore implements DocumentStore {
         Objects.requireNonNull(roomId, "roomId");
         Objects.requireNonNull(op.opJson(), "opJson");
         WriteCommand.Append command = new WriteCommand.Append(roomId, op);
-        RuntimeException refused = enqueue(command);
+        RuntimeException refused = queue.offer(command);
         return refused == null ? command.future : CompletableFuture.failedFuture(refused);
     }
 
@@ -213,21 +183,20 @@ public final class SqliteDocumentStore implements DocumentStore {
 
     /**
      * Refuses new writes, lets the writer commit everything queued before, waits for the acks of
-     * those appends to be delivered, then closes the connections. Idempotent.
+     * those appends to be delivered, then closes the connections and releases the directory. Idempotent.
      */
     @Override
     public void close() {
-        closing.writeLock().lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            putUninterruptibly(WriteCommand.Stop.INSTANCE);
-        } finally {
-            closing.writeLock().unlock();
+        if (!queue.close()) {
+            return;
         }
         joinUninterruptibly(writerThread);
+        List<WriteCommand> leftovers = queue.drainLeftovers();
+        if (!leftovers.isEmpty()) {
+            log.error("{} writes were never processed; failing them", leftovers.size());
+            StoreException failure = new StoreException("store closed before the write was processed");
+            leftovers.forEach(command -> command.future().completeExceptionally(failure));
+        }
         acks.shutdown();
         if (Thread.currentThread() != ackThread) { // closing from an ack callback must not wait for itself
             awaitAcks();
@@ -235,14 +204,14 @@ public final class SqliteDocumentStore implements DocumentStore {
         SqliteSchema.closeQuietly(writeOps);
         SqliteSchema.closeQuietly(writeConnection);
         SqliteSchema.closeQuietly(reader);
-        SqliteSchema.closeQuietly(lockChannel); // releases the directory lock
+        SqliteSchema.closeQuietly(directoryLock);
         log.info("closed {} after {} commits", file, writer.commits());
     }
 
     /** Runs {@code work} on the writer thread in the next batch and returns once it is committed. */
     private <T> T call(WriteCommand.Work<T> work) {
         WriteCommand.Call<T> command = new WriteCommand.Call<>(work);
-        RuntimeException refused = enqueue(command);
+        RuntimeException refused = queue.offer(command);
         if (refused != null) {
             throw refused;
         }
@@ -257,41 +226,9 @@ public final class SqliteDocumentStore implements DocumentStore {
         }
     }
 
-    /** Null when queued, else the exception to report (closed store, or interrupted while full). */
-    private RuntimeException enqueue(WriteCommand command) {
-        closing.readLock().lock();
-        try {
-            if (closed) {
-                return new StoreException("store is closed");
-            }
-            queue.put(command);
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new StoreException("interrupted while the write queue was full");
-        } finally {
-            closing.readLock().unlock();
-        }
-    }
-
     private void checkOpen() {
-        if (closed) {
+        if (queue.isClosed()) {
             throw new StoreException("store is closed");
-        }
-    }
-
-    private void putUninterruptibly(WriteCommand command) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                queue.put(command);
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
     }
 

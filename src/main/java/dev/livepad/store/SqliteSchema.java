@@ -65,7 +65,10 @@ final class SqliteSchema {
 
     /**
      * The connection the writer thread owns: WAL, synchronous=FULL (an acknowledged commit survives
-     * power loss), foreign keys on, schema current. Autocommit stays on; the writer issues BEGIN itself.
+     * power loss), foreign keys on, schema current.
+     *
+     * <p>JDBC autocommit stays on and the writer issues BEGIN IMMEDIATE / COMMIT itself: the driver
+     * then leaves an open transaction alone, and never starts one of its own behind our back.
      */
     static Connection openWriter(Path file) throws SQLException {
         Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);

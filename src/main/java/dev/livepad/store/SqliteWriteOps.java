@@ -27,7 +27,6 @@ final class SqliteWriteOps implements AutoCloseable {
                    (SELECT MAX(rev) FROM ops WHERE room_id = ?1),
                    (SELECT MAX(rev) FROM snapshots WHERE room_id = ?1)""";
 
-    private final Connection connection;
     private final Statement plain;
     private final StatementCache sql;
     private final PreparedStatement insertOp;
@@ -45,7 +44,6 @@ final class SqliteWriteOps implements AutoCloseable {
     };
 
     SqliteWriteOps(Connection connection) throws SQLException {
-        this.connection = connection;
         this.plain = connection.createStatement();
         this.sql = new StatementCache(connection);
         this.insertOp = sql.get(INSERT_OP);

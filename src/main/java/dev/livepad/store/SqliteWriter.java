@@ -3,7 +3,6 @@ package dev.livepad.store;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import org.sqlite.SQLiteErrorCode;
@@ -28,12 +27,12 @@ final class SqliteWriter implements Runnable {
 
     static final int MAX_BATCH = 1000;
 
-    private final BlockingQueue<WriteCommand> queue;
+    private final WriteQueue queue;
     private final SqliteWriteOps ops;
     private final Executor acks;
     private final AtomicLong commits = new AtomicLong();
 
-    SqliteWriter(BlockingQueue<WriteCommand> queue, SqliteWriteOps ops, Executor acks) {
+    SqliteWriter(WriteQueue queue, SqliteWriteOps ops, Executor acks) {
         this.queue = queue;
         this.ops = ops;
         this.acks = acks;
@@ -50,13 +49,12 @@ final class SqliteWriter implements Runnable {
         while (!stopping) {
             List<WriteCommand> batch = new ArrayList<>();
             try {
-                batch.add(queue.take());
+                queue.takeBatch(batch, MAX_BATCH);
             } catch (InterruptedException e) {
                 // Only close stops this thread, by queueing Stop, so pending writes are never dropped.
                 log.warn("store writer interrupted; it keeps running until the store is closed");
                 continue;
             }
-            queue.drainTo(batch, MAX_BATCH - 1);
             stopping = batch.remove(WriteCommand.Stop.INSTANCE);
             if (batch.isEmpty()) {
                 continue;
@@ -94,9 +92,9 @@ final class SqliteWriter implements Runnable {
             ops.commit();
             commits.incrementAndGet();
         } catch (SQLException e) {
-            log.error("commit of a batch of {} writes failed", batch.size(), e);
+            log.error("batch of {} writes failed and was rolled back", batch.size(), e);
             ops.rollback();
-            StoreException failure = new StoreException("commit failed: " + e.getMessage(), e);
+            StoreException failure = new StoreException("write not committed: " + e.getMessage(), e);
             batch.forEach(command -> command.fail(failure));
         }
         deliver(batch);
