@@ -14,8 +14,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Many real clients edit one room at once, each running the client side of OT; afterwards every
@@ -25,14 +28,19 @@ class ConvergenceIT {
     private static final int CLIENTS = 10;
     private static final int EDITS_PER_CLIENT = 80;
 
-    @Test
+    @TempDir
+    Path dataDir;
+
+    @ParameterizedTest(name = "store={0}")
+    @ValueSource(strings = {"memory", "sqlite"})
     @Timeout(120)
-    void concurrent_editors_converge_on_the_servers_text() throws Exception {
+    void concurrent_editors_converge_on_the_servers_text(String store) throws Exception {
         long seed = Long.getLong("convergence.seed", new Random().nextLong());
         try {
-            run(seed);
+            run(seed, "STORE", store, "DATA_DIR", dataDir.toString());
         } catch (Throwable e) {
-            throw new AssertionError("convergence failed; replay with -Dconvergence.seed=" + seed, e);
+            throw new AssertionError("convergence failed with store=" + store
+                    + "; replay with -Dconvergence.seed=" + seed, e);
         }
     }
 

@@ -16,12 +16,13 @@ import java.util.Optional;
  * applied, so a protocol error or an out-of-order revision fails the test at once.
  */
 public final class CollabClient implements AutoCloseable {
-    private final WsClient ws;
+    private WsClient ws;
     private final String room;
     private final String idPrefix;
     private OtClient ot;
     private String outstandingId;
     private int counter;
+    private final List<String> acked = new ArrayList<>();
 
     public CollabClient(WsClient ws, String room, String idPrefix) {
         this.ws = ws;
@@ -41,6 +42,33 @@ public final class CollabClient implements AutoCloseable {
         return joined;
     }
 
+    /**
+     * Reconnects on {@code newWs} and resumes from the last revision seen: applies the missed ops
+     * (our own outstanding op among them counts as its ack), then resends what is still
+     * unacknowledged with the same id. Fails if the server cannot resume (it lost acked history).
+     */
+    public void resume(WsClient newWs, String token) {
+        ws.abort();
+        ws = newWs;
+        ws.send(WsClient.message("join").put("room", room).put("token", token).put("rev", ot.revision()));
+        JsonNode joined = ws.next(m -> !"presence".equals(m.path("type").asText())
+                && !"cursor".equals(m.path("type").asText()));
+        if (!"joined".equals(joined.path("type").asText()) || joined.path("reset").asBoolean()) {
+            throw new AssertionError("could not resume from rev " + ot.revision() + ": " + joined);
+        }
+        String unsent = outstandingId;
+        for (JsonNode missed : joined.get("ops")) {
+            if (missed.get("id").asText().equals(outstandingId)) {
+                handle(WsClient.message("ack").put("id", outstandingId).put("rev", missed.get("rev").asLong()));
+            } else {
+                handle(((com.fasterxml.jackson.databind.node.ObjectNode) missed.deepCopy()).put("type", "op"));
+            }
+        }
+        if (outstandingId != null && outstandingId.equals(unsent)) {
+            sendOp(ot.outstanding().orElseThrow(), outstandingId);
+        }
+    }
+
     public String text() {
         return ot.text();
     }
@@ -58,11 +86,14 @@ public final class CollabClient implements AutoCloseable {
         ot.applyLocal(op).ifPresent(this::sendOp);
     }
 
-    /** Handles every message already received; returns how many. */
+    /** Handles every message already received, one at a time; returns how many. */
     public int pump() {
-        List<JsonNode> messages = ws.drain();
-        messages.forEach(this::handle);
-        return messages.size();
+        int handled = 0;
+        for (JsonNode m = ws.poll(); m != null; m = ws.poll()) {
+            handle(m);
+            handled++;
+        }
+        return handled;
     }
 
     /** Handles messages, waiting for more, until the condition holds. */
@@ -83,6 +114,7 @@ public final class CollabClient implements AutoCloseable {
                     throw new AssertionError("ack for " + m.get("id") + " but outstanding is " + outstandingId);
                 }
                 expectNextRev(m);
+                acked.add(outstandingId);
                 outstandingId = null;
                 ot.serverAck().ifPresent(this::sendOp);
             }
@@ -98,7 +130,11 @@ public final class CollabClient implements AutoCloseable {
     }
 
     private void sendOp(TextOperation op) {
-        outstandingId = idPrefix + "-" + (++counter);
+        sendOp(op, idPrefix + "-" + (++counter));
+    }
+
+    private void sendOp(TextOperation op, String id) {
+        outstandingId = id;
         ObjectNode msg = WsClient.message("op").put("room", room).put("rev", ot.revision()).put("id", outstandingId);
         ArrayNode components = msg.putArray("op");
         for (Object c : op.toComponents()) {
@@ -125,6 +161,11 @@ public final class CollabClient implements AutoCloseable {
 
     public Optional<String> outstandingId() {
         return Optional.ofNullable(outstandingId);
+    }
+
+    /** Ids of our ops the server has acknowledged, in order. */
+    public List<String> ackedIds() {
+        return acked;
     }
 
     @Override

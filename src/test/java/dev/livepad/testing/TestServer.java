@@ -1,14 +1,9 @@
 package dev.livepad.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.livepad.Config;
 import dev.livepad.LivepadServer;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -18,8 +13,6 @@ import java.util.Map;
  */
 public final class TestServer implements AutoCloseable {
     public static final String SECRET = "test-secret-that-is-at-least-32-bytes-long!";
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final LivepadServer server;
 
@@ -53,69 +46,37 @@ public final class TestServer implements AutoCloseable {
         return WsClient.connect(ws());
     }
 
+    public ApiClient api() {
+        return new ApiClient(http(""));
+    }
+
     /** Creates a room and returns its owner token. */
     public String createRoom(String name) {
-        Response r = post("/api/rooms", "{\"name\":\"" + name + "\"}", null);
-        if (r.status() != 201) {
-            throw new AssertionError("room creation failed: " + r);
-        }
-        return r.json().get("token").asText();
+        return api().createRoom(name);
     }
 
     public String mint(String room, String ownerToken, String role) {
-        Response r = post("/api/rooms/" + room + "/tokens", "{\"role\":\"" + role + "\",\"ttlSeconds\":3600}", ownerToken);
-        if (r.status() != 201) {
-            throw new AssertionError("token minting failed: " + r);
-        }
-        return r.json().get("token").asText();
+        return api().mint(room, ownerToken, role);
     }
 
-    public Response get(String path, String token) {
-        return send(request(path, token).GET());
+    public ApiClient.Response get(String path, String token) {
+        return api().get(path, token);
     }
 
-    public Response post(String path, String body, String token) {
-        return send(request(path, token).POST(HttpRequest.BodyPublishers.ofString(body)));
+    public ApiClient.Response post(String path, String body, String token) {
+        return api().post(path, body, token);
     }
 
-    public Response delete(String path, String token) {
-        return send(request(path, token).DELETE());
+    public ApiClient.Response delete(String path, String token) {
+        return api().delete(path, token);
     }
 
     public JsonNode status() {
-        return get("/status", null).json();
-    }
-
-    private HttpRequest.Builder request(String path, String token) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(http(path)).header("Content-Type", "application/json");
-        return token == null ? b : b.header("Authorization", "Bearer " + token);
-    }
-
-    private static Response send(HttpRequest.Builder request) {
-        try {
-            HttpResponse<String> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse(""));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return api().status();
     }
 
     @Override
     public void close() {
         server.stop();
-    }
-
-    /** An HTTP response as tests read it. */
-    public record Response(int status, String body, String contentType) {
-        public JsonNode json() {
-            try {
-                return JSON.readTree(body);
-            } catch (IOException e) {
-                throw new AssertionError("not JSON: " + body, e);
-            }
-        }
     }
 }

@@ -91,6 +91,11 @@ public final class WsClient implements AutoCloseable {
         return next(m -> type.equals(m.path("type").asText()));
     }
 
+    /** The next message already received, or null if there is none. */
+    public JsonNode poll() {
+        return inbox.poll();
+    }
+
     /** Messages already received and not yet taken. */
     public List<JsonNode> drain() {
         List<JsonNode> all = new ArrayList<>();

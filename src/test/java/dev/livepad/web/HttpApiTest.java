@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.livepad.testing.ApiClient;
 import dev.livepad.testing.TestServer;
-import dev.livepad.testing.TestServer.Response;
+import dev.livepad.testing.ApiClient.Response;
 import dev.livepad.testing.WsClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.livepad.auth.TokenService;
 import dev.livepad.protocol.Role;
+import dev.livepad.testing.ApiClient;
 import dev.livepad.testing.TestServer;
 import dev.livepad.testing.WsClient;
 import java.time.Clock;
@@ -268,7 +269,7 @@ class ProtocolErrorsTest {
     }
 
     private String text() {
-        TestServer.Response r = server.get("/api/rooms/" + room + "/text", owner);
+        ApiClient.Response r = server.get("/api/rooms/" + room + "/text", owner);
         assertEquals(200, r.status(), r.body());
         return r.body();
     }

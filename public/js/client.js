@@ -1,0 +1,115 @@
+// The client half of OT, as ot.js's client.js: at most one operation is in flight, later local
+// edits are composed into a buffer until the server acknowledges it.
+//
+//   synchronized         nothing outstanding
+//   awaiting-confirm     `outstanding` sent (or about to be), no buffer
+//   awaiting-with-buffer `outstanding` in flight and `buffer` holding the edits made since
+//
+// Each outstanding op carries an id that stays the same when it is resent after a reconnect, so
+// the server can recognise a retry and acknowledge it instead of applying it twice.
+
+import { TextOperation, splitLargeInsert } from './ot.js';
+
+const MAX_INSERT_PER_OP = 16384; // keeps every op frame far below the server's message limit
+
+export class OtClient {
+  /** A synchronized client at server revision `revision` whose document is `text`. */
+  constructor(revision, text, newId) {
+    this.revision = revision;
+    this.text = text;          // the local document, with every pending edit applied
+    this.serverText = text;    // the document at `revision`, as the server has it
+    this.newId = newId;
+    this.outstanding = null;   // { op, id, sentOnce, inFlight }
+    this.buffer = null;
+  }
+
+  get state() {
+    if (!this.outstanding) return 'synchronized';
+    return this.buffer ? 'awaiting-with-buffer' : 'awaiting-confirm';
+  }
+
+  /** The local edits the server has not confirmed yet, as one op on `serverText`, or null. */
+  pending() {
+    if (!this.outstanding) return null;
+    return this.buffer ? this.outstanding.op.compose(this.buffer) : this.outstanding.op;
+  }
+
+  /** A local edit, already visible in the editor. */
+  applyLocal(op) {
+    this.text = op.apply(this.text);
+    if (!this.outstanding) {
+      this.outstanding = { op, id: this.newId(), sentOnce: false, inFlight: false };
+    } else if (!this.outstanding.sentOnce) {
+      // Never left the browser: it can still grow, and keeps one id.
+      this.outstanding.op = this.outstanding.op.compose(op);
+    } else {
+      this.buffer = this.buffer ? this.buffer.compose(op) : op;
+    }
+  }
+
+  /**
+   * The op message to send now, or null when nothing is waiting or an op is already in flight
+   * on this connection. A resend after a reconnect keeps the id.
+   */
+  takeSendable() {
+    const out = this.outstanding;
+    if (!out || out.inFlight) return null;
+    if (!out.sentOnce) this.splitIfLarge();
+    out.sentOnce = true;
+    out.inFlight = true;
+    return { rev: this.revision, id: out.id, op: out.op.toJSON() };
+  }
+
+  /** The connection is gone: whatever was in flight must be sent again on the next one. */
+  connectionLost() {
+    if (this.outstanding) this.outstanding.inFlight = false;
+  }
+
+  /** The server applied our outstanding op; the buffer (if any) becomes the next one to send. */
+  ack(id) {
+    if (!this.outstanding || this.outstanding.id !== id) return false;
+    this.serverText = this.outstanding.op.apply(this.serverText);
+    this.revision++;
+    this.outstanding = this.buffer
+      ? { op: this.buffer, id: this.newId(), sentOnce: false, inFlight: false }
+      : null;
+    this.buffer = null;
+    return true;
+  }
+
+  /**
+   * Another client's op, in the server's order. Returns the op to apply to the editor: the
+   * server op moved past our unconfirmed edits, which are moved past it in turn.
+   */
+  applyServer(op) {
+    this.serverText = op.apply(this.serverText);
+    this.revision++;
+    let incoming = op;
+    if (this.outstanding) {
+      const [outstanding, past] = TextOperation.transform(this.outstanding.op, incoming);
+      this.outstanding.op = outstanding;
+      incoming = past;
+    }
+    if (this.buffer) {
+      const [buffer, past] = TextOperation.transform(this.buffer, incoming);
+      this.buffer = buffer;
+      incoming = past;
+    }
+    this.text = incoming.apply(this.text);
+    return incoming;
+  }
+
+  /** Ranges on the server's latest document, moved into the local document. */
+  transformRanges(ranges) {
+    const pending = this.pending();
+    return pending ? ranges.map(([a, h]) => [pending.transformIndex(a), pending.transformIndex(h)]) : ranges;
+  }
+
+  splitIfLarge() {
+    const parts = splitLargeInsert(this.outstanding.op, MAX_INSERT_PER_OP);
+    if (!parts) return;
+    const [first, rest] = parts;
+    this.outstanding.op = first;
+    this.buffer = this.buffer ? rest.compose(this.buffer) : rest;
+  }
+}

@@ -1,0 +1,154 @@
+// One WebSocket to /ws that keeps coming back: exponential backoff with jitter, a heartbeat
+// that notices a silently dead link, and an immediate retry when the browser comes back online.
+
+const FIRST_DELAY_MS = 500;
+const MAX_DELAY_MS = 15000;
+const JITTER = 0.3;
+const PING_EVERY_MS = 15000;
+const PONG_WITHIN_MS = 10000;
+
+/** The delay before reconnect attempt `attempt` (0-based): doubling from 0.5 s to 15 s, ±30 %. */
+export function backoffDelay(attempt, random = Math.random) {
+  const base = Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** attempt);
+  return Math.round(base * (1 - JITTER + 2 * JITTER * random()));
+}
+
+export class Connection {
+  /**
+   * Handlers: `open()`, `message(obj)`, `close({ code, reason })`, and `waiting({ until })`
+   * while a reconnect is scheduled.
+   */
+  constructor(url, handlers) {
+    this.url = url;
+    this.handlers = handlers;
+    this.socket = null;
+    this.attempt = 0;
+    this.timer = 0;
+    this.heartbeat = 0;
+    this.stopped = false;
+    this.holdUntil = 0; // test hook: pretend the network is down until then
+    window.addEventListener('online', () => this.retryNow());
+  }
+
+  start() {
+    this.stopped = false;
+    this.connect();
+  }
+
+  /** Stops for good (room deleted, token refused): no more attempts. */
+  stop() {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.closeSocket(1000, 'done');
+  }
+
+  /** The app reached a healthy state (joined): the next drop starts the backoff afresh. */
+  healthy() {
+    this.attempt = 0;
+  }
+
+  send(message) {
+    if (!this.socket || this.socket.readyState !== WebSocket.OPEN) return false;
+    this.socket.send(JSON.stringify(message));
+    return true;
+  }
+
+  get isOpen() {
+    return !!this.socket && this.socket.readyState === WebSocket.OPEN;
+  }
+
+  /** Closes the current socket and reconnects (used to resync, or to rejoin under a new name). */
+  restart() {
+    this.attempt = 0;
+    this.closeSocket(4000, 'client restart');
+  }
+
+  /** Test hook: drops the link as a network failure would, and keeps it down for `holdMs`. */
+  drop(holdMs = 0) {
+    this.holdUntil = Date.now() + holdMs;
+    this.closeSocket(4001, 'simulated network drop');
+  }
+
+  retryNow() {
+    if (this.stopped || this.socket || Date.now() < this.holdUntil) return;
+    clearTimeout(this.timer);
+    this.connect();
+  }
+
+  connect() {
+    this.timer = 0;
+    if (this.stopped) return;
+    const held = this.holdUntil - Date.now();
+    if (held > 0) {
+      this.schedule(held);
+      return;
+    }
+    let socket;
+    try {
+      socket = new WebSocket(this.url);
+    } catch (e) {
+      this.scheduleNext();
+      return;
+    }
+    this.socket = socket;
+    socket.onopen = () => {
+      this.beat();
+      this.handlers.open();
+    };
+    socket.onmessage = (event) => {
+      this.beat();
+      let message;
+      try {
+        message = JSON.parse(event.data);
+      } catch (e) {
+        return;
+      }
+      this.handlers.message(message);
+    };
+    socket.onclose = (event) => this.closed(socket, event.code, event.reason);
+  }
+
+  /** Detaches a socket at once, so that no late frame from it is handled, and reports the close. */
+  closeSocket(code, reason) {
+    const socket = this.socket;
+    if (!socket) return;
+    socket.onopen = null;
+    socket.onmessage = null;
+    socket.onclose = null;
+    try {
+      socket.close(code, reason);
+    } catch (e) {
+      // already closing
+    }
+    this.closed(socket, code, reason);
+  }
+
+  closed(socket, code, reason) {
+    if (socket !== this.socket) return;
+    this.socket = null;
+    clearTimeout(this.heartbeat);
+    this.handlers.close({ code, reason });
+    if (!this.stopped) this.scheduleNext();
+  }
+
+  scheduleNext() {
+    const delay = backoffDelay(this.attempt);
+    this.attempt++;
+    this.schedule(Math.max(delay, this.holdUntil - Date.now()));
+  }
+
+  schedule(delay) {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.connect(), delay);
+    this.handlers.waiting({ until: Date.now() + delay });
+  }
+
+  /** Any frame proves the link alive; silence for a ping's worth of time means it is dead. */
+  beat() {
+    clearTimeout(this.heartbeat);
+    this.heartbeat = setTimeout(() => {
+      this.send({ type: 'ping', t: Date.now() });
+      this.heartbeat = setTimeout(() => this.closeSocket(4002, 'no answer to ping'), PONG_WITHIN_MS);
+    }, PING_EVERY_MS);
+  }
+}

@@ -1,0 +1,386 @@
+// One room over one Connection: join and resume, the OT client, presence and cursors, and what
+// to do about each error. It knows nothing about the DOM; `editor` is a TextareaBinding and
+// `view` receives everything the page shows.
+
+import { Connection } from './connection.js';
+import { OtClient } from './client.js';
+import { TextOperation, diff, transformRanges } from './ot.js';
+import { UndoManager } from './undo.js';
+import { colorFor, displayName } from './presence.js';
+import { describeClose, describeError, isFatalOnJoin } from './errors.js';
+
+const MIN_OP_INTERVAL_MS = 40;      // at most 25 ops a second, far below the server's rate limit
+const MIN_CURSOR_INTERVAL_MS = 100;
+const RATE_LIMITED_RETRY_MS = 1000;
+
+function randomPrefix() {
+  const bytes = crypto.getRandomValues(new Uint8Array(9));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export class RoomSession {
+  constructor({ room, token, name, editor, view, url }) {
+    this.room = room;
+    this.token = token;
+    this.name = name;
+    this.editor = editor;
+    this.view = view;
+    this.idPrefix = randomPrefix();
+    this.idCounter = 0;
+    this.client = null;
+    this.self = null;
+    this.others = new Map();  // clientId -> { clientId, name, role, color, ranges }
+    this.joined = false;
+    this.stopped = false;
+    this.undo = new UndoManager();
+    this.recovered = null;    // { text, op }: local edits the server could not merge after a gap
+    this.lastOpAt = 0;
+    this.opTimer = 0;
+    this.lastCursorAt = 0;
+    this.cursorTimer = 0;
+    this.sentCursor = '';
+    this.dropAfterSend = null;
+    this.wantFullText = false; // the next join asks for the whole text instead of resuming
+    this.connection = new Connection(url, {
+      open: () => this.sendJoin(),
+      // Frames and closes are handled strictly in order, and not during IME composition.
+      message: (m) => this.editor.whenIdle(() => this.receive(m)),
+      close: (c) => this.editor.whenIdle(() => this.connectionClosed(c)),
+      waiting: ({ until }) => this.view.status(navigator.onLine ? 'reconnecting' : 'offline', until),
+    });
+  }
+
+  start() {
+    this.view.status('connecting');
+    this.connection.start();
+  }
+
+  newId() {
+    this.idCounter += 1;
+    return `${this.idPrefix}-${this.idCounter}`;
+  }
+
+  get role() {
+    return this.self ? this.self.role : null;
+  }
+
+  /** True while some typed text has not been confirmed by the server. */
+  hasUnsaved() {
+    return !!(this.client && this.client.outstanding);
+  }
+
+  sendJoin() {
+    const join = { type: 'join', room: this.room, token: this.token };
+    if (this.name) join.name = this.name.slice(0, 64);
+    if (this.client && !this.wantFullText) join.rev = this.client.revision;
+    this.connection.send(join);
+  }
+
+  /** Rejoins under a new display name (a quick reconnect that resumes where it was). */
+  rename(name) {
+    this.name = name;
+    if (this.connection.isOpen) this.connection.restart();
+  }
+
+  receive(m) {
+    if (m.room !== undefined && m.room !== this.room) return;
+    switch (m.type) {
+      case 'joined': return this.onJoined(m);
+      case 'op': return this.joined && this.onRemoteOp(m);
+      case 'ack': return this.joined && this.onAck(m);
+      case 'cursor': return this.joined && this.onCursor(m);
+      case 'presence': return this.joined && this.onPresence(m);
+      case 'error': return this.onError(m);
+      case 'closed': return this.fail(describeError('closed'), 'closed');
+      default: return undefined; // pong, left
+    }
+  }
+
+  onJoined(m) {
+    this.self = { clientId: m.clientId, name: this.name, role: m.role };
+    this.others = new Map(m.members.map((member) => [member.clientId, this.peer(member)]));
+    if (!this.client) {
+      this.client = new OtClient(m.rev, m.text, () => this.newId());
+      this.editor.replace(m.text);
+    } else if (m.ops) {
+      this.catchUp(m.ops);
+    } else {
+      this.resync(m.text, m.rev);
+    }
+    this.wantFullText = false;
+    if (this.client.revision !== m.rev) {
+      this.reload(); // never expected: our history disagrees with the server's
+      return;
+    }
+    this.joined = true;
+    this.connection.healthy();
+    this.editor.setReadOnly(m.role === 'viewer');
+    this.view.joined(this.self);
+    this.view.status('connected');
+    this.changed();
+    this.pump();
+    this.selectionMoved(true);
+  }
+
+  /** Applies the ops missed while away; our own op among them is the ack we never received. */
+  catchUp(ops) {
+    for (const h of ops) {
+      const out = this.client.outstanding;
+      if (out && out.sentOnce && h.id === out.id) this.client.ack(h.id);
+      else this.applyServerOp(TextOperation.fromJSON(h.op));
+    }
+  }
+
+  /**
+   * The server sent the whole text instead of the missed ops (they fell out of its history).
+   * Unconfirmed local edits cannot be transformed without that history: the page shows the
+   * server's text and keeps the local version, which the user can re-apply or download.
+   */
+  resync(text, rev) {
+    const old = this.client;
+    const pending = old.pending();
+    if (pending) {
+      const [mine] = TextOperation.transform(pending, diff(old.serverText, text));
+      this.recovered = { text: old.text, op: mine };
+      this.view.recovered(countChanged(pending));
+    }
+    const op = diff(old.text, text);
+    this.client = new OtClient(rev, text, () => this.newId());
+    this.undo = new UndoManager();
+    this.editor.applyRemote(op);
+    this.moveRanges(op);
+  }
+
+  /** Rejoins asking for the whole text; resync() then keeps any unconfirmed local edits. */
+  reload() {
+    this.wantFullText = true;
+    this.connection.restart();
+  }
+
+  onRemoteOp(m) {
+    if (m.rev !== this.client.revision + 1) {
+      this.reload();
+      return;
+    }
+    this.applyServerOp(TextOperation.fromJSON(m.op));
+    this.changed();
+  }
+
+  applyServerOp(op) {
+    const local = this.client.applyServer(op);
+    this.editor.applyRemote(local);
+    this.undo.transform(local);
+    this.moveRanges(local);
+    if (this.recovered) this.recovered.op = TextOperation.transform(this.recovered.op, local)[0];
+  }
+
+  onAck(m) {
+    if (!this.client.ack(m.id)) return;
+    if (this.client.revision !== m.rev) {
+      this.reload();
+      return;
+    }
+    this.changed();
+    this.pump();
+    this.selectionMoved(true);
+  }
+
+  onCursor(m) {
+    const peer = this.others.get(m.clientId);
+    if (!peer || m.rev !== this.client.revision) return;
+    peer.ranges = this.client.transformRanges(m.ranges);
+    this.view.peers(this.others);
+  }
+
+  onPresence(m) {
+    if (m.event === 'join') this.others.set(m.member.clientId, this.peer(m.member));
+    else this.others.delete(m.member.clientId);
+    this.view.members(this.self, this.others);
+    this.view.peers(this.others);
+  }
+
+  peer(member) {
+    return { ...member, name: displayName(member), color: colorFor(member.clientId), ranges: [] };
+  }
+
+  onError(m) {
+    const out = this.client && this.client.outstanding;
+    if (!this.joined) {
+      this.joinFailed(m);
+    } else if (out && m.ref === out.id) {
+      this.opFailed(m);
+    } else if (m.code === 'not_joined') {
+      this.connection.restart();
+    } else if (m.ref !== 'cursor' && m.ref !== 'ping') {
+      this.view.notice(describeError(m.code, m.message), 'error');
+    }
+  }
+
+  joinFailed(m) {
+    if (isFatalOnJoin(m.code)) {
+      this.fail(describeError(m.code, m.message), m.code);
+      return;
+    }
+    this.view.notice(describeError(m.code, m.message), 'warning');
+    this.connection.restart(); // rate limited or a server hiccup: back off and try again
+  }
+
+  opFailed(m) {
+    const out = this.client.outstanding;
+    switch (m.code) {
+      case 'rate_limited':
+        this.view.notice(describeError(m.code), 'warning');
+        out.inFlight = false;
+        setTimeout(() => this.pump(), RATE_LIMITED_RETRY_MS);
+        break;
+      case 'bad_rev':
+      case 'not_joined':
+        this.view.notice(describeError(m.code), 'warning');
+        this.connection.restart(); // resume; a reset keeps the local version, see resync()
+        break;
+      default: // forbidden, bad_op, doc_too_large: this op will never be accepted
+        this.discardPending(describeError(m.code, m.message));
+    }
+  }
+
+  /** Returns the editor to the server's text and keeps the refused local version to download. */
+  discardPending(message) {
+    const old = this.client;
+    this.recovered = { text: old.text, op: null };
+    const op = diff(old.text, old.serverText);
+    this.client = new OtClient(old.revision, old.serverText, () => this.newId());
+    this.undo = new UndoManager();
+    this.editor.applyRemote(op);
+    this.moveRanges(op);
+    this.view.notice(message, 'error');
+    this.view.recovered(0);
+    this.changed();
+  }
+
+  /** Re-applies the local edits kept by resync() on top of the current text, as a new edit. */
+  reapplyRecovered() {
+    if (!this.recovered || !this.recovered.op || this.role === 'viewer') return;
+    const op = this.recovered.op;
+    this.recovered = null;
+    if (!op.isNoop()) this.editor.applyOwn(op);
+  }
+
+  dismissRecovered() {
+    this.recovered = null;
+  }
+
+  connectionClosed({ code }) {
+    const wasJoined = this.joined;
+    this.joined = false;
+    if (this.client) this.client.connectionLost();
+    this.others.clear();
+    this.view.members(this.self, this.others);
+    this.view.peers(this.others);
+    if (this.stopped) return;
+    const message = describeClose(code);
+    if (message) this.view.notice(message, 'warning');
+    if (wasJoined) this.view.status('reconnecting');
+    this.changed();
+  }
+
+  /** Stops for good: the room is gone or the link is refused. */
+  fail(message, code) {
+    this.stopped = true;
+    this.joined = false;
+    this.connection.stop();
+    this.editor.setReadOnly(true);
+    this.view.status('offline');
+    this.view.fatal(message, code, this.client ? this.client.text : null);
+  }
+
+  /** A local edit from the textarea (or an undo step). */
+  localEdit(op, before, fromUndo) {
+    if (!this.client) return;
+    if (!fromUndo) this.undo.recordLocal(op, before);
+    this.client.applyLocal(op);
+    this.moveRanges(op);
+    if (this.recovered && this.recovered.op) {
+      this.recovered.op = TextOperation.transform(this.recovered.op, op)[0];
+    }
+    this.changed();
+    this.pump();
+  }
+
+  undoStep(redo) {
+    if (!this.client || this.role === 'viewer') return null;
+    const text = this.editor.text;
+    return redo ? this.undo.redo(text) : this.undo.undo(text);
+  }
+
+  /** Sends the outstanding op if the connection is ready and the send interval allows. */
+  pump() {
+    if (!this.joined || !this.client || this.opTimer) return;
+    const wait = this.lastOpAt + MIN_OP_INTERVAL_MS - Date.now();
+    if (wait > 0) {
+      this.opTimer = setTimeout(() => {
+        this.opTimer = 0;
+        this.pump();
+      }, wait);
+      return;
+    }
+    const next = this.client.takeSendable();
+    if (!next) return;
+    this.connection.send({ type: 'op', room: this.room, ...next });
+    this.lastOpAt = Date.now();
+    this.changed();
+    if (this.dropAfterSend !== null) {
+      const hold = this.dropAfterSend;
+      this.dropAfterSend = null;
+      this.connection.drop(hold);
+    }
+  }
+
+  /** Shares our selection once nothing is unconfirmed (positions then match the server's text). */
+  selectionMoved(force) {
+    if (!this.joined || !this.client || this.client.state !== 'synchronized' || this.cursorTimer) return;
+    const wait = this.lastCursorAt + MIN_CURSOR_INTERVAL_MS - Date.now();
+    if (wait > 0) {
+      this.cursorTimer = setTimeout(() => {
+        this.cursorTimer = 0;
+        this.selectionMoved(force);
+      }, wait);
+      return;
+    }
+    const ranges = this.editor.selection();
+    const key = `${this.client.revision}:${JSON.stringify(ranges)}`;
+    if (key === this.sentCursor && !force) return;
+    this.sentCursor = key;
+    this.lastCursorAt = Date.now();
+    this.connection.send({ type: 'cursor', room: this.room, rev: this.client.revision, ranges });
+  }
+
+  moveRanges(op) {
+    for (const peer of this.others.values()) peer.ranges = transformRanges(peer.ranges, op);
+    this.view.peers(this.others);
+  }
+
+  changed() {
+    const client = this.client;
+    this.view.sync(client ? client.state : 'synchronized', this.joined);
+  }
+
+  /** Test hooks, see docs/client.md. */
+  debug() {
+    return {
+      dropConnection: (holdMs = 0) => this.connection.drop(holdMs),
+      dropAfterNextSend: (holdMs = 0) => { this.dropAfterSend = holdMs; },
+      state: () => ({
+        state: this.client ? this.client.state : 'none',
+        revision: this.client ? this.client.revision : -1,
+        joined: this.joined,
+        text: this.client ? this.client.text : null,
+        outstandingId: this.client && this.client.outstanding ? this.client.outstanding.id : null,
+      }),
+    };
+  }
+}
+
+/** How many units an op inserts or deletes, to tell the user how much is at stake. */
+function countChanged(op) {
+  return op.ops.reduce((n, c) => n + (typeof c === 'string' ? c.length : c < 0 ? -c : 0), 0);
+}
