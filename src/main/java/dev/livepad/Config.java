@@ -29,7 +29,14 @@ public record Config(
         int ratePerSecond,
         int rateBurst,
         Duration idleTimeout,
-        int maxBodyBytes) {
+        int maxBodyBytes,
+        int maxRoomsPerConnection,
+        int maxMembersPerRoom,
+        int maxConnectionsPerIp,
+        int roomCreatesPerMinute,
+        int authFailuresPerMinute,
+        Optional<String> adminKey,
+        boolean limitLoopback) {
 
     /** Reads the settings from environment variables (names as in the README); absent means default. */
     public static Config fromEnv(Map<String, String> env) {
@@ -50,10 +57,17 @@ public record Config(
                 List.of(env.getOrDefault("ALLOWED_ORIGINS", "").split(",")).stream()
                         .map(String::trim).filter(s -> !s.isEmpty()).toList(),
                 Duration.ofSeconds(intValue(env, "EMPTY_ROOM_LINGER_SECONDS", 30)),
-                intValue(env, "RATE_LIMIT_PER_SECOND", 100),
-                intValue(env, "RATE_LIMIT_BURST", 200),
-                Duration.ofSeconds(intValue(env, "IDLE_TIMEOUT_SECONDS", 300)),
-                intValue(env, "MAX_BODY_BYTES", 64 * 1024));
+                intValue(env, "RATE_LIMIT_PER_SECOND", 1000),
+                intValue(env, "RATE_LIMIT_BURST", 2000),
+                Duration.ofSeconds(intValue(env, "IDLE_TIMEOUT_SECONDS", 120)),
+                intValue(env, "MAX_BODY_BYTES", 64 * 1024),
+                intValue(env, "MAX_ROOMS_PER_CONNECTION", 32),
+                intValue(env, "MAX_MEMBERS_PER_ROOM", 2000),
+                intValue(env, "MAX_CONNECTIONS_PER_IP", 256),
+                intValue(env, "ROOM_CREATES_PER_MINUTE", 60),
+                intValue(env, "AUTH_FAILURES_PER_MINUTE", 30),
+                Optional.ofNullable(env.get("ADMIN_KEY")).filter(s -> !s.isEmpty()),
+                Boolean.parseBoolean(env.getOrDefault("LIMIT_LOOPBACK", "false")));
     }
 
     private static int intValue(Map<String, String> env, String key, int fallback) {

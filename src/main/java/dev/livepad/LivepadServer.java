@@ -49,7 +49,7 @@ public final class LivepadServer implements AutoCloseable {
         this.snapshots = Executors.newSingleThreadExecutor(daemon("livepad-snapshots"));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("livepad-timers"));
         RoomSettings roomSettings = new RoomSettings(config.maxDocChars(), config.historyOps(),
-                config.snapshotEvery(), config.emptyRoomLinger());
+                config.snapshotEvery(), config.emptyRoomLinger(), config.maxMembersPerRoom());
         RoomRegistry rooms = new RoomRegistry(store, codec, roomSettings, stats, roomPool, snapshots, scheduler);
         StatusReport status = new StatusReport(stats, rooms::roomCount, rooms::activeRooms, rooms::loadedRooms);
         this.web = new WebServer(new WebServer.Parts(rooms, tokens, codec, json, stats, status, scheduler), config);

@@ -6,7 +6,15 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        LivepadServer server = new LivepadServer(Config.fromEnv(System.getenv())).start();
+        LivepadServer server;
+        try {
+            server = new LivepadServer(Config.fromEnv(System.getenv()));
+        } catch (IllegalArgumentException e) {
+            System.err.println("livepad: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        server.start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "livepad-shutdown"));
     }
 }

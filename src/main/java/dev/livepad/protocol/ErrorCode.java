@@ -16,6 +16,10 @@ public enum ErrorCode {
     RATE_LIMITED("rate_limited", 429),
     INVALID_ROOM_NAME("invalid_room_name", 400),
     ROOM_EXISTS("room_exists", 409),
+    LIMIT_EXCEEDED("limit_exceeded", 429),
+    NOT_FOUND("not_found", 404),
+    METHOD_NOT_ALLOWED("method_not_allowed", 405),
+    TOO_LARGE("too_large", 413),
     UNAVAILABLE("unavailable", 503),
     INTERNAL("internal", 500);
 

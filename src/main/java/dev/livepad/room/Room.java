@@ -60,6 +60,10 @@ public final class Room {
     /** Adds the member and replies {@code joined} (full text, or the ops since {@code resumeRev}). */
     CompletableFuture<Void> join(Member member, OptionalLong resumeRev) {
         return onExecutor(() -> {
+            if (members.size() >= context.settings().maxMembers()) {
+                throw new ProtocolException(ErrorCode.LIMIT_EXCEEDED, "room " + name + " is full ("
+                        + context.settings().maxMembers() + " members)");
+            }
             List<MemberInfo> others = members.stream().map(Member::info).toList();
             members.add(member);
             memberCount = members.size();

@@ -3,6 +3,7 @@ package dev.livepad.web;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.livepad.Config;
 import dev.livepad.auth.JoinToken;
 import dev.livepad.auth.TokenService;
 import dev.livepad.protocol.ErrorCode;
@@ -13,7 +14,10 @@ import dev.livepad.room.RoomRegistry;
 import dev.livepad.store.RoomRecord;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Map;
 
 /** The REST side of the protocol: create rooms, mint invite tokens, delete rooms, export text. */
@@ -22,16 +26,23 @@ final class HttpApi {
 
     private final RoomRegistry rooms;
     private final TokenService tokens;
+    private final TokenGate gate;
+    private final AddressLimits addresses;
     private final ObjectMapper json;
     private final Duration ownerTtl;
     private final Duration maxInviteTtl;
+    private final Optional<byte[]> adminKey;
 
-    HttpApi(RoomRegistry rooms, TokenService tokens, ObjectMapper json, Duration ownerTtl, Duration maxInviteTtl) {
+    HttpApi(RoomRegistry rooms, TokenService tokens, TokenGate gate, AddressLimits addresses, ObjectMapper json,
+            Config config) {
         this.rooms = rooms;
         this.tokens = tokens;
+        this.gate = gate;
+        this.addresses = addresses;
         this.json = json;
-        this.ownerTtl = ownerTtl;
-        this.maxInviteTtl = maxInviteTtl;
+        this.ownerTtl = config.ownerTokenTtl();
+        this.maxInviteTtl = config.maxInviteTtl();
+        this.adminKey = config.adminKey().map(k -> k.getBytes(StandardCharsets.UTF_8));
     }
 
     void routes(RoutesConfig routes) {
@@ -42,6 +53,7 @@ final class HttpApi {
     }
 
     private void createRoom(Context ctx) {
+        requireAdminKey(ctx);
         JsonNode body = body(ctx);
         JsonNode name = body.get("name");
         if (name == null || !name.isTextual()) {
@@ -51,6 +63,7 @@ final class HttpApi {
             throw new ProtocolException(ErrorCode.INVALID_ROOM_NAME,
                     "room names are 1 to 64 characters from A-Z a-z 0-9 . _ -");
         }
+        addresses.takeCreation(ctx.ip());
         RoomRecord room = rooms.create(name.asText());
         String token = tokens.mint(room.name(), room.id(), Role.OWNER, ownerTtl);
         respond(ctx, 201, Map.of("room", room.name(), "token", token));
@@ -83,16 +96,33 @@ final class HttpApi {
         if (!RoomNames.isValid(name)) {
             throw new ProtocolException(ErrorCode.NO_SUCH_ROOM, "no such room");
         }
-        String header = ctx.header("Authorization");
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw new ProtocolException(ErrorCode.INVALID_TOKEN, "an 'Authorization: Bearer <token>' header is required");
-        }
-        JoinToken token = tokens.verify(header.substring(7).trim());
+        JoinToken token = gate.verify(bearer(ctx), ctx.ip());
         if (!token.room().equals(name) || (ownerOnly && token.role() != Role.OWNER)) {
             throw new ProtocolException(ErrorCode.FORBIDDEN, ownerOnly
                     ? "only the owner of room " + name + " may do this" : "the token is for another room");
         }
         return rooms.require(name, token.roomId());
+    }
+
+    /** With {@code ADMIN_KEY} set, creating rooms takes {@code Authorization: Bearer ADMIN_KEY}. */
+    private void requireAdminKey(Context ctx) {
+        if (adminKey.isEmpty()) {
+            return;
+        }
+        addresses.requireAuthBudget(ctx.ip());
+        byte[] given = bearer(ctx).getBytes(StandardCharsets.UTF_8);
+        if (!MessageDigest.isEqual(given, adminKey.get())) {
+            addresses.authFailed(ctx.ip());
+            throw new ProtocolException(ErrorCode.INVALID_TOKEN, "creating rooms needs the admin key");
+        }
+    }
+
+    private static String bearer(Context ctx) {
+        String header = ctx.header("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new ProtocolException(ErrorCode.INVALID_TOKEN, "an 'Authorization: Bearer <token>' header is required");
+        }
+        return header.substring(7).trim();
     }
 
     private Duration ttl(JsonNode value) {

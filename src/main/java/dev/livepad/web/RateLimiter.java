@@ -1,31 +1,24 @@
 package dev.livepad.web;
 
 /**
- * A token bucket for one connection's incoming messages: {@code ratePerSecond} sustained, bursts
- * up to {@code burst}. A message over the limit is dropped with {@code rate_limited}; a client that
- * keeps sending a whole further burst while empty is abusing the server and is disconnected.
+ * One connection's incoming message budget. A message over the limit is dropped with
+ * {@code rate_limited}; a client that keeps sending a whole further burst while empty is abusing
+ * the server and is disconnected (1008).
  */
 final class RateLimiter {
     enum Verdict { ALLOW, DROP, DISCONNECT }
 
-    private final double ratePerNano;
+    private final TokenBucket bucket;
     private final int burst;
-    private double tokens;
-    private long lastRefill;
     private int consecutiveDrops;
 
     RateLimiter(int ratePerSecond, int burst, long nowNanos) {
-        this.ratePerNano = ratePerSecond / 1e9;
+        this.bucket = new TokenBucket(ratePerSecond, burst, nowNanos);
         this.burst = Math.max(1, burst);
-        this.tokens = this.burst;
-        this.lastRefill = nowNanos;
     }
 
     synchronized Verdict acquire(long nowNanos) {
-        tokens = Math.min(burst, tokens + (nowNanos - lastRefill) * ratePerNano);
-        lastRefill = nowNanos;
-        if (tokens >= 1) {
-            tokens -= 1;
+        if (bucket.tryTake(nowNanos)) {
             consecutiveDrops = 0;
             return Verdict.ALLOW;
         }

@@ -1,7 +1,6 @@
 package dev.livepad.web;
 
 import dev.livepad.auth.JoinToken;
-import dev.livepad.auth.TokenService;
 import dev.livepad.metrics.ServerStats;
 import dev.livepad.protocol.ClientMessage;
 import dev.livepad.protocol.ErrorCode;
@@ -21,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.websocket.api.Session;
 import org.slf4j.Logger;
@@ -34,15 +34,27 @@ import org.slf4j.LoggerFactory;
 final class SocketEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(SocketEndpoint.class);
     static final int UNSUPPORTED_DATA = 1003;
+    static final int GOING_AWAY = 1001;
     static final int POLICY_VIOLATION = 1008;
     static final int SERVICE_RESTART = 1012;
 
-    /** A socket's peer (what rooms see) and its rate limiter (what only the edge needs). */
-    private record Connection(Peer peer, RateLimiter limiter) {
+    /** A socket's peer (what rooms see) and what only the edge needs: address, rate, liveness. */
+    private static final class Connection {
+        final Peer peer;
+        final String address;
+        final RateLimiter limiter;
+        volatile long lastHeardNanos = System.nanoTime();
+
+        Connection(Peer peer, String address, RateLimiter limiter) {
+            this.peer = peer;
+            this.address = address;
+            this.limiter = limiter;
+        }
     }
 
     private final MessageCodec codec;
-    private final TokenService tokens;
+    private final TokenGate tokens;
+    private final AddressLimits addresses;
     private final RoomRegistry rooms;
     private final ServerStats stats;
     private final Limits limits;
@@ -50,14 +62,17 @@ final class SocketEndpoint {
     private final Map<Session, Connection> connections = new ConcurrentHashMap<>();
     private final AtomicLong nextClientId = new AtomicLong();
 
-    SocketEndpoint(MessageCodec codec, TokenService tokens, RoomRegistry rooms, ServerStats stats, Limits limits,
-                   ScheduledExecutorService scheduler) {
+    SocketEndpoint(MessageCodec codec, TokenGate tokens, AddressLimits addresses, RoomRegistry rooms,
+                   ServerStats stats, Limits limits, ScheduledExecutorService scheduler) {
         this.codec = codec;
         this.tokens = tokens;
+        this.addresses = addresses;
         this.rooms = rooms;
         this.stats = stats;
         this.limits = limits;
         this.scheduler = scheduler;
+        long sweepMillis = Math.max(250, limits.idleTimeout().toMillis() / 4);
+        scheduler.scheduleWithFixedDelay(this::closeSilent, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
     }
 
     void configure(WsConfig ws) {
@@ -72,8 +87,10 @@ final class SocketEndpoint {
         Outbox outbox = new Outbox(new JettyTransport(ctx.session, scheduler),
                 limits.outboxMaxFrames(), limits.outboxMaxChars(), stats);
         Peer peer = new Peer("c" + nextClientId.incrementAndGet(), outbox);
-        connections.put(ctx.session, new Connection(peer,
+        String address = WebServer.address(ctx.session.getRemoteSocketAddress());
+        connections.put(ctx.session, new Connection(peer, address,
                 new RateLimiter(limits.ratePerSecond(), limits.rateBurst(), System.nanoTime())));
+        addresses.connected(address);
         stats.connections.incrementAndGet();
     }
 
@@ -82,7 +99,8 @@ final class SocketEndpoint {
         if (connection == null) {
             return;
         }
-        Peer peer = connection.peer();
+        Peer peer = connection.peer;
+        addresses.disconnected(connection.address);
         stats.connections.decrementAndGet();
         peer.outbox().close();
         for (Member member : List.copyOf(peer.memberships().values())) {
@@ -96,8 +114,10 @@ final class SocketEndpoint {
             return;
         }
         stats.messagesIn.increment();
-        Peer peer = connection.peer();
-        RateLimiter.Verdict verdict = connection.limiter().acquire(System.nanoTime());
+        long now = System.nanoTime();
+        connection.lastHeardNanos = now;
+        Peer peer = connection.peer;
+        RateLimiter.Verdict verdict = connection.limiter.acquire(now);
         if (verdict == RateLimiter.Verdict.DISCONNECT) {
             peer.outbox().abort(POLICY_VIOLATION, "sending far faster than the rate limit");
             return;
@@ -113,7 +133,7 @@ final class SocketEndpoint {
             return;
         }
         try {
-            dispatch(peer, msg).whenComplete((ok, failure) -> {
+            dispatch(connection, msg).whenComplete((ok, failure) -> {
                 if (failure != null) {
                     reject(peer, msg, failure);
                 }
@@ -123,9 +143,10 @@ final class SocketEndpoint {
         }
     }
 
-    private CompletableFuture<Void> dispatch(Peer peer, ClientMessage msg) {
+    private CompletableFuture<Void> dispatch(Connection connection, ClientMessage msg) {
+        Peer peer = connection.peer;
         if (msg instanceof ClientMessage.Join join) {
-            return join(peer, join);
+            return join(connection, join);
         } else if (msg instanceof ClientMessage.Op op) {
             return rooms.submit(member(peer, op), op);
         } else if (msg instanceof ClientMessage.Cursor cursor) {
@@ -139,12 +160,16 @@ final class SocketEndpoint {
         throw new IllegalStateException("undispatched message " + msg);
     }
 
-    private CompletableFuture<Void> join(Peer peer, ClientMessage.Join join) {
-        JoinToken token = tokens.verify(join.token());
+    private CompletableFuture<Void> join(Connection connection, ClientMessage.Join join) {
+        if (connection.peer.memberships().size() >= limits.maxRoomsPerConnection()) {
+            throw new ProtocolException(ErrorCode.LIMIT_EXCEEDED, "a connection may be in at most "
+                    + limits.maxRoomsPerConnection() + " rooms");
+        }
+        JoinToken token = tokens.verify(join.token(), connection.address);
         if (!token.room().equals(join.room())) {
             throw new ProtocolException(ErrorCode.WRONG_ROOM, "the token is for another room");
         }
-        return rooms.join(peer, join.room(), token.roomId(), join.name(), token.role(), join.rev());
+        return rooms.join(connection.peer, join.room(), token.roomId(), join.name(), token.role(), join.rev());
     }
 
     private static Member member(Peer peer, ClientMessage msg) {
@@ -174,7 +199,22 @@ final class SocketEndpoint {
     /** Closes every connection with 1012 (service restart): clients reconnect and resume. */
     void closeAll(String reason) {
         for (Connection connection : connections.values()) {
-            connection.peer().outbox().abort(SERVICE_RESTART, reason);
+            connection.peer.outbox().abort(SERVICE_RESTART, reason);
+        }
+    }
+
+    /**
+     * Closes connections that have sent nothing for the idle timeout. Jetty's own idle timeout
+     * counts our writes as activity, so a half-open peer in a busy room would never time out;
+     * clients keep their connection alive with {@code ping}.
+     */
+    private void closeSilent() {
+        long deadline = System.nanoTime() - limits.idleTimeout().toNanos();
+        for (Connection connection : connections.values()) {
+            if (connection.lastHeardNanos - deadline < 0) {
+                connection.peer.outbox().abort(GOING_AWAY, "idle: nothing received for "
+                        + limits.idleTimeout().toSeconds() + " s");
+            }
         }
     }
 }

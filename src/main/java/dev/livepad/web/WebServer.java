@@ -10,15 +10,31 @@ import dev.livepad.protocol.MessageCodec;
 import dev.livepad.protocol.ProtocolException;
 import dev.livepad.room.RoomRegistry;
 import io.javalin.Javalin;
-import io.javalin.http.HttpStatus;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.ee10.websocket.server.JettyWebSocketServletFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The HTTP and WebSocket edge on Javalin: routes, limits, origin checks and error mapping. */
+/** The HTTP and WebSocket edge on Javalin: routes, limits, origin checks, headers and error mapping. */
 public final class WebServer {
     private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
+
+    /** Sent with every response: no inline script, no framing, no MIME sniffing, no referrer. */
+    static final Map<String, String> SECURITY_HEADERS = Map.of(
+            "Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                    + "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+            "X-Content-Type-Options", "nosniff",
+            "X-Frame-Options", "DENY",
+            "Referrer-Policy", "no-referrer");
 
     /** What the edge needs from the rest of the server. */
     public record Parts(RoomRegistry rooms, TokenService tokens, MessageCodec codec, ObjectMapper json,
@@ -32,41 +48,88 @@ public final class WebServer {
     public WebServer(Parts parts, Config config) {
         this.config = config;
         Limits limits = Limits.from(config);
-        this.sockets = new SocketEndpoint(parts.codec(), parts.tokens(), parts.rooms(), parts.stats(), limits,
+        AddressLimits addresses = new AddressLimits(!config.limitLoopback(), config.maxConnectionsPerIp(), config.roomCreatesPerMinute(),
+                config.authFailuresPerMinute());
+        parts.scheduler().scheduleWithFixedDelay(addresses::sweep, 1, 1, TimeUnit.MINUTES);
+        TokenGate gate = new TokenGate(parts.tokens(), addresses);
+        this.sockets = new SocketEndpoint(parts.codec(), gate, addresses, parts.rooms(), parts.stats(), limits,
                 parts.scheduler());
-        HttpApi api = new HttpApi(parts.rooms(), parts.tokens(), parts.json(), config.ownerTokenTtl(),
-                config.maxInviteTtl());
+        HttpApi api = new HttpApi(parts.rooms(), parts.tokens(), gate, addresses, parts.json(), config);
         OriginPolicy origins = new OriginPolicy(config.allowedOrigins());
         ObjectMapper json = parts.json();
         this.app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
-            javalin.http.maxRequestSize = limits.maxBodyBytes();
-            javalin.staticFiles.add("/public", Location.CLASSPATH);
-            javalin.jetty.modifyWebSocketServletFactory(factory -> {
-                factory.setMaxTextMessageSize(limits.maxMessageBytes());
-                factory.setMaxBinaryMessageSize(1024);
-                factory.setIdleTimeout(limits.idleTimeout());
+            javalin.http.maxRequestSize = config.maxBodyBytes();
+            javalin.staticFiles.add(files -> {
+                files.hostedPath = "/";
+                files.directory = "/public";
+                files.location = Location.CLASSPATH;
+                files.headers = Map.of("Cache-Control", "no-cache");
             });
+            javalin.jetty.modifyWebSocketServletFactory(factory -> limitSockets(factory, limits));
+            javalin.routes.before(ctx -> SECURITY_HEADERS.forEach(ctx::header));
             javalin.routes.wsBeforeUpgrade("/ws", ctx -> {
                 if (!origins.allows(ctx.header("Origin"), ctx.header("Host"), "https".equals(ctx.scheme()))) {
                     throw new ProtocolException(ErrorCode.FORBIDDEN, "origin not allowed");
+                }
+                if (!addresses.mayConnect(ctx.ip())) {
+                    throw new ProtocolException(ErrorCode.RATE_LIMITED, "too many connections from this address");
                 }
             });
             javalin.routes.ws("/ws", sockets::configure);
             javalin.routes.get("/status", ctx -> ctx.contentType("application/json")
                     .result(json.writeValueAsString(parts.status().snapshot())));
             api.routes(javalin.routes);
-            javalin.routes.exception(ProtocolException.class, (e, ctx) -> HttpApi.error(ctx, json, e.code(), e.getMessage()));
-            javalin.routes.exception(Exception.class, (e, ctx) -> {
-                LOG.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
-                HttpApi.error(ctx, json, ErrorCode.INTERNAL, "internal error");
-            });
-            javalin.routes.error(HttpStatus.NOT_FOUND.getCode(), "*", ctx -> {
-                if (ctx.path().startsWith("/api/")) {
-                    HttpApi.error(ctx, json, ErrorCode.NO_SUCH_ROOM, "not found");
-                }
-            });
+            mapErrors(javalin, json);
         });
+    }
+
+    /** Frame limits (1009 beyond), no compression (a small frame must not inflate into a huge one), idle time. */
+    private static void limitSockets(JettyWebSocketServletFactory factory, Limits limits) {
+        factory.setMaxTextMessageSize(limits.maxMessageBytes());
+        factory.setMaxFrameSize(limits.maxMessageBytes());
+        factory.setMaxBinaryMessageSize(1024);
+        factory.getAvailableExtensionNames().remove("permessage-deflate");
+        factory.setIdleTimeout(limits.idleTimeout().plus(Duration.ofSeconds(30)));
+    }
+
+    /** Every failure becomes {@code {"error", "message"}} JSON; nothing internal leaks out. */
+    private static void mapErrors(JavalinConfig javalin, ObjectMapper json) {
+        javalin.routes.exception(ProtocolException.class, (e, ctx) -> HttpApi.error(ctx, json, e.code(), e.getMessage()));
+        javalin.routes.exception(HttpResponseException.class, (e, ctx) ->
+                HttpApi.error(ctx, json, codeFor(e.getStatus()), e.getStatus() == 413
+                        ? "the request body is too large" : "the request cannot be served"));
+        javalin.routes.exception(Exception.class, (e, ctx) -> {
+            LOG.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
+            HttpApi.error(ctx, json, ErrorCode.INTERNAL, "internal error");
+        });
+        javalin.routes.error(404, "*", ctx -> notFound(ctx, json));
+        javalin.routes.error(405, "*", ctx -> HttpApi.error(ctx, json, ErrorCode.METHOD_NOT_ALLOWED,
+                "method not allowed"));
+    }
+
+    private static void notFound(Context ctx, ObjectMapper json) {
+        if (!ctx.result().isEmpty() && ctx.res().getContentType() != null
+                && ctx.res().getContentType().startsWith("application/json")) {
+            return; // an API error body is already there
+        }
+        HttpApi.error(ctx, json, ErrorCode.NOT_FOUND, "not found");
+    }
+
+    private static ErrorCode codeFor(int status) {
+        return switch (status) {
+            case 400 -> ErrorCode.BAD_REQUEST;
+            case 404 -> ErrorCode.NOT_FOUND;
+            case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+            case 413 -> ErrorCode.TOO_LARGE;
+            default -> ErrorCode.INTERNAL;
+        };
+    }
+
+    /** The client's IP address as text, for per-address limits. */
+    static String address(SocketAddress remote) {
+        return remote instanceof InetSocketAddress inet && inet.getAddress() != null
+                ? inet.getAddress().getHostAddress() : String.valueOf(remote);
     }
 
     public WebServer start() {

@@ -1,0 +1,96 @@
+package dev.livepad.web;
+
+import dev.livepad.protocol.ErrorCode;
+import dev.livepad.protocol.ProtocolException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Limits per client address: open WebSockets, room creations, and failed token checks. Each
+ * address has its own budget, so one abusive address never locks out another. Buckets that have
+ * refilled are forgotten by {@link #sweep}, so memory follows the number of recently active addresses.
+ * Loopback addresses are exempt unless configured otherwise: they are the operator's own
+ * processes (tools, tests, a local proxy that must then pass real addresses on).
+ */
+final class AddressLimits {
+    private final boolean exemptLoopback;
+    private final int maxConnections;
+    private final double createsPerSecond;
+    private final int createBurst;
+    private final double authFailuresPerSecond;
+    private final int authFailureBurst;
+    private final Map<String, AtomicInteger> connections = new ConcurrentHashMap<>();
+    private final Map<String, TokenBucket> creations = new ConcurrentHashMap<>();
+    private final Map<String, TokenBucket> authFailures = new ConcurrentHashMap<>();
+
+    AddressLimits(boolean exemptLoopback, int maxConnections, int createsPerMinute, int authFailuresPerMinute) {
+        this.exemptLoopback = exemptLoopback;
+        this.maxConnections = maxConnections;
+        this.createsPerSecond = createsPerMinute / 60.0;
+        this.createBurst = Math.max(1, createsPerMinute);
+        this.authFailuresPerSecond = authFailuresPerMinute / 60.0;
+        this.authFailureBurst = Math.max(1, authFailuresPerMinute);
+    }
+
+    /** Whether another WebSocket from this address may be opened. */
+    boolean mayConnect(String address) {
+        if (exempt(address)) {
+            return true;
+        }
+        AtomicInteger open = connections.get(address);
+        return open == null || open.get() < maxConnections;
+    }
+
+    void connected(String address) {
+        connections.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();
+    }
+
+    void disconnected(String address) {
+        connections.computeIfPresent(address, (a, open) -> open.decrementAndGet() <= 0 ? null : open);
+    }
+
+    /** Takes one room creation from the address's budget, or refuses with {@code rate_limited}. */
+    void takeCreation(String address) {
+        if (exempt(address)) {
+            return;
+        }
+        TokenBucket bucket = creations.computeIfAbsent(address,
+                a -> new TokenBucket(createsPerSecond, createBurst, System.nanoTime()));
+        if (!bucket.tryTake(System.nanoTime())) {
+            throw new ProtocolException(ErrorCode.RATE_LIMITED, "too many rooms created from this address; try later");
+        }
+    }
+
+    /** Refuses token checks from an address that has failed too many recently. */
+    void requireAuthBudget(String address) {
+        if (exempt(address)) {
+            return;
+        }
+        TokenBucket bucket = authFailures.get(address);
+        if (bucket != null && bucket.isEmpty(System.nanoTime())) {
+            throw new ProtocolException(ErrorCode.RATE_LIMITED, "too many failed token checks from this address; try later");
+        }
+    }
+
+    void authFailed(String address) {
+        if (exempt(address)) {
+            return;
+        }
+        authFailures.computeIfAbsent(address,
+                a -> new TokenBucket(authFailuresPerSecond, authFailureBurst, System.nanoTime()))
+                .tryTake(System.nanoTime());
+    }
+
+    private boolean exempt(String address) {
+        return exemptLoopback && (address.startsWith("127.") || address.equals("::1")
+                || address.equals("0:0:0:0:0:0:0:1"));
+    }
+
+    /** Forgets buckets that have refilled: they would behave exactly like new ones. */
+    void sweep() {
+        long now = System.nanoTime();
+        creations.values().removeIf(b -> b.isFull(now));
+        authFailures.values().removeIf(b -> b.isFull(now));
+    }
+}

@@ -1,0 +1,42 @@
+package dev.livepad.web;
+
+/** A token bucket: {@code ratePerSecond} sustained, bursts up to {@code burst}. Thread-safe. */
+final class TokenBucket {
+    private final double ratePerNano;
+    private final double burst;
+    private double tokens;
+    private long lastRefill;
+
+    TokenBucket(double ratePerSecond, int burst, long nowNanos) {
+        this.ratePerNano = ratePerSecond / 1e9;
+        this.burst = Math.max(1, burst);
+        this.tokens = this.burst;
+        this.lastRefill = nowNanos;
+    }
+
+    synchronized boolean tryTake(long nowNanos) {
+        refill(nowNanos);
+        if (tokens >= 1) {
+            tokens -= 1;
+            return true;
+        }
+        return false;
+    }
+
+    /** True when no token is left, without taking one. */
+    synchronized boolean isEmpty(long nowNanos) {
+        refill(nowNanos);
+        return tokens < 1;
+    }
+
+    /** True when the bucket has refilled completely, so forgetting it loses nothing. */
+    synchronized boolean isFull(long nowNanos) {
+        refill(nowNanos);
+        return tokens >= burst;
+    }
+
+    private void refill(long nowNanos) {
+        tokens = Math.min(burst, tokens + (nowNanos - lastRefill) * ratePerNano);
+        lastRefill = nowNanos;
+    }
+}
