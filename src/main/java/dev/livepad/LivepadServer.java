@@ -3,6 +3,7 @@ package dev.livepad;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.livepad.auth.SecretFile;
 import dev.livepad.auth.TokenService;
+import dev.livepad.metrics.PrometheusMetrics;
 import dev.livepad.metrics.ServerStats;
 import dev.livepad.metrics.StatusReport;
 import dev.livepad.protocol.Json;
@@ -34,6 +35,7 @@ public final class LivepadServer implements AutoCloseable {
     private final ForkJoinPool roomPool;
     private final ExecutorService snapshots;
     private final ScheduledExecutorService scheduler;
+    private final PrometheusMetrics metrics;
     private final WebServer web;
     private boolean stopped;
 
@@ -52,7 +54,9 @@ public final class LivepadServer implements AutoCloseable {
                 config.snapshotEvery(), config.emptyRoomLinger(), config.maxMembersPerRoom());
         RoomRegistry rooms = new RoomRegistry(store, codec, roomSettings, stats, roomPool, snapshots, scheduler);
         StatusReport status = new StatusReport(stats, rooms::roomCount, rooms::activeRooms, rooms::loadedRooms);
-        this.web = new WebServer(new WebServer.Parts(rooms, tokens, codec, json, stats, status, scheduler), config);
+        this.metrics = new PrometheusMetrics(stats, status);
+        this.web = new WebServer(new WebServer.Parts(rooms, tokens, codec, json, stats, status, metrics, scheduler),
+                config);
     }
 
     public LivepadServer start() {
@@ -78,6 +82,7 @@ public final class LivepadServer implements AutoCloseable {
         awaitQuietly(snapshots);
         scheduler.shutdownNow();
         store.close();
+        metrics.close();
         LOG.info("livepad stopped");
     }
 

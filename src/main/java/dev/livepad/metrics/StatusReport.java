@@ -19,6 +19,18 @@ public final class StatusReport {
         this.loadedRooms = loadedRooms;
     }
 
+    public double rooms() {
+        return rooms.getAsLong();
+    }
+
+    public double activeRooms() {
+        return activeRooms.getAsInt();
+    }
+
+    public double loadedRooms() {
+        return loadedRooms.getAsInt();
+    }
+
     public Map<String, Object> snapshot() {
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("uptimeSeconds", (System.currentTimeMillis() - stats.startedAtMillis) / 1000);

@@ -3,6 +3,7 @@ package dev.livepad.web;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.livepad.Config;
 import dev.livepad.auth.TokenService;
+import dev.livepad.metrics.PrometheusMetrics;
 import dev.livepad.metrics.ServerStats;
 import dev.livepad.metrics.StatusReport;
 import dev.livepad.protocol.ErrorCode;
@@ -38,7 +39,8 @@ public final class WebServer {
 
     /** What the edge needs from the rest of the server. */
     public record Parts(RoomRegistry rooms, TokenService tokens, MessageCodec codec, ObjectMapper json,
-                        ServerStats stats, StatusReport status, ScheduledExecutorService scheduler) {
+                        ServerStats stats, StatusReport status, PrometheusMetrics metrics,
+                        ScheduledExecutorService scheduler) {
     }
 
     private final Javalin app;
@@ -79,6 +81,8 @@ public final class WebServer {
             javalin.routes.ws("/ws", sockets::configure);
             javalin.routes.get("/status", ctx -> ctx.contentType("application/json")
                     .result(json.writeValueAsString(parts.status().snapshot())));
+            javalin.routes.get("/metrics", ctx -> ctx.contentType(PrometheusMetrics.CONTENT_TYPE)
+                    .result(parts.metrics().scrape()));
             api.routes(javalin.routes);
             mapErrors(javalin, json);
         });

@@ -121,6 +121,17 @@ class HttpApiTest {
     }
 
     @Test
+    void metrics_speak_prometheus() {
+        server.createRoom("metered");
+        ApiClient.Response r = server.get("/metrics", null);
+        assertEquals(200, r.status());
+        assertTrue(r.contentType().startsWith("text/plain"), r.contentType());
+        assertTrue(r.body().contains("# TYPE livepad_ops_applied_total counter"), r.body());
+        assertTrue(r.body().matches("(?s).*\\nlivepad_rooms [1-9].*"), r.body());
+        assertTrue(r.body().contains("jvm_memory_used_bytes"));
+    }
+
+    @Test
     void the_client_page_is_served_at_the_root() {
         Response r = server.get("/", null);
         assertEquals(200, r.status());
