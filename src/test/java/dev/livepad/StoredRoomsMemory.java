@@ -9,9 +9,8 @@ import java.nio.file.Path;
 
 /**
  * A measurement, not a test (surefire ignores it): how much heap a server holds after 100,000
- * rooms were created and each opened, edited and left, once empty rooms are evicted. Run with
- * {@code mvn -q test-compile exec:exec -Dexec.executable=java -Dexec.args="-cp %classpath dev.livepad.StoredRoomsMemory 100000"}
- * (see docs/operations.md).
+ * rooms were created and each opened, edited and left, once empty rooms are evicted. The command
+ * is in docs/operations.md.
  */
 public final class StoredRoomsMemory {
     private StoredRoomsMemory() {
