@@ -219,12 +219,17 @@ public final class Room {
         });
     }
 
-    /** The text and revision for export; waits for pending ops to be committed. */
+    /** The text for export, once every op applied so far is committed. */
     CompletableFuture<String> committedText() {
         CompletableFuture<String> result = new CompletableFuture<>();
-        executor.execute(() -> {
+        onExecutor(() -> {
             String current = text;
             commits.whenCommitted(history.headRev(), () -> result.complete(current));
+            return null;
+        }).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                result.completeExceptionally(failure);
+            }
         });
         return result;
     }

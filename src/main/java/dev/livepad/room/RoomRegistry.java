@@ -23,7 +23,10 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -125,9 +128,26 @@ public final class RoomRegistry {
         return gone(member.room().leave(member, reply));
     }
 
-    /** The current text of a room, loading it if needed. */
-    public CompletableFuture<String> text(RoomRecord record) {
-        return liveRoom(record.name(), record.id()).committedText();
+    /** The current text of a room, loading it if needed; {@code unavailable} if it cannot be had in time. */
+    public String text(RoomRecord record) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return liveRoom(record.name(), record.id()).committedText().get(10, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RoomGone) || attempt >= 3) {
+                    throw unavailable(record.name());
+                }
+            } catch (TimeoutException e) {
+                throw unavailable(record.name());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw unavailable(record.name());
+            }
+        }
+    }
+
+    private static ProtocolException unavailable(String name) {
+        return new ProtocolException(ErrorCode.UNAVAILABLE, "room " + name + " cannot be read right now");
     }
 
     public Optional<RoomRecord> find(String name) {

@@ -86,7 +86,7 @@ final class HttpApi {
 
     private void exportText(Context ctx) {
         RoomRecord room = authorize(ctx, false);
-        String text = rooms.text(room).join();
+        String text = rooms.text(room);
         ctx.status(200).contentType("text/plain; charset=utf-8").result(text);
     }
 
