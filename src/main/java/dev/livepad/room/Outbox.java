@@ -2,15 +2,17 @@ package dev.livepad.room;
 
 import dev.livepad.metrics.ServerStats;
 import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A connection's bounded queue of outgoing frames, written one at a time. A peer that falls
+ * A connection's bounded queue of outgoing frames, written in order in small batches. A peer that falls
  * behind by more than the bound, or whose write fails, is closed with 1013 so that it resumes
  * rather than silently missing an op; nobody else ever waits for it.
  */
 public final class Outbox {
     public static final int TRY_AGAIN_LATER = 1013;
+    private static final int MAX_BATCH = 32;
 
     private final Transport transport;
     private final int maxFrames;
@@ -18,6 +20,7 @@ public final class Outbox {
     private final ServerStats stats;
     private final ArrayDeque<String> queue = new ArrayDeque<>();
     private long queuedChars;
+    private int inFlight;
     private boolean writing;
     private boolean closed;
 
@@ -34,7 +37,7 @@ public final class Outbox {
             if (closed) {
                 return false;
             }
-            if (queue.size() >= maxFrames || queuedChars + frame.length() > maxChars) {
+            if (queue.size() + inFlight >= maxFrames || queuedChars + frame.length() > maxChars) {
                 closed = true;
             } else {
                 queue.add(frame);
@@ -57,9 +60,7 @@ public final class Outbox {
     /** Marks the outbox closed (the socket is gone) and drops what is queued. */
     public synchronized void close() {
         closed = true;
-        writing = false;
         queue.clear();
-        queuedChars = 0;
     }
 
     /** Drops what is queued and closes the connection with {@code statusCode}. */
@@ -72,43 +73,51 @@ public final class Outbox {
         return closed;
     }
 
+    /** Frames waiting or being written. */
     public synchronized int queuedFrames() {
-        return queue.size();
+        return queue.size() + inFlight;
     }
 
     /**
-     * Writes queued frames until one completes asynchronously. A write that completes inline
-     * loops here instead of recursing from its callback, so a fast socket cannot overflow the stack.
+     * Hands queued frames to the transport a batch at a time, so Jetty can gather a burst into one
+     * write, and takes the next batch once the whole batch is written. A batch that completes
+     * inline loops here instead of recursing from its callback, so a fast socket cannot overflow
+     * the stack. Only the thread that set {@code writing} sends, so frames keep their order.
      */
     private void writeLoop() {
         while (true) {
-            String frame;
+            String[] batch;
             synchronized (this) {
-                frame = queue.peek();
-                if (frame == null || closed) {
+                if (closed || queue.isEmpty()) {
                     writing = false;
                     return;
                 }
-            }
-            AtomicInteger state = new AtomicInteger(); // 0 pending, 1 completed inline, 2 caller returned
-            transport.send(frame, () -> {
-                written(frame);
-                if (!state.compareAndSet(0, 1)) {
-                    writeLoop();
+                batch = new String[Math.min(MAX_BATCH, queue.size())];
+                for (int i = 0; i < batch.length; i++) {
+                    batch[i] = queue.poll();
                 }
-            }, this::failed);
-            if (state.compareAndSet(0, 2)) {
-                return;
+                inFlight += batch.length;
+            }
+            AtomicInteger remaining = new AtomicInteger(batch.length);
+            AtomicBoolean handedOff = new AtomicBoolean(); // set first by the caller returning or the last callback
+            for (String frame : batch) {
+                transport.send(frame, () -> {
+                    written(frame);
+                    if (remaining.decrementAndGet() == 0 && !handedOff.compareAndSet(false, true)) {
+                        writeLoop();
+                    }
+                }, this::failed);
+            }
+            if (handedOff.compareAndSet(false, true)) {
+                return; // the batch's last callback continues
             }
         }
     }
 
     private void written(String frame) {
         synchronized (this) {
-            if (queue.peek() == frame) {
-                queue.poll();
-                queuedChars -= frame.length();
-            }
+            inFlight--;
+            queuedChars -= frame.length();
         }
         stats.messagesOut.increment();
     }
