@@ -4,8 +4,9 @@
 const FIRST_DELAY_MS = 500;
 const MAX_DELAY_MS = 15000;
 const JITTER = 0.3;
-const PING_EVERY_MS = 15000;
-const PONG_WITHIN_MS = 10000;
+const PING_EVERY_MS = 15000;  // the server closes a socket it has heard nothing from for a while
+const PONG_WITHIN_MS = 10000; // an unanswered ping means the link is dead even if the socket looks open
+const TICK_MS = 5000;
 
 /** The delay before reconnect attempt `attempt` (0-based): doubling from 0.5 s to 15 s, ±30 %. */
 export function backoffDelay(attempt, random = Math.random) {
@@ -25,9 +26,15 @@ export class Connection {
     this.attempt = 0;
     this.timer = 0;
     this.heartbeat = 0;
+    this.lastSentAt = 0;
+    this.lastHeardAt = 0;
+    this.pingSentAt = 0;
     this.stopped = false;
     this.holdUntil = 0; // test hook: pretend the network is down until then
+    this.immediate = false;
     window.addEventListener('online', () => this.retryNow());
+    // The socket of a machine that lost its network may look open for minutes: let it go now.
+    window.addEventListener('offline', () => this.closeSocket(4003, 'browser offline'));
   }
 
   start() {
@@ -50,6 +57,7 @@ export class Connection {
   send(message) {
     if (!this.socket || this.socket.readyState !== WebSocket.OPEN) return false;
     this.socket.send(JSON.stringify(message));
+    this.lastSentAt = Date.now();
     return true;
   }
 
@@ -57,9 +65,12 @@ export class Connection {
     return !!this.socket && this.socket.readyState === WebSocket.OPEN;
   }
 
-  /** Closes the current socket and reconnects (used to resync, or to rejoin under a new name). */
-  restart() {
-    this.attempt = 0;
+  /**
+   * Closes the current socket and connects again: at once (to resync, or to rejoin under a new
+   * name), or after the usual backoff when `backOff` (the server refused us for now).
+   */
+  restart(backOff = false) {
+    this.immediate = !backOff;
     this.closeSocket(4000, 'client restart');
   }
 
@@ -67,6 +78,12 @@ export class Connection {
   drop(holdMs = 0) {
     this.holdUntil = Date.now() + holdMs;
     this.closeSocket(4001, 'simulated network drop');
+  }
+
+  /** Test hook: ends a simulated drop at once. */
+  undrop() {
+    this.holdUntil = 0;
+    this.retryNow();
   }
 
   retryNow() {
@@ -92,11 +109,14 @@ export class Connection {
     }
     this.socket = socket;
     socket.onopen = () => {
-      this.beat();
+      this.lastHeardAt = Date.now();
+      this.pingSentAt = 0;
+      clearInterval(this.heartbeat);
+      this.heartbeat = setInterval(() => this.tick(), TICK_MS);
       this.handlers.open();
     };
     socket.onmessage = (event) => {
-      this.beat();
+      this.lastHeardAt = Date.now();
       let message;
       try {
         message = JSON.parse(event.data);
@@ -126,13 +146,14 @@ export class Connection {
   closed(socket, code, reason) {
     if (socket !== this.socket) return;
     this.socket = null;
-    clearTimeout(this.heartbeat);
+    clearInterval(this.heartbeat);
     this.handlers.close({ code, reason });
     if (!this.stopped) this.scheduleNext();
   }
 
   scheduleNext() {
-    const delay = backoffDelay(this.attempt);
+    const delay = this.immediate ? 0 : backoffDelay(this.attempt);
+    this.immediate = false;
     this.attempt++;
     this.schedule(Math.max(delay, this.holdUntil - Date.now()));
   }
@@ -143,12 +164,13 @@ export class Connection {
     this.handlers.waiting({ until: Date.now() + delay });
   }
 
-  /** Any frame proves the link alive; silence for a ping's worth of time means it is dead. */
-  beat() {
-    clearTimeout(this.heartbeat);
-    this.heartbeat = setTimeout(() => {
-      this.send({ type: 'ping', t: Date.now() });
-      this.heartbeat = setTimeout(() => this.closeSocket(4002, 'no answer to ping'), PONG_WITHIN_MS);
-    }, PING_EVERY_MS);
+  /** Keeps the server hearing from us, and notices a link that went silent without closing. */
+  tick() {
+    const now = Date.now();
+    if (this.pingSentAt && this.lastHeardAt < this.pingSentAt && now - this.pingSentAt > PONG_WITHIN_MS) {
+      this.closeSocket(4002, 'no answer to ping');
+      return;
+    }
+    if (now - this.lastSentAt >= PING_EVERY_MS && this.send({ type: 'ping', t: now })) this.pingSentAt = now;
   }
 }

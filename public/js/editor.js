@@ -41,7 +41,7 @@ export class TextareaBinding {
     });
     ta.addEventListener('keydown', (e) => {
       const mod = e.ctrlKey || e.metaKey;
-      const key = e.key.toLowerCase();
+      const key = (e.key || '').toLowerCase();
       if (mod && !e.altKey && (key === 'z' || key === 'y')) {
         e.preventDefault();
         this.onUndo(key === 'y' || e.shiftKey);

@@ -167,7 +167,8 @@ export class TextOperation {
   /**
    * Transforms two operations made against the same document into [a', b'] such that
    * apply(apply(S, a), b') === apply(apply(S, b), a'). When both insert at the same place,
-   * a's insert goes first, as on the server, where a is the op already in history.
+   * a's insert goes first (the ot.js rule; the server passes the incoming op as a, and a client
+   * its unconfirmed op, so both sides break ties the same way).
    */
   static transform(a, b) {
     if (a.baseLength !== b.baseLength) {

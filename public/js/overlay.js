@@ -44,6 +44,10 @@ export class CursorOverlay {
 
   render() {
     this.place();
+    if (![...this.peers.values()].some((peer) => peer.ranges.length)) {
+      this.content.replaceChildren(); // nobody to show: no need to lay out a copy of the text
+      return;
+    }
     const text = this.text;
     const marks = []; // [position, order, kind, peer]
     for (const peer of this.peers.values()) {

@@ -1,13 +1,17 @@
 // Who is in the room: a stable colour per member and the member list.
 
-/** A colour derived from the clientId: a strong one for carets and names, a soft one for selections. */
+/**
+ * A colour derived from the clientId: a strong one for carets and names, a soft one for
+ * selections. Server ids end in a sequence number ("c12"); stepping the hue by the golden angle
+ * per number keeps people who joined one after the other far apart on the colour wheel.
+ */
 export function colorFor(clientId) {
-  let hash = 2166136261; // FNV-1a
-  for (let i = 0; i < clientId.length; i++) {
-    hash ^= clientId.charCodeAt(i);
-    hash = Math.imul(hash, 16777619) >>> 0;
+  const digits = /(\d+)$/.exec(clientId);
+  let n = digits ? Number(digits[1]) : 0;
+  if (!digits) {
+    for (let i = 0; i < clientId.length; i++) n = (Math.imul(n, 31) + clientId.charCodeAt(i)) >>> 0;
   }
-  const hue = Math.round((hash % 360) * 137.508) % 360; // golden angle spreads neighbours apart
+  const hue = Math.round(210 + n * 137.508) % 360;
   return { strong: `hsl(${hue} 65% 42%)`, soft: `hsl(${hue} 85% 60% / 0.3)` };
 }
 

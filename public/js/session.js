@@ -4,13 +4,12 @@
 
 import { Connection } from './connection.js';
 import { OtClient } from './client.js';
-import { TextOperation, diff, transformRanges } from './ot.js';
+import { TextOperation, diff } from './ot.js';
 import { UndoManager } from './undo.js';
-import { colorFor, displayName } from './presence.js';
+import { Peers } from './peers.js';
 import { describeClose, describeError, isFatalOnJoin } from './errors.js';
+import { Outbox } from './outbox.js';
 
-const MIN_OP_INTERVAL_MS = 40;      // at most 25 ops a second, far below the server's rate limit
-const MIN_CURSOR_INTERVAL_MS = 100;
 const RATE_LIMITED_RETRY_MS = 1000;
 
 function randomPrefix() {
@@ -29,24 +28,30 @@ export class RoomSession {
     this.idCounter = 0;
     this.client = null;
     this.self = null;
-    this.others = new Map();  // clientId -> { clientId, name, role, color, ranges }
+    this.others = new Peers((membership) => {
+      if (membership) view.members(this.self, this.others.byId);
+      view.peers(this.others.byId);
+    });
     this.joined = false;
     this.stopped = false;
     this.undo = new UndoManager();
     this.recovered = null;    // { text, op }: local edits the server could not merge after a gap
-    this.lastOpAt = 0;
-    this.opTimer = 0;
-    this.lastCursorAt = 0;
-    this.cursorTimer = 0;
-    this.sentCursor = '';
-    this.dropAfterSend = null;
     this.wantFullText = false; // the next join asks for the whole text instead of resuming
+    // Everything the socket reports is handled strictly in order, and not during IME composition.
+    const inOrder = (fn) => (arg) => this.editor.whenIdle(() => fn(arg));
     this.connection = new Connection(url, {
-      open: () => this.sendJoin(),
-      // Frames and closes are handled strictly in order, and not during IME composition.
-      message: (m) => this.editor.whenIdle(() => this.receive(m)),
-      close: (c) => this.editor.whenIdle(() => this.connectionClosed(c)),
+      open: inOrder(() => this.sendJoin()),
+      message: inOrder((m) => this.receive(m)),
+      close: inOrder((c) => this.connectionClosed(c)),
       waiting: ({ until }) => this.view.status(navigator.onLine ? 'reconnecting' : 'offline', until),
+    });
+    this.outbox = new Outbox({
+      room,
+      connection: this.connection,
+      editor,
+      ready: () => this.joined,
+      client: () => this.client,
+      sent: () => this.changed(),
     });
   }
 
@@ -89,7 +94,7 @@ export class RoomSession {
       case 'op': return this.joined && this.onRemoteOp(m);
       case 'ack': return this.joined && this.onAck(m);
       case 'cursor': return this.joined && this.onCursor(m);
-      case 'presence': return this.joined && this.onPresence(m);
+      case 'presence': return this.joined && this.others.presence(m.event, m.member);
       case 'error': return this.onError(m);
       case 'closed': return this.fail(describeError('closed'), 'closed');
       default: return undefined; // pong, left
@@ -98,7 +103,7 @@ export class RoomSession {
 
   onJoined(m) {
     this.self = { clientId: m.clientId, name: this.name, role: m.role };
-    this.others = new Map(m.members.map((member) => [member.clientId, this.peer(member)]));
+    this.others.reset(m.members);
     if (!this.client) {
       this.client = new OtClient(m.rev, m.text, () => this.newId());
       this.editor.replace(m.text);
@@ -118,13 +123,14 @@ export class RoomSession {
     this.view.joined(this.self);
     this.view.status('connected');
     this.changed();
-    this.pump();
-    this.selectionMoved(true);
+    this.outbox.pump();
+    this.outbox.cursor(true);
   }
 
   /** Applies the ops missed while away; our own op among them is the ack we never received. */
   catchUp(ops) {
     for (const h of ops) {
+      if (h.rev <= this.client.revision) continue; // already applied
       const out = this.client.outstanding;
       if (out && out.sentOnce && h.id === out.id) this.client.ack(h.id);
       else this.applyServerOp(TextOperation.fromJSON(h.op));
@@ -139,16 +145,18 @@ export class RoomSession {
   resync(text, rev) {
     const old = this.client;
     const pending = old.pending();
+    const op = diff(old.text, text);
     if (pending) {
       const [mine] = TextOperation.transform(pending, diff(old.serverText, text));
       this.recovered = { text: old.text, op: mine };
       this.view.recovered(countChanged(pending));
+    } else if (this.recovered && this.recovered.op) {
+      this.recovered.op = TextOperation.transform(this.recovered.op, op)[0];
     }
-    const op = diff(old.text, text);
     this.client = new OtClient(rev, text, () => this.newId());
     this.undo = new UndoManager();
     this.editor.applyRemote(op);
-    this.moveRanges(op);
+    this.others.transform(op);
   }
 
   /** Rejoins asking for the whole text; resync() then keeps any unconfirmed local edits. */
@@ -170,7 +178,7 @@ export class RoomSession {
     const local = this.client.applyServer(op);
     this.editor.applyRemote(local);
     this.undo.transform(local);
-    this.moveRanges(local);
+    this.others.transform(local);
     if (this.recovered) this.recovered.op = TextOperation.transform(this.recovered.op, local)[0];
   }
 
@@ -181,32 +189,20 @@ export class RoomSession {
       return;
     }
     this.changed();
-    this.pump();
-    this.selectionMoved(true);
+    this.outbox.pump();
+    this.outbox.cursor(true);
   }
 
   onCursor(m) {
-    const peer = this.others.get(m.clientId);
-    if (!peer || m.rev !== this.client.revision) return;
-    peer.ranges = this.client.transformRanges(m.ranges);
-    this.view.peers(this.others);
-  }
-
-  onPresence(m) {
-    if (m.event === 'join') this.others.set(m.member.clientId, this.peer(m.member));
-    else this.others.delete(m.member.clientId);
-    this.view.members(this.self, this.others);
-    this.view.peers(this.others);
-  }
-
-  peer(member) {
-    return { ...member, name: displayName(member), color: colorFor(member.clientId), ranges: [] };
+    if (m.rev === this.client.revision) this.others.setRanges(m.clientId, this.client.transformRanges(m.ranges));
   }
 
   onError(m) {
     const out = this.client && this.client.outstanding;
     if (!this.joined) {
       this.joinFailed(m);
+    } else if (m.code === 'rate_limited' && (!m.ref || (out && m.ref === out.id))) {
+      this.rateLimited();
     } else if (out && m.ref === out.id) {
       this.opFailed(m);
     } else if (m.code === 'not_joined') {
@@ -221,18 +217,25 @@ export class RoomSession {
       this.fail(describeError(m.code, m.message), m.code);
       return;
     }
-    this.view.notice(describeError(m.code, m.message), 'warning');
-    this.connection.restart(); // rate limited or a server hiccup: back off and try again
+    this.view.notice(describeError(m.code, m.message, 'join'), 'warning');
+    this.connection.restart(true); // rate limited, full, or a server hiccup: back off and try again
+  }
+
+  /**
+   * The server dropped one of our messages, without saying which (it does not read a frame it
+   * drops). If an op is in flight it may be the one: send it again after a pause, with the same
+   * id, so the server acknowledges it instead of applying it twice if it did arrive.
+   */
+  rateLimited() {
+    this.view.notice(describeError('rate_limited'), 'warning');
+    const out = this.client.outstanding;
+    if (out) out.inFlight = false;
+    this.outbox.pause(RATE_LIMITED_RETRY_MS);
+    this.outbox.pump();
   }
 
   opFailed(m) {
-    const out = this.client.outstanding;
     switch (m.code) {
-      case 'rate_limited':
-        this.view.notice(describeError(m.code), 'warning');
-        out.inFlight = false;
-        setTimeout(() => this.pump(), RATE_LIMITED_RETRY_MS);
-        break;
       case 'bad_rev':
       case 'not_joined':
         this.view.notice(describeError(m.code), 'warning');
@@ -251,7 +254,7 @@ export class RoomSession {
     this.client = new OtClient(old.revision, old.serverText, () => this.newId());
     this.undo = new UndoManager();
     this.editor.applyRemote(op);
-    this.moveRanges(op);
+    this.others.transform(op);
     this.view.notice(message, 'error');
     this.view.recovered(0);
     this.changed();
@@ -274,8 +277,6 @@ export class RoomSession {
     this.joined = false;
     if (this.client) this.client.connectionLost();
     this.others.clear();
-    this.view.members(this.self, this.others);
-    this.view.peers(this.others);
     if (this.stopped) return;
     const message = describeClose(code);
     if (message) this.view.notice(message, 'warning');
@@ -298,65 +299,23 @@ export class RoomSession {
     if (!this.client) return;
     if (!fromUndo) this.undo.recordLocal(op, before);
     this.client.applyLocal(op);
-    this.moveRanges(op);
+    this.others.transform(op);
     if (this.recovered && this.recovered.op) {
       this.recovered.op = TextOperation.transform(this.recovered.op, op)[0];
     }
     this.changed();
-    this.pump();
+    this.outbox.pump();
+  }
+
+  /** The selection may have moved: tell the others. */
+  selectionMoved() {
+    this.outbox.cursor(false);
   }
 
   undoStep(redo) {
     if (!this.client || this.role === 'viewer') return null;
     const text = this.editor.text;
     return redo ? this.undo.redo(text) : this.undo.undo(text);
-  }
-
-  /** Sends the outstanding op if the connection is ready and the send interval allows. */
-  pump() {
-    if (!this.joined || !this.client || this.opTimer) return;
-    const wait = this.lastOpAt + MIN_OP_INTERVAL_MS - Date.now();
-    if (wait > 0) {
-      this.opTimer = setTimeout(() => {
-        this.opTimer = 0;
-        this.pump();
-      }, wait);
-      return;
-    }
-    const next = this.client.takeSendable();
-    if (!next) return;
-    this.connection.send({ type: 'op', room: this.room, ...next });
-    this.lastOpAt = Date.now();
-    this.changed();
-    if (this.dropAfterSend !== null) {
-      const hold = this.dropAfterSend;
-      this.dropAfterSend = null;
-      this.connection.drop(hold);
-    }
-  }
-
-  /** Shares our selection once nothing is unconfirmed (positions then match the server's text). */
-  selectionMoved(force) {
-    if (!this.joined || !this.client || this.client.state !== 'synchronized' || this.cursorTimer) return;
-    const wait = this.lastCursorAt + MIN_CURSOR_INTERVAL_MS - Date.now();
-    if (wait > 0) {
-      this.cursorTimer = setTimeout(() => {
-        this.cursorTimer = 0;
-        this.selectionMoved(force);
-      }, wait);
-      return;
-    }
-    const ranges = this.editor.selection();
-    const key = `${this.client.revision}:${JSON.stringify(ranges)}`;
-    if (key === this.sentCursor && !force) return;
-    this.sentCursor = key;
-    this.lastCursorAt = Date.now();
-    this.connection.send({ type: 'cursor', room: this.room, rev: this.client.revision, ranges });
-  }
-
-  moveRanges(op) {
-    for (const peer of this.others.values()) peer.ranges = transformRanges(peer.ranges, op);
-    this.view.peers(this.others);
   }
 
   changed() {
@@ -368,7 +327,8 @@ export class RoomSession {
   debug() {
     return {
       dropConnection: (holdMs = 0) => this.connection.drop(holdMs),
-      dropAfterNextSend: (holdMs = 0) => { this.dropAfterSend = holdMs; },
+      dropAfterNextSend: (holdMs = 0) => { this.outbox.afterNextSend = () => this.connection.drop(holdMs); },
+      restoreConnection: () => this.connection.undrop(),
       state: () => ({
         state: this.client ? this.client.state : 'none',
         revision: this.client ? this.client.revision : -1,

@@ -5,7 +5,29 @@
 import { TextOperation } from './ot.js';
 
 const MAX_DEPTH = 200;
-const MERGE_WINDOW_MS = 800; // keystrokes closer together than this undo as one step
+const MERGE_WINDOW_MS = 1000; // typing that continues where it left off within this time is one step
+
+/** The one place an op changes: { start, deleted, end } (end: where its change ends afterwards), or null. */
+function region(op) {
+  let start = 0;
+  let deleted = 0;
+  let inserted = 0;
+  let seenChange = false;
+  let trailing = false;
+  for (const c of op.ops) {
+    if (typeof c === 'number' && c > 0) {
+      if (seenChange) trailing = true;
+      else start += c;
+    } else if (trailing) {
+      return null; // a second changed place
+    } else {
+      seenChange = true;
+      if (typeof c === 'string') inserted += c.length;
+      else deleted -= c;
+    }
+  }
+  return seenChange ? { start, deleted, end: start + inserted } : null;
+}
 
 function transformStack(stack, op) {
   const moved = [];
@@ -22,13 +44,17 @@ export class UndoManager {
     this.undoStack = [];
     this.redoStack = [];
     this.lastEditAt = 0;
+    this.lastEnd = -1; // where the last recorded edit ended, kept current through remote ops
   }
 
   /** Records a local edit `op` made on `before`. */
   recordLocal(op, before, now = Date.now()) {
     const inverse = op.invert(before);
     const top = this.undoStack[this.undoStack.length - 1];
-    if (top && now - this.lastEditAt < MERGE_WINDOW_MS) {
+    const changed = region(op);
+    const continues = changed && changed.start <= this.lastEnd && this.lastEnd <= changed.start + changed.deleted;
+    this.lastEnd = changed ? changed.end : -1;
+    if (top && continues && now - this.lastEditAt < MERGE_WINDOW_MS) {
       this.undoStack[this.undoStack.length - 1] = inverse.compose(top);
     } else {
       this.undoStack.push(inverse);
@@ -42,7 +68,7 @@ export class UndoManager {
   transform(op) {
     this.undoStack = transformStack(this.undoStack, op);
     this.redoStack = transformStack(this.redoStack, op);
-    this.lastEditAt = 0; // do not merge across someone else's edit
+    if (this.lastEnd >= 0) this.lastEnd = op.transformIndex(this.lastEnd);
   }
 
   /** The op that undoes the last local step on `doc` (or null); its inverse goes to redo. */
@@ -58,7 +84,7 @@ export class UndoManager {
     const op = from.pop();
     if (!op) return null;
     to.push(op.invert(doc));
-    this.lastEditAt = 0;
+    this.lastEnd = -1;
     return op;
   }
 }

@@ -1,0 +1,192 @@
+// The room page: wires the textarea, the cursor overlay, the member list and the banners to a
+// RoomSession.
+
+import { TextareaBinding } from './editor.js';
+import { CursorOverlay } from './overlay.js';
+import { renderMembers } from './presence.js';
+import { RoomSession } from './session.js';
+import { roomLink, socketUrl } from './link.js';
+import { forgetRoom, rememberRoom, saveName } from './prefs.js';
+import { copyText, showSharePanel } from './share.js';
+
+const $ = (id) => document.getElementById(id);
+const NOTICE_MS = 8000;
+
+export function showRoom(link) {
+  document.title = `${link.room} · livepad`;
+  $('room').hidden = false;
+  $('room-title').hidden = false;
+  $('topbar-status').hidden = false;
+  $('room-name').textContent = link.room;
+  $('my-name').value = link.name;
+
+  const textarea = $('editor');
+  const overlay = new CursorOverlay(textarea, $('overlay'));
+  let session = null;
+  let undoing = false;
+  const binding = new TextareaBinding(textarea, {
+    onLocal: (op, before) => session.localEdit(op, before, undoing),
+    onUndo: (redo) => undo(redo),
+    onSelection: () => session.selectionMoved(false),
+  });
+  const undo = (redo) => {
+    const op = session.undoStep(redo);
+    if (!op) return;
+    undoing = true;
+    try {
+      binding.applyOwn(op);
+    } finally {
+      undoing = false;
+    }
+  };
+
+  const view = roomView(link, binding, overlay, () => session);
+  session = new RoomSession({ room: link.room, token: link.token, name: link.name, editor: binding, view, url: socketUrl() });
+  wireControls(link, session, binding);
+  window.livepad = { debug: session.debug() };
+  window.addEventListener('beforeunload', (e) => {
+    if (session.hasUnsaved()) e.preventDefault();
+  });
+  session.start();
+}
+
+function wireControls(link, session, binding) {
+  const nameInput = $('my-name');
+  nameInput.addEventListener('change', () => {
+    const name = nameInput.value.trim();
+    saveName(name);
+    history.replaceState(null, '', roomLink({ room: link.room, token: link.token, name }));
+    session.rename(name);
+  });
+  const download = () => downloadText(link.room, binding.text);
+  $('download').addEventListener('click', download);
+  $('fatal-download').addEventListener('click', download);
+  $('recovered-download').addEventListener('click', () => {
+    if (session.recovered) downloadText(`${link.room}-my-version`, session.recovered.text);
+  });
+  $('recovered-apply').addEventListener('click', () => {
+    session.reapplyRecovered();
+    $('recovered').hidden = true;
+  });
+  $('recovered-dismiss').addEventListener('click', () => {
+    session.dismissRecovered();
+    $('recovered').hidden = true;
+  });
+  $('retry-now').addEventListener('click', () => session.connection.retryNow());
+  for (const button of document.querySelectorAll('[data-copy]')) {
+    button.addEventListener('click', () => copyText($(button.dataset.copy), button));
+  }
+}
+
+/** What the session shows, as the `view` it reports to. */
+function roomView(link, binding, overlay, sessionRef) {
+  let countdown = 0;
+  let shared = false;
+  let focused = false;
+  return {
+    status(state, until) {
+      clearInterval(countdown);
+      const pill = $('connection');
+      pill.className = `connection state-${state}`;
+      $('retry-now').hidden = state !== 'reconnecting' && state !== 'offline';
+      const label = () => {
+        if (state === 'reconnecting' && until) {
+          const seconds = Math.ceil((until - Date.now()) / 1000);
+          return seconds > 0 ? `reconnecting in ${seconds} s…` : 'reconnecting…';
+        }
+        return { connecting: 'connecting…', connected: 'connected', reconnecting: 'reconnecting…', offline: 'offline' }[state];
+      };
+      pill.textContent = label();
+      if (state === 'reconnecting' && until) countdown = setInterval(() => { pill.textContent = label(); }, 500);
+      if (sessionRef().stopped) $('retry-now').hidden = true;
+    },
+    joined(self) {
+      $('viewer-banner').hidden = self.role !== 'viewer';
+      $('editor').placeholder = self.role === 'viewer' ? 'Nothing written yet.' : 'Start typing…';
+      if (!focused && self.role !== 'viewer' && document.activeElement === document.body) {
+        focused = true;
+        $('editor').focus(); // ready to type on arrival
+      }
+      if (self.role === 'owner' && !shared) {
+        shared = true;
+        rememberRoom(link.room, link.token); // listed on this browser's start page
+        showSharePanel(link.room, link.token);
+      }
+    },
+    members(self, others) {
+      renderMembers($('members'), self, others);
+      const total = others.size + (self ? 1 : 0);
+      $('member-count').textContent = total ? `(${total})` : '';
+    },
+    peers(others) {
+      overlay.update(binding.text, others);
+    },
+    sync(state, joined) {
+      const element = $('sync-state');
+      if (state === 'synchronized') element.textContent = 'All changes saved';
+      else element.textContent = joined ? 'Saving…' : 'Unsaved changes kept here until the connection is back';
+      element.className = `sync-state sync-${state === 'synchronized' ? 'saved' : joined ? 'saving' : 'pending'}`;
+    },
+    notice(message, level) {
+      showNotice(message, level);
+    },
+    recovered(count) {
+      const session = sessionRef();
+      const canApply = !!(session.recovered && session.recovered.op);
+      $('recovered-message').textContent = canApply
+        ? `You were away long enough that the server no longer had the history to merge your ${count} unsaved `
+          + 'characters automatically. The editor shows the server\'s text. Re-apply your changes on top of it, '
+          + 'or download your version to compare.'
+        : 'The server refused your last change, so the editor shows the server\'s text. Your version is kept: download it to compare.';
+      $('recovered-apply').hidden = !canApply;
+      $('recovered').hidden = false;
+    },
+    fatal(message, code, text) {
+      $('fatal-message').textContent = message;
+      $('fatal').hidden = false;
+      $('fatal-download').hidden = text === null; // never joined: there is nothing to keep
+      $('editor').placeholder = '';
+      $('viewer-banner').hidden = true;
+      if (['invalid_token', 'no_such_room', 'closed'].includes(code)) forgetRoom(link.room, link.token);
+    },
+  };
+}
+
+const shownNotices = new Map(); // message -> element, so a repeated notice is not stacked
+
+function showNotice(message, level) {
+  const existing = shownNotices.get(message);
+  if (existing) existing.remove();
+  const notice = document.createElement('div');
+  notice.className = `notice notice-${level}`;
+  notice.setAttribute('role', level === 'error' ? 'alert' : 'status');
+  notice.dataset.testid = 'notice';
+  const text = document.createElement('span');
+  text.textContent = message;
+  const close = document.createElement('button');
+  close.type = 'button';
+  close.className = 'notice-close';
+  close.setAttribute('aria-label', 'Dismiss');
+  close.textContent = '×';
+  const dismiss = () => {
+    notice.remove();
+    if (shownNotices.get(message) === notice) shownNotices.delete(message);
+  };
+  close.addEventListener('click', dismiss);
+  notice.append(text, close);
+  $('notices').append(notice);
+  shownNotices.set(message, notice);
+  if (level !== 'error') setTimeout(dismiss, NOTICE_MS);
+}
+
+/** Saves text as a UTF-8 .txt file built in the browser (no round trip to the server). */
+function downloadText(baseName, text) {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = `${baseName}.txt`;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}

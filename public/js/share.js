@@ -1,0 +1,80 @@
+// The owner's panel: the owner link, invite links for editors and viewers, deleting the room.
+
+import { deleteRoom, mintInvite } from './api.js';
+import { roomLink } from './link.js';
+import { forgetRoom } from './prefs.js';
+
+const $ = (id) => document.getElementById(id);
+
+const TTL_LABELS = { 3600: '1 hour', 86400: '1 day', 604800: '7 days', 2592000: '30 days' };
+
+export function showSharePanel(room, ownerToken) {
+  $('share').hidden = false;
+  $('owner-link').value = roomLink({ room, token: ownerToken });
+  $('invite-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const role = $('invite-role').value;
+    const ttl = Number($('invite-ttl').value);
+    const error = $('invite-error');
+    const button = $('invite-submit');
+    error.hidden = true;
+    button.disabled = true;
+    try {
+      const token = await mintInvite(room, ownerToken, role, ttl);
+      addInvite(roomLink({ room, token }), role, ttl);
+    } catch (err) {
+      error.textContent = err.message;
+      error.hidden = false;
+    } finally {
+      button.disabled = false;
+    }
+  });
+  $('delete-room').addEventListener('click', async () => {
+    if (!window.confirm(`Delete room "${room}" for everyone? Its text is gone for good.`)) return;
+    try {
+      await deleteRoom(room, ownerToken);
+      forgetRoom(room, ownerToken);
+    } catch (err) {
+      window.alert(err.message);
+    }
+  });
+}
+
+function addInvite(link, role, ttl) {
+  const li = document.createElement('li');
+  li.className = 'invite';
+  const label = document.createElement('span');
+  label.className = `member-role role-${role}`;
+  label.textContent = role;
+  const expiry = document.createElement('span');
+  expiry.className = 'hint';
+  expiry.textContent = `valid for ${TTL_LABELS[ttl] || `${ttl} s`}`;
+  const row = document.createElement('div');
+  row.className = 'copy-row';
+  const input = document.createElement('input');
+  input.readOnly = true;
+  input.value = link;
+  input.setAttribute('aria-label', `Invite link for a ${role}`);
+  input.dataset.testid = 'invite-link';
+  const copy = document.createElement('button');
+  copy.type = 'button';
+  copy.textContent = 'Copy';
+  copy.addEventListener('click', () => copyText(input, copy));
+  row.append(input, copy);
+  li.append(label, expiry, row);
+  $('invites').prepend(li);
+  input.select();
+}
+
+/** Copies an input's text, confirming on the button. */
+export async function copyText(input, button) {
+  try {
+    await navigator.clipboard.writeText(input.value);
+  } catch (e) {
+    input.select();
+    document.execCommand('copy');
+  }
+  const label = button.textContent;
+  button.textContent = 'Copied';
+  setTimeout(() => { button.textContent = label; }, 1500);
+}
