@@ -1,6 +1,7 @@
 package dev.livepad.room;
 
 import dev.livepad.ot.TextOperation;
+import dev.livepad.protocol.ClientMessage;
 import dev.livepad.protocol.ServerMessages.HistoryOp;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -72,12 +73,20 @@ final class History {
         return later.isEmpty() ? currentLength : later.get(0).op().baseLength();
     }
 
-    /** Moves an index made at {@code rev} through every later op. */
-    int transformIndex(long rev, int index) {
-        for (HistoryOp op : since(rev)) {
-            index = op.op().transformIndex(index);
+    /** Moves ranges made at {@code rev} through every later op, to the head revision. */
+    List<ClientMessage.Range> moveRanges(long rev, List<ClientMessage.Range> ranges) {
+        List<HistoryOp> later = since(rev);
+        List<ClientMessage.Range> moved = new ArrayList<>(ranges.size());
+        for (ClientMessage.Range r : ranges) {
+            int anchor = r.anchor();
+            int head = r.head();
+            for (HistoryOp op : later) {
+                anchor = op.op().transformIndex(anchor);
+                head = op.op().transformIndex(head);
+            }
+            moved.add(new ClientMessage.Range(anchor, head));
         }
-        return index;
+        return moved;
     }
 
     static TextOperation transformAgainst(TextOperation op, List<HistoryOp> concurrent) {

@@ -1,6 +1,5 @@
 package dev.livepad.room;
 
-import dev.livepad.metrics.ServerStats;
 import dev.livepad.ot.InvalidOperationException;
 import dev.livepad.ot.TextOperation;
 import dev.livepad.protocol.ClientMessage;
@@ -27,14 +26,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class Room {
     private static final Logger LOG = LoggerFactory.getLogger(Room.class);
+
     private final String name;
     private final String id;
     private final RoomContext context;
     private final SerialExecutor executor;
     private final History history;
     private final CommitLog commits;
-    private final List<Member> members = new ArrayList<>();
-    private volatile int memberCount;
+    private final Members members;
     private String text;
     private boolean open = true;
 
@@ -46,6 +45,7 @@ public final class Room {
         this.history = new History(context.settings().historyOps(), rev - recent.size());
         recent.forEach(history::add);
         this.commits = new CommitLog(rev);
+        this.members = new Members(context.stats());
         this.text = text;
     }
 
@@ -60,14 +60,12 @@ public final class Room {
     /** Adds the member and replies {@code joined} (full text, or the ops since {@code resumeRev}). */
     CompletableFuture<Void> join(Member member, OptionalLong resumeRev) {
         return onExecutor(() -> {
-            if (members.size() >= context.settings().maxMembers()) {
+            if (members.count() >= context.settings().maxMembers()) {
                 throw new ProtocolException(ErrorCode.LIMIT_EXCEEDED, "room " + name + " is full ("
                         + context.settings().maxMembers() + " members)");
             }
-            List<MemberInfo> others = members.stream().map(Member::info).toList();
+            List<MemberInfo> others = members.infos();
             members.add(member);
-            memberCount = members.size();
-            context.stats().members.incrementAndGet();
             long head = history.headRev();
             member.sinceRev = head;
             String reply = ServerMessages.joined(joinedReply(member, head, others, resumeRev));
@@ -76,7 +74,7 @@ public final class Room {
             commits.whenCommitted(head, () -> {
                 member.send(reply);
                 cursors.forEach(member::send);
-                broadcast(presence, member);
+                members.broadcast(presence, member);
             });
             return null;
         });
@@ -152,7 +150,7 @@ public final class Room {
         String broadcast = ServerMessages.op(name, entry);
         commits.whenCommitted(rev, () -> {
             member.send(ServerMessages.ack(name, opId, rev));
-            broadcast(broadcast, member, rev);
+            members.broadcastRevision(broadcast, member, rev);
         });
         if (rev % context.settings().snapshotEvery() == 0) {
             String snapshot = next;
@@ -169,19 +167,17 @@ public final class Room {
                 throw new ProtocolException(ErrorCode.BAD_REV, "revision " + msg.rev() + " is not in the kept history");
             }
             int length = history.lengthAt(msg.rev(), text.length());
-            List<ClientMessage.Range> moved = new ArrayList<>(msg.ranges().size());
             for (ClientMessage.Range r : msg.ranges()) {
                 if (r.anchor() > length || r.head() > length) {
                     throw new ProtocolException(ErrorCode.BAD_REQUEST, "a range lies beyond the document's end");
                 }
-                moved.add(new ClientMessage.Range(history.transformIndex(msg.rev(), r.anchor()),
-                        history.transformIndex(msg.rev(), r.head())));
             }
+            List<ClientMessage.Range> moved = history.moveRanges(msg.rev(), msg.ranges());
             long head = history.headRev();
             member.cursor = moved;
             member.cursorRev = head;
             String frame = ServerMessages.cursor(name, member.info().clientId(), head, moved);
-            commits.whenCommitted(head, () -> broadcast(frame, member));
+            commits.whenCommitted(head, () -> members.broadcast(frame, member));
             return null;
         });
     }
@@ -190,13 +186,13 @@ public final class Room {
     CompletableFuture<Void> leave(Member member, boolean reply) {
         return onExecutor(() -> {
             requireMember(member);
-            removeMember(member);
+            members.remove(member);
             String presence = ServerMessages.presence(name, "leave", member.info());
             commits.whenCommitted(history.headRev(), () -> {
                 if (reply) {
                     member.send(ServerMessages.left(name));
                 }
-                broadcast(presence, member);
+                members.broadcast(presence, member);
             });
             if (members.isEmpty()) {
                 context.scheduler().schedule(this::evictIfIdle,
@@ -210,8 +206,8 @@ public final class Room {
     CompletableFuture<Void> delete() {
         return onExecutor(() -> {
             String frame = ServerMessages.closed(name);
-            for (Member m : List.copyOf(members)) {
-                removeMember(m);
+            for (Member m : members.all()) {
+                members.remove(m);
                 m.send(frame);
             }
             close();
@@ -248,8 +244,8 @@ public final class Room {
             return;
         }
         LOG.error("room {}: storing an op failed; its members are closed with 1013 to resume", name, failure);
-        for (Member m : List.copyOf(members)) {
-            removeMember(m);
+        for (Member m : members.all()) {
+            members.remove(m);
             m.peer().outbox().abort(Outbox.TRY_AGAIN_LATER, "storage failure, resume");
         }
         close();
@@ -261,45 +257,19 @@ public final class Room {
         context.onClosed().accept(this);
     }
 
-    private void removeMember(Member m) {
-        if (members.remove(m)) {
-            memberCount = members.size();
-            context.stats().members.decrementAndGet();
-        }
-        m.peer().release(m);
-    }
-
     private void requireMember(Member member) {
         if (!members.contains(member)) {
             throw new ProtocolException(ErrorCode.NOT_JOINED, "not a member of room " + name);
         }
     }
 
-    private void broadcast(String frame, Member except) {
-        for (Member m : members) {
-            if (m != except) {
-                m.send(frame);
-            }
-        }
-    }
-
-    private void broadcast(String frame, Member except, long rev) {
-        for (Member m : members) {
-            if (m != except && m.sinceRev < rev) {
-                m.send(frame);
-            }
-        }
-    }
-
     /** The others' last known cursors, moved to the head revision, for a member who just joined. */
     private List<String> cursorsAtHead(Member joiner) {
         List<String> frames = new ArrayList<>();
-        for (Member m : members) {
-            if (m != joiner && m.cursor != null && history.covers(m.cursorRev)) {
-                List<ClientMessage.Range> moved = m.cursor.stream().map(r -> new ClientMessage.Range(
-                        history.transformIndex(m.cursorRev, r.anchor()),
-                        history.transformIndex(m.cursorRev, r.head()))).toList();
-                frames.add(ServerMessages.cursor(name, m.info().clientId(), history.headRev(), moved));
+        for (Member m : members.withCursors(joiner)) {
+            if (history.covers(m.cursorRev)) {
+                frames.add(ServerMessages.cursor(name, m.info().clientId(), history.headRev(),
+                        history.moveRanges(m.cursorRev, m.cursor)));
             }
         }
         return frames;
@@ -324,6 +294,6 @@ public final class Room {
 
     /** Members right now; safe to read from any thread. */
     public int memberCount() {
-        return memberCount;
+        return members.count();
     }
 }
