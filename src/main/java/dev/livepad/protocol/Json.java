@@ -2,16 +2,22 @@ package dev.livepad.protocol;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * The one configured Jackson mapper: duplicate keys refused, nesting and number lengths bounded
- * far below Jackson's defaults (1000 levels, 1000-digit numbers) since no livepad message needs them.
+ * The one configured Jackson setup. Reading: duplicate keys and trailing content refused,
+ * nesting bounded far below Jackson's 1000 levels, strings no longer than a frame, and numbers
+ * kept exact so that a ping's {@code t} echoes as sent. Writing: surrogates are written as JSON
+ * escapes, so a lone surrogate a client put in an id or a name comes back exactly instead
+ * of being mangled by UTF-8 encoding.
  */
 public final class Json {
     public static final int MAX_NESTING = 16;
-    public static final int MAX_NUMBER_LENGTH = 24;
 
     private Json() {
     }
@@ -21,11 +27,38 @@ public final class Json {
         JsonFactory factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(MAX_NESTING)
-                        .maxNumberLength(MAX_NUMBER_LENGTH)
                         .maxStringLength(Math.max(maxStringLength, 1024))
                         .build())
                 .build();
         factory.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-        return new ObjectMapper(factory);
+        factory.setCharacterEscapes(new SurrogateEscapes());
+        return new ObjectMapper(factory)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    }
+
+    /** A factory for writing server messages, with the same escaping as {@link #mapper}. */
+    public static JsonFactory writerFactory() {
+        JsonFactory factory = new JsonFactory();
+        factory.setCharacterEscapes(new SurrogateEscapes());
+        return factory;
+    }
+
+    /** Escapes UTF-16 surrogates (paired or not) and leaves everything else to the standard rules. */
+    private static final class SurrogateEscapes extends CharacterEscapes {
+        private final int[] ascii = standardAsciiEscapesForJSON();
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            if (ch >= Character.MIN_SURROGATE && ch <= Character.MAX_SURROGATE) {
+                return new SerializedString(String.format("\\u%04x", ch));
+            }
+            return null;
+        }
     }
 }

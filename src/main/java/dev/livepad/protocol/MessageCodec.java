@@ -67,7 +67,7 @@ public final class MessageCodec {
             case "cursor" -> new ClientMessage.Cursor(requireRoom(node, room), requireRev(node),
                     decodeRanges(node.get("ranges")));
             case "leave" -> new ClientMessage.Leave(requireRoom(node, room));
-            case "ping" -> new ClientMessage.Ping(node.has("t") ? node.get("t").toString() : null);
+            case "ping" -> new ClientMessage.Ping(node.has("t") ? raw(node.get("t")) : null);
             default -> throw bad("unknown message type '" + clip(type) + "'");
         };
     }
@@ -122,11 +122,20 @@ public final class MessageCodec {
         return revision(value);
     }
 
+    /** A revision; one too large for a long is simply far in the future. */
     private static long revision(JsonNode value) {
-        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < 0) {
+        if (!value.isIntegralNumber() || value.bigIntegerValue().signum() < 0) {
             throw bad("'rev' must be a non-negative integer");
         }
-        return value.asLong();
+        return value.canConvertToLong() ? value.asLong() : Long.MAX_VALUE;
+    }
+
+    private String raw(JsonNode value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (JacksonException e) {
+            throw bad("'t' cannot be echoed");
+        }
     }
 
     private static TextOperation decodeOp(JsonNode value) {

@@ -13,7 +13,7 @@ import java.util.List;
  * broadcast is encoded once and the same string is queued for every member.
  */
 public final class ServerMessages {
-    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final JsonFactory FACTORY = Json.writerFactory();
 
     private ServerMessages() {
     }

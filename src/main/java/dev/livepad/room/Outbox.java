@@ -6,9 +6,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A connection's bounded queue of outgoing frames, written in order in small batches. A peer that falls
- * behind by more than the bound, or whose write fails, is closed with 1013 so that it resumes
- * rather than silently missing an op; nobody else ever waits for it.
+ * A connection's bounded queue of outgoing frames, written in order in small batches. A peer that
+ * falls behind by more than the bound (frames queued or being written; characters waiting), or
+ * whose write fails, is closed with 1013 so that it resumes rather than silently missing an op;
+ * nobody else ever waits for it. A single frame larger than the character bound (a join reply
+ * with a large document) is still accepted when nothing else is waiting.
  */
 public final class Outbox {
     public static final int TRY_AGAIN_LATER = 1013;
@@ -19,7 +21,7 @@ public final class Outbox {
     private final long maxChars;
     private final ServerStats stats;
     private final ArrayDeque<String> queue = new ArrayDeque<>();
-    private long queuedChars;
+    private long queuedChars; // of the frames waiting, not those being written
     private int inFlight;
     private boolean writing;
     private boolean closed;
@@ -37,7 +39,8 @@ public final class Outbox {
             if (closed) {
                 return false;
             }
-            if (queue.size() + inFlight >= maxFrames || queuedChars + frame.length() > maxChars) {
+            if (queue.size() + inFlight >= maxFrames
+                    || (!queue.isEmpty() && queuedChars + frame.length() > maxChars)) {
                 closed = true;
             } else {
                 queue.add(frame);
@@ -95,6 +98,7 @@ public final class Outbox {
                 batch = new String[Math.min(MAX_BATCH, queue.size())];
                 for (int i = 0; i < batch.length; i++) {
                     batch[i] = queue.poll();
+                    queuedChars -= batch[i].length();
                 }
                 inFlight += batch.length;
             }
@@ -117,7 +121,6 @@ public final class Outbox {
     private void written(String frame) {
         synchronized (this) {
             inFlight--;
-            queuedChars -= frame.length();
         }
         stats.messagesOut.increment();
     }

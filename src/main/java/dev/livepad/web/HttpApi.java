@@ -92,7 +92,7 @@ final class HttpApi {
 
     /** Checks the bearer token against the room in the path; {@code ownerOnly} for management calls. */
     private RoomRecord authorize(Context ctx, boolean ownerOnly) {
-        String name = ctx.pathParam("room");
+        String name = roomInPath(ctx);
         if (!RoomNames.isValid(name)) {
             throw new ProtocolException(ErrorCode.NO_SUCH_ROOM, "no such room");
         }
@@ -102,6 +102,15 @@ final class HttpApi {
                     ? "only the owner of room " + name + " may do this" : "the token is for another room");
         }
         return rooms.require(name, token.roomId());
+    }
+
+    /** The room named in the path; a segment that does not even decode names no room. */
+    private static String roomInPath(Context ctx) {
+        try {
+            return ctx.pathParam("room");
+        } catch (IllegalArgumentException undecodable) {
+            return "";
+        }
     }
 
     /** With {@code ADMIN_KEY} set, creating rooms takes {@code Authorization: Bearer ADMIN_KEY}. */

@@ -31,10 +31,8 @@ final class JettyTransport implements Transport {
     @Override
     public void close(int statusCode, String reason) {
         session.close(statusCode, reason, Callback.NOOP);
-        scheduler.schedule(() -> {
-            if (session.isOpen()) {
-                session.disconnect();
-            }
-        }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        // isOpen() turns false as soon as the close frame is queued, even if a stalled peer never
+        // reads it; disconnecting an already closed session does nothing, so do it regardless.
+        scheduler.schedule(session::disconnect, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
     }
 }

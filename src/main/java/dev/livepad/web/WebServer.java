@@ -62,6 +62,8 @@ public final class WebServer {
         this.app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             javalin.http.maxRequestSize = config.maxBodyBytes();
+            javalin.http.prefer405over404 = true;
+            javalin.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             javalin.staticFiles.add(files -> {
                 files.hostedPath = "/";
                 files.directory = "/public";
@@ -103,6 +105,14 @@ public final class WebServer {
         javalin.routes.exception(HttpResponseException.class, (e, ctx) ->
                 HttpApi.error(ctx, json, codeFor(e.getStatus()), e.getStatus() == 413
                         ? "the request body is too large" : "the request cannot be served"));
+        javalin.routes.exception(IllegalArgumentException.class, (e, ctx) -> {
+            LOG.debug("malformed request on {} {}", ctx.method(), ctx.path(), e);
+            HttpApi.error(ctx, json, ErrorCode.BAD_REQUEST, "the request is malformed");
+        });
+        javalin.routes.exception(java.io.IOException.class, (e, ctx) -> {
+            LOG.debug("unreadable request on {} {}", ctx.method(), ctx.path(), e);
+            HttpApi.error(ctx, json, ErrorCode.BAD_REQUEST, "the request body could not be read");
+        });
         javalin.routes.exception(Exception.class, (e, ctx) -> {
             LOG.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
             HttpApi.error(ctx, json, ErrorCode.INTERNAL, "internal error");
@@ -120,13 +130,14 @@ public final class WebServer {
         HttpApi.error(ctx, json, ErrorCode.NOT_FOUND, "not found");
     }
 
-    private static ErrorCode codeFor(int status) {
+    static ErrorCode codeFor(int status) {
         return switch (status) {
-            case 400 -> ErrorCode.BAD_REQUEST;
             case 404 -> ErrorCode.NOT_FOUND;
             case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
-            case 413 -> ErrorCode.TOO_LARGE;
-            default -> ErrorCode.INTERNAL;
+            case 413, 414, 431 -> ErrorCode.TOO_LARGE;
+            case 429 -> ErrorCode.RATE_LIMITED;
+            case 503 -> ErrorCode.UNAVAILABLE;
+            default -> status >= 500 ? ErrorCode.INTERNAL : ErrorCode.BAD_REQUEST;
         };
     }
 

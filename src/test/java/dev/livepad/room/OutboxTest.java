@@ -95,13 +95,25 @@ class OutboxTest {
     }
 
     @Test
-    void the_byte_bound_counts_too() {
+    void the_byte_bound_counts_the_characters_waiting() {
         SocketStandIn socket = new SocketStandIn();
         Outbox outbox = new Outbox(socket, 1000, 10, stats);
+        assertTrue(outbox.send("in flight, not waiting"));
         assertTrue(outbox.send("12345"));
         assertTrue(outbox.send("12345"));
         assertFalse(outbox.send("1"));
         assertEquals(1013, socket.closedWith);
+    }
+
+    @Test
+    void one_frame_larger_than_the_byte_bound_still_goes_out() {
+        SocketStandIn socket = new SocketStandIn();
+        Outbox outbox = new Outbox(socket, 1000, 10, stats);
+        assertTrue(outbox.send("a join reply far larger than ten characters"));
+        assertTrue(outbox.send("then a op"));
+        socket.completeAll();
+        assertEquals(2, socket.written.size());
+        assertEquals(0, socket.closedWith);
     }
 
     @Test
