@@ -1,0 +1,83 @@
+package dev.livepad.loadgen;
+
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+
+/**
+ * The load generator's command line: {@code java -cp livepad.jar dev.livepad.loadgen.LoadGen SCENARIO [--options]}.
+ * Prints a human summary and then one JSON line; exits 0 only if the run had no errors and every room converged.
+ * docs/performance.md lists the scenarios, their options and the commands behind the published numbers.
+ */
+public final class LoadGen {
+    private static final String USAGE = """
+            usage: LoadGen fanout|saturate|idle|bigroom [--url http://127.0.0.1:3000] [--pid SERVER_PID] [options]
+              fanout    --rooms 50 --members 4 --interval-ms 50 --duration 30 --warmup 5 [--doc-chars 0]
+              saturate  --rooms 200 --members 4 --start-rate 5000 --factor 1.25 --step-duration 8 --p99-ms 50
+              idle      --connections 10000 --members 10 --hold 10
+              bigroom   --members 1000 --typists 50 --interval-ms 200 --duration 30
+              common    --io-threads 2 (client event loops), --allow-remote (targets off loopback)
+            """;
+
+    private LoadGen() {
+    }
+
+    public static void main(String[] args) {
+        if (args.length == 0 || args[0].startsWith("-")) {
+            System.err.print(USAGE);
+            System.exit(64);
+        }
+        try {
+            Report report = run(args, System.out);
+            boolean clean = (long) report.get("errors") == 0 && expectedRoomsConverged(report);
+            System.exit(clean ? 0 : 1);
+        } catch (IllegalArgumentException e) {
+            System.err.println("loadgen: " + e.getMessage());
+            System.err.print(USAGE);
+            System.exit(64);
+        }
+    }
+
+    /** Runs one scenario, prints its summary and JSON line to {@code out}, and returns the report. */
+    static Report run(String[] args, PrintStream out) {
+        Args options = new Args(args, 1);
+        URI url = URI.create(options.string("url", "http://127.0.0.1:3000"));
+        requireLoopback(url, options.flag("allow-remote", false));
+        ServerProbe server = new ServerProbe(options.pid());
+        try (WsLoops sockets = new WsLoops(options.integer("io-threads", 2))) {
+            Bench bench = new Bench(new ServerApi(url), server, sockets, new Tally());
+            Report report = switch (args[0]) {
+                case "fanout" -> Fanout.run(bench, options);
+                case "saturate" -> Saturate.run(bench, options);
+                case "idle" -> Idle.run(bench, options);
+                case "bigroom" -> BigRoom.run(bench, options);
+                default -> throw new IllegalArgumentException("unknown scenario " + args[0]);
+            };
+            report.put("serverPid", server.pid());
+            out.println(args[0] + " against " + url + (server.enabled() ? " (pid " + server.pid() + ")" : ""));
+            out.print(report.summary());
+            out.println(report.jsonLine());
+            out.flush();
+            return report;
+        }
+    }
+
+    private static boolean expectedRoomsConverged(Report report) {
+        Object rooms = report.get("rooms");
+        int expected = rooms instanceof Integer n ? n : 1;
+        return (int) report.get("convergedRooms") == expected;
+    }
+
+    /** Load goes to this machine unless asked otherwise: a benchmark should never surprise a network. */
+    private static void requireLoopback(URI url, boolean allowRemote) {
+        try {
+            if (!allowRemote && !InetAddress.getByName(url.getHost()).isLoopbackAddress()) {
+                throw new IllegalArgumentException(url.getHost() + " is not a loopback address; pass --allow-remote"
+                        + " to load a server elsewhere");
+            }
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("unknown host " + url.getHost());
+        }
+    }
+}
