@@ -275,13 +275,10 @@ public final class Room {
         return frames;
     }
 
-    /**
-     * Runs on the room's executor, on the calling thread if the room is idle (callers are the
-     * threads that received a client's message); a room that has closed answers {@link RoomGone}.
-     */
+    /** Runs on the room's executor; a room that has closed answers {@link RoomGone}. */
     private <T> CompletableFuture<T> onExecutor(Supplier<T> work) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        executor.executeHere(() -> {
+        executor.execute(() -> {
             if (!open) {
                 result.completeExceptionally(new RoomGone(name));
                 return;

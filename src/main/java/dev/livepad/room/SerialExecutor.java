@@ -29,18 +29,6 @@ final class SerialExecutor implements Executor {
         schedule();
     }
 
-    /**
-     * Like {@link #execute}, but if no thread is running this executor's tasks, runs them here and
-     * now, saving a hand-off to the pool. For callers that may block briefly (a Jetty thread that
-     * delivered a client's message), never for the store's completion thread, which serves every room.
-     */
-    void executeHere(Runnable task) {
-        tasks.add(task);
-        if (scheduled.compareAndSet(false, true)) {
-            drain();
-        }
-    }
-
     private void schedule() {
         if (scheduled.compareAndSet(false, true)) {
             pool.execute(this::drain);
