@@ -4,18 +4,24 @@ import dev.livepad.metrics.ServerStats;
 import dev.livepad.protocol.MemberInfo;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 /**
  * A room's members and the ways a frame reaches them. Changed only on the room's executor;
  * {@link #count} may be read from any thread.
  */
 final class Members {
+    /** From this many members on, a broadcast only queues and the writes run on the pool. */
+    static final int OFFLOAD_WRITES_FROM = 32;
+
     private final List<Member> list = new ArrayList<>();
     private final ServerStats stats;
+    private final Executor writers;
     private volatile int count;
 
-    Members(ServerStats stats) {
+    Members(ServerStats stats, Executor writers) {
         this.stats = stats;
+        this.writers = writers;
     }
 
     void add(Member member) {
@@ -55,20 +61,27 @@ final class Members {
 
     /** Sends one encoded frame to everyone but {@code except}. */
     void broadcast(String frame, Member except) {
+        Executor writer = writer();
         for (Member m : list) {
             if (m != except) {
-                m.send(frame);
+                m.peer().outbox().send(frame, writer);
             }
         }
     }
 
     /** Sends the broadcast of revision {@code rev} to everyone whose join reply did not already include it. */
     void broadcastRevision(String frame, Member except, long rev) {
+        Executor writer = writer();
         for (Member m : list) {
             if (m != except && m.sinceRev < rev) {
-                m.send(frame);
+                m.peer().outbox().send(frame, writer);
             }
         }
+    }
+
+    /** Null (write on the room's thread) for small rooms, where a hand-off would cost more than it saves. */
+    private Executor writer() {
+        return list.size() >= OFFLOAD_WRITES_FROM ? writers : null;
     }
 
     /** The members other than {@code except} whose cursor is known. */

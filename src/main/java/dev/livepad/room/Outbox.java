@@ -2,6 +2,7 @@ package dev.livepad.room;
 
 import dev.livepad.metrics.ServerStats;
 import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -35,6 +36,15 @@ public final class Outbox {
 
     /** Queues a frame; returns false if the outbox is closed or just overflowed and closed. */
     public boolean send(String frame) {
+        return send(frame, null);
+    }
+
+    /**
+     * Queues a frame; if this starts a write, it runs on {@code writer} rather than the calling
+     * thread (null: the calling thread). A room broadcasting to many members uses this so that
+     * its own thread only queues, and the writes spread over the pool.
+     */
+    public boolean send(String frame, Executor writer) {
         synchronized (this) {
             if (closed) {
                 return false;
@@ -56,7 +66,11 @@ public final class Outbox {
             abort(TRY_AGAIN_LATER, "outbound queue full: the client is not keeping up");
             return false;
         }
-        writeLoop();
+        if (writer == null) {
+            writeLoop();
+        } else {
+            writer.execute(this::writeLoop);
+        }
         return true;
     }
 

@@ -45,7 +45,7 @@ public final class Room {
         this.history = new History(context.settings().historyOps(), rev - recent.size());
         recent.forEach(history::add);
         this.commits = new CommitLog(rev);
-        this.members = new Members(context.stats());
+        this.members = new Members(context.stats(), context.pool());
         this.text = text;
     }
 

@@ -230,6 +230,32 @@ class RoomProtocolTest {
     }
 
     @Test
+    void a_large_room_gets_every_op_in_order_when_its_writes_run_on_the_pool() {
+        String room = newRoom();
+        String owner = server.createRoom(room);
+        java.util.List<WsClient> members = new java.util.ArrayList<>();
+        try (WsClient writer = server.connect()) {
+            join(writer, room, owner);
+            for (int i = 0; i < 40; i++) {
+                WsClient member = server.connect();
+                join(member, room, owner);
+                members.add(member);
+            }
+            for (int rev = 0; rev < 20; rev++) {
+                writer.send(op(room, rev, "big" + rev, rev == 0 ? new Object[] {"x"} : new Object[] {rev, "x"}));
+                writer.nextOfType("ack");
+            }
+            for (WsClient member : members) {
+                for (int rev = 1; rev <= 20; rev++) {
+                    assertEquals(rev, member.nextOfType("op").get("rev").asInt());
+                }
+            }
+        } finally {
+            members.forEach(WsClient::close);
+        }
+    }
+
+    @Test
     void ping_is_answered_with_pong_carrying_t() {
         try (WsClient c = server.connect()) {
             c.sendRaw("{\"type\":\"ping\",\"t\":{\"n\":[1,\"x\"]}}");
