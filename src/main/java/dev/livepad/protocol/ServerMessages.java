@@ -71,12 +71,13 @@ public final class ServerMessages {
         });
     }
 
-    public static String op(String room, HistoryOp op) {
+    /** The broadcast of an op whose components are already encoded (as {@link #opJson} gives them). */
+    public static String op(String room, HistoryOp op, String opJson) {
         return write(g -> {
             start(g, "op", room);
             g.writeNumberField("rev", op.rev());
             g.writeFieldName("op");
-            writeOp(g, op.op());
+            g.writeRawValue(opJson);
             g.writeStringField("clientId", op.clientId());
             g.writeStringField("id", op.id());
         });

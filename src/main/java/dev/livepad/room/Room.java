@@ -138,7 +138,8 @@ public final class Room {
         text = next;
         history.add(entry);
         context.stats().opsApplied.increment();
-        StoredOp stored = new StoredOp(rev, ServerMessages.opJson(op), opId, entry.clientId(),
+        String opJson = ServerMessages.opJson(op);
+        StoredOp stored = new StoredOp(rev, opJson, opId, entry.clientId(),
                 System.currentTimeMillis());
         context.store().append(id, stored).whenComplete((ok, failure) -> executor.execute(() -> {
             if (failure != null) {
@@ -147,7 +148,7 @@ public final class Room {
                 commits.committed(rev);
             }
         }));
-        String broadcast = ServerMessages.op(name, entry);
+        String broadcast = ServerMessages.op(name, entry, opJson);
         commits.whenCommitted(rev, () -> {
             member.send(ServerMessages.ack(name, opId, rev));
             members.broadcastRevision(broadcast, member, rev);
