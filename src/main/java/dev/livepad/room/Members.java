@@ -59,22 +59,24 @@ final class Members {
         return list.stream().map(Member::info).toList();
     }
 
-    /** Sends one encoded frame to everyone but {@code except}. */
+    /** Sends one frame, encoded once, to everyone but {@code except}. */
     void broadcast(String frame, Member except) {
+        byte[] bytes = Outbox.encode(frame);
         Executor writer = writer();
         for (Member m : list) {
             if (m != except) {
-                m.peer().outbox().send(frame, writer);
+                m.peer().outbox().send(bytes, writer);
             }
         }
     }
 
     /** Sends the broadcast of revision {@code rev} to everyone whose join reply did not already include it. */
     void broadcastRevision(String frame, Member except, long rev) {
+        byte[] bytes = Outbox.encode(frame);
         Executor writer = writer();
         for (Member m : list) {
             if (m != except && m.sinceRev < rev) {
-                m.peer().outbox().send(frame, writer);
+                m.peer().outbox().send(bytes, writer);
             }
         }
     }

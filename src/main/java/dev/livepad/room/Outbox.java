@@ -1,42 +1,51 @@
 package dev.livepad.room;
 
 import dev.livepad.metrics.ServerStats;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A connection's bounded queue of outgoing frames, written in order in small batches. A peer that
- * falls behind by more than the bound (frames queued or being written; characters waiting), or
- * whose write fails, is closed with 1013 so that it resumes rather than silently missing an op;
- * nobody else ever waits for it. A single frame larger than the character bound (a join reply
- * with a large document) is still accepted when nothing else is waiting.
+ * A connection's bounded queue of outgoing frames, written in order. Whatever has queued up while
+ * the previous write was in progress goes out as one batch, which the transport coalesces into
+ * one socket write: a busy connection pays one system call for many frames. A peer that falls
+ * behind by more than the bound (frames queued or being written; bytes waiting), or whose write
+ * fails, is closed with 1013 so that it resumes rather than silently missing an op; nobody else
+ * ever waits for it. A single frame larger than the byte bound (a join reply with a large
+ * document) is still accepted when nothing else is waiting.
+ *
+ * <p>Frames are UTF-8 bytes, so a broadcast is encoded once for all its recipients.
  */
 public final class Outbox {
     public static final int TRY_AGAIN_LATER = 1013;
-    private static final int MAX_BATCH = 32;
+    private static final int MAX_BATCH = 256;
 
     private final Transport transport;
     private final int maxFrames;
-    private final long maxChars;
+    private final long maxBytes;
     private final ServerStats stats;
-    private final ArrayDeque<String> queue = new ArrayDeque<>();
-    private long queuedChars; // of the frames waiting, not those being written
+    private final ArrayDeque<byte[]> queue = new ArrayDeque<>(4);
+    private long queuedBytes; // of the frames waiting, not those being written
     private int inFlight;
     private boolean writing;
     private boolean closed;
 
-    public Outbox(Transport transport, int maxFrames, long maxChars, ServerStats stats) {
+    public Outbox(Transport transport, int maxFrames, long maxBytes, ServerStats stats) {
         this.transport = transport;
         this.maxFrames = maxFrames;
-        this.maxChars = maxChars;
+        this.maxBytes = maxBytes;
         this.stats = stats;
     }
 
     /** Queues a frame; returns false if the outbox is closed or just overflowed and closed. */
     public boolean send(String frame) {
-        return send(frame, null);
+        return send(encode(frame), null);
+    }
+
+    /** The bytes a frame goes out as; encode a broadcast once and send the same bytes to each member. */
+    public static byte[] encode(String frame) {
+        return frame.getBytes(StandardCharsets.UTF_8);
     }
 
     /**
@@ -44,17 +53,17 @@ public final class Outbox {
      * thread (null: the calling thread). A room broadcasting to many members uses this so that
      * its own thread only queues, and the writes spread over the pool.
      */
-    public boolean send(String frame, Executor writer) {
+    public boolean send(byte[] frame, Executor writer) {
         synchronized (this) {
             if (closed) {
                 return false;
             }
             if (queue.size() + inFlight >= maxFrames
-                    || (!queue.isEmpty() && queuedChars + frame.length() > maxChars)) {
+                    || (!queue.isEmpty() && queuedBytes + frame.length > maxBytes)) {
                 closed = true;
             } else {
                 queue.add(frame);
-                queuedChars += frame.length();
+                queuedBytes += frame.length;
                 if (writing) {
                     return true;
                 }
@@ -96,49 +105,45 @@ public final class Outbox {
     }
 
     /**
-     * Hands queued frames to the transport a batch at a time, so Jetty can gather a burst into one
-     * write, and takes the next batch once the whole batch is written. A batch that completes
-     * inline loops here instead of recursing from its callback, so a fast socket cannot overflow
-     * the stack. Only the thread that set {@code writing} sends, so frames keep their order.
+     * Hands everything queued (up to {@link #MAX_BATCH} frames) to the transport as one batch, and
+     * the next batch once that one is written. A batch that completes inline loops here instead of
+     * recursing from its callback, so a fast socket cannot overflow the stack. Only the thread
+     * that set {@code writing} sends, so frames keep their order.
      */
     private void writeLoop() {
         while (true) {
-            String[] batch;
+            byte[][] batch;
             synchronized (this) {
                 if (closed || queue.isEmpty()) {
                     writing = false;
                     return;
                 }
-                batch = new String[Math.min(MAX_BATCH, queue.size())];
+                batch = new byte[Math.min(MAX_BATCH, queue.size())][];
                 for (int i = 0; i < batch.length; i++) {
                     batch[i] = queue.poll();
-                    queuedChars -= batch[i].length();
+                    queuedBytes -= batch[i].length;
                 }
-                inFlight += batch.length;
+                inFlight = batch.length;
             }
-            AtomicInteger remaining = new AtomicInteger(batch.length);
-            AtomicBoolean handedOff = new AtomicBoolean(); // set first by the caller returning or the last callback
-            for (String frame : batch) {
-                transport.send(frame, () -> {
-                    written(frame);
-                    if (remaining.decrementAndGet() == 0 && !handedOff.compareAndSet(false, true)) {
-                        writeLoop();
-                    }
-                }, this::failed);
-            }
+            AtomicBoolean handedOff = new AtomicBoolean(); // set first by the caller returning or the callback
+            transport.send(batch, () -> {
+                written(batch.length);
+                if (!handedOff.compareAndSet(false, true)) {
+                    writeLoop(); // completed later, on another thread: this callback continues
+                }
+            }, this::failed);
             if (handedOff.compareAndSet(false, true)) {
-                return; // the batch's last callback continues
+                return; // not written yet: the callback continues
             }
         }
     }
 
-    private void written(String frame) {
+    private void written(int frames) {
         synchronized (this) {
-            inFlight--;
+            inFlight = 0;
         }
-        stats.messagesOut.increment();
+        stats.messagesOut.add(frames);
     }
-
     private void failed(Throwable cause) {
         synchronized (this) {
             if (closed) {

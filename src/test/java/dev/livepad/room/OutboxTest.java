@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.livepad.metrics.ServerStats;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -25,9 +26,14 @@ class OutboxTest {
         boolean inline;
         int closedWith;
 
+        final List<Integer> batchSizes = new ArrayList<>();
+
         @Override
-        public void send(String frame, Runnable onSent, Consumer<Throwable> onFailed) {
-            written.add(frame);
+        public void send(byte[][] frames, Runnable onSent, Consumer<Throwable> onFailed) {
+            for (byte[] frame : frames) {
+                written.add(new String(frame, StandardCharsets.UTF_8));
+            }
+            batchSizes.add(frames.length);
             if (inline) {
                 onSent.run();
             } else {
@@ -78,6 +84,7 @@ class OutboxTest {
         socket.completeAll();
         assertEquals(101, socket.written.size());
         assertEquals("b99", socket.written.get(100));
+        assertEquals(List.of(1, 100), socket.batchSizes, "what queued up behind the write leaves as one batch");
         assertEquals(0, outbox.queuedFrames());
     }
 
@@ -95,13 +102,13 @@ class OutboxTest {
     }
 
     @Test
-    void the_byte_bound_counts_the_characters_waiting() {
+    void the_byte_bound_counts_the_utf8_bytes_waiting() {
         SocketStandIn socket = new SocketStandIn();
         Outbox outbox = new Outbox(socket, 1000, 10, stats);
         assertTrue(outbox.send("in flight, not waiting"));
         assertTrue(outbox.send("12345"));
-        assertTrue(outbox.send("12345"));
-        assertFalse(outbox.send("1"));
+        assertTrue(outbox.send("\u00e9\u00e9")); // 2 characters, 4 bytes
+        assertFalse(outbox.send("12"));
         assertEquals(1013, socket.closedWith);
     }
 
