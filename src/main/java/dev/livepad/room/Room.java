@@ -34,6 +34,7 @@ public final class Room {
     private final History history;
     private final CommitLog commits;
     private final Members members;
+    private final DurableMark durable;
     private String text;
     private boolean open = true;
 
@@ -45,6 +46,7 @@ public final class Room {
         this.history = new History(context.settings().historyOps(), rev - recent.size());
         recent.forEach(history::add);
         this.commits = new CommitLog(rev);
+        this.durable = new DurableMark(rev, executor, commits::committed);
         this.members = new Members(context.stats(), context.pool());
         this.text = text;
     }
@@ -141,13 +143,13 @@ public final class Room {
         String opJson = ServerMessages.opJson(op);
         StoredOp stored = new StoredOp(rev, opJson, opId, entry.clientId(),
                 System.currentTimeMillis());
-        context.store().append(id, stored).whenComplete((ok, failure) -> executor.execute(() -> {
+        context.store().append(id, stored).whenComplete((ok, failure) -> {
             if (failure != null) {
-                fail(failure);
+                executor.execute(() -> fail(failure));
             } else {
-                commits.committed(rev);
+                durable.advance(rev);
             }
-        }));
+        });
         String broadcast = ServerMessages.op(name, entry, opJson);
         commits.whenCommitted(rev, () -> {
             member.send(ServerMessages.ack(name, opId, rev));
