@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
 
 /**
  * Opens connections to {@code livepad.db} with the pragmas the store relies on, and creates or
@@ -71,7 +72,7 @@ final class SqliteSchema {
      * then leaves an open transaction alone, and never starts one of its own behind our back.
      */
     static Connection openWriter(Path file) throws SQLException {
-        Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Connection connection = connect(file);
         try {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MILLIS);
@@ -93,7 +94,7 @@ final class SqliteSchema {
 
     /** A connection for reads only; WAL lets it read committed data while the writer commits. */
     static Connection openReader(Path file) throws SQLException {
-        Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Connection connection = connect(file);
         try (Statement statement = connection.createStatement()) {
             statement.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MILLIS);
             statement.execute("PRAGMA query_only = ON");
@@ -102,6 +103,16 @@ final class SqliteSchema {
             closeQuietly(connection);
             throw e;
         }
+    }
+
+    /**
+     * A plain connection without sqlite-jdbc's generated-keys lookup, which would otherwise run
+     * {@code SELECT last_insert_rowid()} after every single-row INSERT; nothing here reads the keys.
+     */
+    private static Connection connect(Path file) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setGetGeneratedKeys(false);
+        return DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
     }
 
     private static void migrate(Connection connection, Statement statement, Path file) throws SQLException {

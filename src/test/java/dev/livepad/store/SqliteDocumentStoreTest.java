@@ -1,6 +1,7 @@
 package dev.livepad.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,6 +27,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.SQLiteConnection;
 
 class SqliteDocumentStoreTest extends DocumentStoreContract {
 
@@ -72,6 +74,13 @@ class SqliteDocumentStoreTest extends DocumentStoreContract {
         assertEquals("1", sqlite().writerPragma("foreign_keys"));
         try (Connection outside = connect()) {
             assertEquals("wal", queryString(outside, "PRAGMA journal_mode"), "WAL is persistent in the file");
+        }
+    }
+
+    @Test
+    void connections_skip_the_generated_keys_query() throws SQLException {
+        try (Connection reader = SqliteSchema.openReader(databaseFile())) {
+            assertFalse(reader.unwrap(SQLiteConnection.class).getConnectionConfig().isGetGeneratedKeys());
         }
     }
 
