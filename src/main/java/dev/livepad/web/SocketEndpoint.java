@@ -12,16 +12,16 @@ import dev.livepad.room.Member;
 import dev.livepad.room.Outbox;
 import dev.livepad.room.Peer;
 import dev.livepad.room.RoomRegistry;
-import io.javalin.websocket.WsConfig;
-import io.javalin.websocket.WsContext;
+import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,17 +38,44 @@ final class SocketEndpoint {
     static final int POLICY_VIOLATION = 1008;
     static final int SERVICE_RESTART = 1012;
 
-    /** A socket's peer (what rooms see) and what only the edge needs: address, rate, liveness. */
-    private static final class Connection {
-        final Peer peer;
-        final String address;
-        final RateLimiter limiter;
+    /**
+     * One socket, as Jetty's listener for it: its peer (what rooms see) and what only the edge
+     * needs: address, rate, liveness. Holds the Jetty session and nothing of the upgrade request.
+     */
+    public final class Connection implements Session.Listener.AutoDemanding {
+        private final RateLimiter limiter;
+        private Peer peer;
+        private String address;
         volatile long lastHeardNanos = System.nanoTime();
 
-        Connection(Peer peer, String address, RateLimiter limiter) {
-            this.peer = peer;
-            this.address = address;
+        Connection(RateLimiter limiter) {
             this.limiter = limiter;
+        }
+
+        @Override
+        public void onWebSocketOpen(Session session) {
+            connected(this, session);
+        }
+
+        @Override
+        public void onWebSocketText(String frame) {
+            received(this, frame);
+        }
+
+        @Override
+        public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+            callback.succeed();
+            peer.outbox().abort(UNSUPPORTED_DATA, "binary frames are not supported");
+        }
+
+        @Override
+        public void onWebSocketClose(int statusCode, String reason) {
+            closed(this);
+        }
+
+        @Override
+        public void onWebSocketError(Throwable cause) {
+            LOG.debug("websocket error", cause);
         }
     }
 
@@ -59,7 +86,7 @@ final class SocketEndpoint {
     private final ServerStats stats;
     private final Limits limits;
     private final ScheduledExecutorService scheduler;
-    private final Map<Session, Connection> connections = new ConcurrentHashMap<>();
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong nextClientId = new AtomicLong();
 
     SocketEndpoint(MessageCodec codec, TokenGate tokens, AddressLimits addresses, RoomRegistry rooms,
@@ -75,28 +102,23 @@ final class SocketEndpoint {
         scheduler.scheduleWithFixedDelay(this::closeSilent, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
     }
 
-    void configure(WsConfig ws) {
-        ws.onConnect(this::connected);
-        ws.onMessage(ctx -> received(ctx, ctx.message()));
-        ws.onBinaryMessage(ctx -> ctx.closeSession(UNSUPPORTED_DATA, "binary frames are not supported"));
-        ws.onClose(this::closed);
-        ws.onError(ctx -> LOG.debug("websocket error", ctx.error()));
+    /** A listener for a socket about to open; Jetty calls it back for everything that happens on it. */
+    Session.Listener newConnection() {
+        return new Connection(new RateLimiter(limits.ratePerSecond(), limits.rateBurst(), System.nanoTime()));
     }
 
-    private void connected(WsContext ctx) {
-        Outbox outbox = new Outbox(new JettyTransport(ctx.session, scheduler),
+    private void connected(Connection connection, Session session) {
+        Outbox outbox = new Outbox(new JettyTransport(session, scheduler),
                 limits.outboxMaxFrames(), limits.outboxMaxChars(), stats);
-        Peer peer = new Peer("c" + nextClientId.incrementAndGet(), outbox);
-        String address = WebServer.address(ctx.session.getRemoteSocketAddress());
-        connections.put(ctx.session, new Connection(peer, address,
-                new RateLimiter(limits.ratePerSecond(), limits.rateBurst(), System.nanoTime())));
-        addresses.connected(address);
+        connection.peer = new Peer("c" + nextClientId.incrementAndGet(), outbox);
+        connection.address = WebServer.address(session.getRemoteSocketAddress());
+        connections.add(connection);
+        addresses.connected(connection.address);
         stats.connections.incrementAndGet();
     }
 
-    private void closed(WsContext ctx) {
-        Connection connection = connections.remove(ctx.session);
-        if (connection == null) {
+    private void closed(Connection connection) {
+        if (!connections.remove(connection)) {
             return;
         }
         Peer peer = connection.peer;
@@ -108,10 +130,9 @@ final class SocketEndpoint {
         }
     }
 
-    private void received(WsContext ctx, String frame) {
-        Connection connection = connections.get(ctx.session);
-        if (connection == null) {
-            return;
+    private void received(Connection connection, String frame) {
+        if (!connections.contains(connection)) {
+            return; // not open yet, or already closed
         }
         stats.messagesIn.increment();
         long now = System.nanoTime();
@@ -198,7 +219,7 @@ final class SocketEndpoint {
 
     /** Closes every connection with 1012 (service restart): clients reconnect and resume. */
     void closeAll(String reason) {
-        for (Connection connection : connections.values()) {
+        for (Connection connection : connections) {
             connection.peer.outbox().abort(SERVICE_RESTART, reason);
         }
     }
@@ -210,7 +231,7 @@ final class SocketEndpoint {
      */
     private void closeSilent() {
         long deadline = System.nanoTime() - limits.idleTimeout().toNanos();
-        for (Connection connection : connections.values()) {
+        for (Connection connection : connections) {
             if (connection.lastHeardNanos - deadline < 0) {
                 connection.peer.outbox().abort(GOING_AWAY, "idle: nothing received for "
                         + limits.idleTimeout().toSeconds() + " s");

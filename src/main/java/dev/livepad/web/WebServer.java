@@ -15,15 +15,16 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
+import jakarta.servlet.DispatcherType;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.time.Duration;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.SessionHandler;
-import org.eclipse.jetty.ee10.websocket.server.JettyWebSocketServletFactory;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -76,24 +77,18 @@ public final class WebServer {
                 server.setErrorHandler(new JsonErrorHandler());
                 server.addEventListener(new LongAcceptQueue(server));
             });
-            javalin.jetty.modifyServletContextHandler(WebServer::keepNoSessions);
+            javalin.jetty.modifyServletContextHandler(context -> {
+                keepNoSessions(context);
+                context.addFilter(new FilterHolder(new SocketUpgrade(sockets, origins, addresses, limits, json)),
+                        "/ws", EnumSet.of(DispatcherType.REQUEST));
+            });
             javalin.staticFiles.add(files -> {
                 files.hostedPath = "/";
                 files.directory = "/public";
                 files.location = Location.CLASSPATH;
                 files.headers = Map.of("Cache-Control", "no-cache");
             });
-            javalin.jetty.modifyWebSocketServletFactory(factory -> limitSockets(factory, limits));
             javalin.routes.before(ctx -> SECURITY_HEADERS.forEach(ctx::header));
-            javalin.routes.wsBeforeUpgrade("/ws", ctx -> {
-                if (!origins.allows(ctx.header("Origin"), ctx.header("Host"), "https".equals(ctx.scheme()))) {
-                    throw new ProtocolException(ErrorCode.FORBIDDEN, "origin not allowed");
-                }
-                if (!addresses.mayConnect(ctx.ip())) {
-                    throw new ProtocolException(ErrorCode.RATE_LIMITED, "too many connections from this address");
-                }
-            });
-            javalin.routes.ws("/ws", sockets::configure);
             javalin.routes.get("/status", ctx -> ctx.contentType("application/json")
                     .result(json.writeValueAsString(parts.status().snapshot())));
             javalin.routes.get("/metrics", ctx -> ctx.contentType(PrometheusMetrics.CONTENT_TYPE)
@@ -128,15 +123,6 @@ public final class WebServer {
                 }
             }
         }
-    }
-
-    /** Frame limits (1009 beyond), no compression (a small frame must not inflate into a huge one), idle time. */
-    private static void limitSockets(JettyWebSocketServletFactory factory, Limits limits) {
-        factory.setMaxTextMessageSize(limits.maxMessageBytes());
-        factory.setMaxFrameSize(limits.maxMessageBytes());
-        factory.setMaxBinaryMessageSize(1024);
-        factory.getAvailableExtensionNames().remove("permessage-deflate");
-        factory.setIdleTimeout(limits.idleTimeout().plus(Duration.ofSeconds(30)));
     }
 
     /** Every failure becomes {@code {"error", "message"}} JSON; nothing internal leaks out. */
