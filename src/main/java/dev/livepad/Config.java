@@ -36,7 +36,8 @@ public record Config(
         int roomCreatesPerMinute,
         int authFailuresPerMinute,
         Optional<String> adminKey,
-        boolean limitLoopback) {
+        boolean limitLoopback,
+        Duration commitDelay) {
 
     /** Reads the settings from environment variables (names as in the README); absent means default. */
     public static Config fromEnv(Map<String, String> env) {
@@ -67,7 +68,8 @@ public record Config(
                 intValue(env, "ROOM_CREATES_PER_MINUTE", 60),
                 intValue(env, "AUTH_FAILURES_PER_MINUTE", 30),
                 Optional.ofNullable(env.get("ADMIN_KEY")).filter(s -> !s.isEmpty()),
-                Boolean.parseBoolean(env.getOrDefault("LIMIT_LOOPBACK", "false")));
+                Boolean.parseBoolean(env.getOrDefault("LIMIT_LOOPBACK", "false")),
+                Duration.ofNanos(1000L * intValue(env, "COMMIT_DELAY_MICROS", 0)));
     }
 
     private static int intValue(Map<String, String> env, String key, int fallback) {

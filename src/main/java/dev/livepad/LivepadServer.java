@@ -94,7 +94,7 @@ public final class LivepadServer implements AutoCloseable {
     private static DocumentStore openStore(Config config) {
         return switch (config.store()) {
             case "memory" -> new InMemoryDocumentStore();
-            case "sqlite" -> SqliteDocumentStore.open(config.dataDir());
+            case "sqlite" -> SqliteDocumentStore.open(config.dataDir(), config.commitDelay());
             default -> throw new IllegalArgumentException("STORE must be sqlite or memory, got " + config.store());
         };
     }

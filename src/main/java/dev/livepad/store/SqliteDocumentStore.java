@@ -3,6 +3,7 @@ package dev.livepad.store;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -44,6 +45,9 @@ public final class SqliteDocumentStore implements DocumentStore {
     /** Writes beyond this many queued block their caller, so overload cannot exhaust memory. */
     private static final int QUEUE_CAPACITY = 100_000;
 
+    /** A longer wait would make acks visibly late; the gain flattens out well before it. */
+    static final Duration MAX_COMMIT_DELAY = Duration.ofMillis(100);
+
     private final Path file;
     private final DirectoryLock directoryLock;
     private final Connection writeConnection;
@@ -56,7 +60,7 @@ public final class SqliteDocumentStore implements DocumentStore {
     private final Thread writerThread;
 
     private SqliteDocumentStore(Path file, DirectoryLock directoryLock, Connection writeConnection,
-                                SqliteWriteOps writeOps, SqliteReader reader) {
+                                SqliteWriteOps writeOps, SqliteReader reader, Duration commitDelay) {
         this.file = file;
         this.directoryLock = directoryLock;
         this.writeConnection = writeConnection;
@@ -68,7 +72,7 @@ public final class SqliteDocumentStore implements DocumentStore {
             ackThread = thread;
             return thread;
         });
-        this.writer = new SqliteWriter(queue, writeOps, acks);
+        this.writer = new SqliteWriter(queue, writeOps, acks, commitDelay);
         this.writerThread = new Thread(writer, "livepad-store-writer");
         // Daemon: an unclosed store must not keep the JVM alive; what it had not acked was never promised.
         writerThread.setDaemon(true);
@@ -82,6 +86,19 @@ public final class SqliteDocumentStore implements DocumentStore {
      *     readable livepad database (corrupt, foreign, or from a newer version)
      */
     public static SqliteDocumentStore open(Path dataDir) {
+        return open(dataDir, Duration.ZERO);
+    }
+
+    /**
+     * Opens the store with a commit delay: when a commit would carry more than one write, the
+     * writer first waits {@code commitDelay} for more to join it (PostgreSQL's {@code
+     * commit_delay}), trading that much latency for fewer fsyncs. A lone write never waits.
+     */
+    public static SqliteDocumentStore open(Path dataDir, Duration commitDelay) {
+        if (commitDelay.isNegative() || commitDelay.compareTo(MAX_COMMIT_DELAY) > 0) {
+            throw new IllegalArgumentException("the commit delay must be between 0 and "
+                    + MAX_COMMIT_DELAY.toMillis() + " ms, got " + commitDelay.toNanos() / 1000 + " microseconds");
+        }
         Path file = dataDir.resolve(FILE_NAME).toAbsolutePath();
         DirectoryLock directoryLock = null;
         Connection writeConnection = null;
@@ -95,7 +112,7 @@ public final class SqliteDocumentStore implements DocumentStore {
             readConnection = SqliteSchema.openReader(file);
             SqliteReader reader = new SqliteReader(readConnection);
             log.info("opened {}", file);
-            return new SqliteDocumentStore(file, directoryLock, writeConnection, writeOps, reader);
+            return new SqliteDocumentStore(file, directoryLock, writeConnection, writeOps, reader, commitDelay);
         } catch (IOException | SQLException | RuntimeException e) {
             SqliteSchema.closeQuietly(readConnection);
             SqliteSchema.closeQuietly(writeOps);

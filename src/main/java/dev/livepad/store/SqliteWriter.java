@@ -1,10 +1,12 @@
 package dev.livepad.store;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 import org.slf4j.Logger;
@@ -13,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The writer thread's loop (group commit): it takes whatever writes are queued, up to
  * {@link #MAX_BATCH}, runs them in one transaction with one fsync, and only then delivers their
- * outcomes. Append futures are completed in queue order on the single ack executor, so callbacks
+ * outcomes. With a commit delay, a batch of more than one write first waits that long for more. Append futures are completed in queue order on the single ack executor, so callbacks
  * never stall the writer and futures of one room complete in append order.
  *
  * <p>Appends are checked against the cached head and sent as one JDBC batch. If a statement fails
@@ -30,12 +32,14 @@ final class SqliteWriter implements Runnable {
     private final WriteQueue queue;
     private final SqliteWriteOps ops;
     private final Executor acks;
+    private final long commitDelayNanos;
     private final AtomicLong commits = new AtomicLong();
 
-    SqliteWriter(WriteQueue queue, SqliteWriteOps ops, Executor acks) {
+    SqliteWriter(WriteQueue queue, SqliteWriteOps ops, Executor acks, Duration commitDelay) {
         this.queue = queue;
         this.ops = ops;
         this.acks = acks;
+        this.commitDelayNanos = commitDelay.toNanos();
     }
 
     /** Transactions committed so far; far fewer than appends when group commit works. */
@@ -50,6 +54,11 @@ final class SqliteWriter implements Runnable {
             List<WriteCommand> batch = new ArrayList<>();
             try {
                 queue.takeBatch(batch, MAX_BATCH);
+                if (commitDelayNanos > 0 && batch.size() > 1) {
+                    // Others are writing too: let more join this commit (a lone write never waits).
+                    LockSupport.parkNanos(commitDelayNanos);
+                    queue.drainMore(batch, MAX_BATCH);
+                }
             } catch (InterruptedException e) {
                 // Only close stops this thread, by queueing Stop, so pending writes are never dropped.
                 log.warn("store writer interrupted; it keeps running until the store is closed");

@@ -76,6 +76,11 @@ final class WriteQueue {
         queue.drainTo(batch, max - 1);
     }
 
+    /** Adds whatever is queued now to {@code batch}, up to {@code max} commands in all; never blocks. */
+    void drainMore(List<WriteCommand> batch, int max) {
+        queue.drainTo(batch, Math.max(0, max - batch.size()));
+    }
+
     /** Commands still queued (other than Stop); only non-empty if the writer died early. */
     List<WriteCommand> drainLeftovers() {
         List<WriteCommand> leftovers = new ArrayList<>();

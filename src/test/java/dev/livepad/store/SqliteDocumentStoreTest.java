@@ -102,6 +102,28 @@ class SqliteDocumentStoreTest extends DocumentStoreContract {
 
     @Test
     void group_commit_takes_far_fewer_commits_than_appends() throws Exception {
+        assertGroupCommit();
+    }
+
+    @Test
+    void with_a_commit_delay_every_append_is_still_stored_once_and_in_order() throws Exception {
+        store.close();
+        store = SqliteDocumentStore.open(dataDir, java.time.Duration.ofMillis(2));
+        assertGroupCommit();
+    }
+
+    @Test
+    void a_commit_delay_outside_0_to_100_ms_is_refused() {
+        store.close();
+        assertThrows(IllegalArgumentException.class,
+                () -> SqliteDocumentStore.open(dataDir, java.time.Duration.ofMillis(101)));
+        assertThrows(IllegalArgumentException.class,
+                () -> SqliteDocumentStore.open(dataDir, java.time.Duration.ofMillis(-1)));
+        store = SqliteDocumentStore.open(dataDir, java.time.Duration.ofMillis(100));
+    }
+
+    /** Appends from 8 threads to 50 rooms: all stored, each room's revisions in order, few commits. */
+    private void assertGroupCommit() throws Exception {
         int threads = 8;
         int rooms = 50;
         int appends = 2_000;
