@@ -4,7 +4,7 @@ import dev.livepad.Config;
 import java.time.Duration;
 
 /** The edge's per-connection limits: frame size, silence, outbound queue, message rate, rooms. */
-record Limits(int maxMessageBytes, int outboxMaxFrames, long outboxMaxChars, Duration idleTimeout,
+record Limits(int maxMessageBytes, int outboxMaxFrames, long outboxMaxBytes, Duration idleTimeout,
               int ratePerSecond, int rateBurst, int maxRoomsPerConnection) {
 
     static Limits from(Config config) {

@@ -109,7 +109,7 @@ final class SocketEndpoint {
 
     private void connected(Connection connection, Session session) {
         Outbox outbox = new Outbox(new JettyTransport(session, scheduler),
-                limits.outboxMaxFrames(), limits.outboxMaxChars(), stats);
+                limits.outboxMaxFrames(), limits.outboxMaxBytes(), stats);
         connection.peer = new Peer("c" + nextClientId.incrementAndGet(), outbox);
         connection.address = WebServer.address(session.getRemoteSocketAddress());
         connections.add(connection);
