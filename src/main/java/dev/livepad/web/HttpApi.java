@@ -63,7 +63,7 @@ final class HttpApi {
             throw new ProtocolException(ErrorCode.INVALID_ROOM_NAME,
                     "room names are 1 to 64 characters from A-Z a-z 0-9 . _ -");
         }
-        addresses.takeCreation(ctx.ip());
+        addresses.takeCreation(WebServer.address(ctx.ip()));
         RoomRecord room = rooms.create(name.asText());
         String token = tokens.mint(room.name(), room.id(), Role.OWNER, ownerTtl);
         respond(ctx, 201, Map.of("room", room.name(), "token", token));
@@ -96,7 +96,7 @@ final class HttpApi {
         if (!RoomNames.isValid(name)) {
             throw new ProtocolException(ErrorCode.NO_SUCH_ROOM, "no such room");
         }
-        JoinToken token = gate.verify(bearer(ctx), ctx.ip());
+        JoinToken token = gate.verify(bearer(ctx), WebServer.address(ctx.ip()));
         if (!token.room().equals(name) || (ownerOnly && token.role() != Role.OWNER)) {
             throw new ProtocolException(ErrorCode.FORBIDDEN, ownerOnly
                     ? "only the owner of room " + name + " may do this" : "the token is for another room");
@@ -118,10 +118,10 @@ final class HttpApi {
         if (adminKey.isEmpty()) {
             return;
         }
-        addresses.requireAuthBudget(ctx.ip());
+        addresses.requireAuthBudget(WebServer.address(ctx.ip()));
         byte[] given = bearer(ctx).getBytes(StandardCharsets.UTF_8);
         if (!MessageDigest.isEqual(given, adminKey.get())) {
-            addresses.authFailed(ctx.ip());
+            addresses.authFailed(WebServer.address(ctx.ip()));
             throw new ProtocolException(ErrorCode.INVALID_TOKEN, "creating rooms needs the admin key");
         }
     }

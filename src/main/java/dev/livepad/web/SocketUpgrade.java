@@ -114,7 +114,7 @@ final class SocketUpgrade extends HttpFilter {
             chain.doFilter(req, res);
         } else if (!origins.allows(req.getHeader("Origin"), req.getHeader("Host"), "https".equals(req.getScheme()))) {
             refuse(res, ErrorCode.FORBIDDEN, "origin not allowed");
-        } else if (!addresses.mayConnect(req.getRemoteAddr())) {
+        } else if (!addresses.mayConnect(WebServer.address(req.getRemoteAddr()))) {
             refuse(res, ErrorCode.RATE_LIMITED, "too many connections from this address");
         } else if (!upgrade(req, res)) {
             refuse(res, ErrorCode.BAD_REQUEST, "not a valid WebSocket upgrade");
@@ -122,6 +122,9 @@ final class SocketUpgrade extends HttpFilter {
     }
 
     private void refuse(HttpServletResponse res, ErrorCode code, String message) throws IOException {
+        if (res.isCommitted()) {
+            return; // Jetty's handshake already answered
+        }
         WebServer.SECURITY_HEADERS.forEach(res::setHeader);
         res.setStatus(code.httpStatus());
         res.setContentType("application/json");

@@ -173,6 +173,16 @@ public final class WebServer {
                 ? inet.getAddress().getHostAddress() : String.valueOf(remote);
     }
 
+    /**
+     * The same text for an address that Jetty's request accessors give, which bracket IPv6
+     * ({@code [::1]}): without the brackets, as above, so that one client's budgets are counted
+     * under one key on HTTP and WebSocket alike.
+     */
+    static String address(String remote) {
+        return remote.length() > 1 && remote.startsWith("[") && remote.endsWith("]")
+                ? remote.substring(1, remote.length() - 1) : remote;
+    }
+
     public WebServer start() {
         app.start(config.host(), config.port());
         return this;
