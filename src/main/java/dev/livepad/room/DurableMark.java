@@ -27,12 +27,17 @@ final class DurableMark {
     void advance(long durable) {
         rev.accumulateAndGet(durable, Math::max);
         if (posted.compareAndSet(false, true)) {
-            executor.execute(() -> {
-                // Cleared before reading: an advance that finds the flag still set has already
-                // raised rev, which this read then sees; one that finds it cleared posts again.
-                posted.set(false);
-                committed.accept(rev.get());
-            });
+            try {
+                executor.execute(() -> {
+                    // Cleared before reading: an advance that finds the flag still set has already
+                    // raised rev, which this read then sees; one that finds it cleared posts again.
+                    posted.set(false);
+                    committed.accept(rev.get());
+                });
+            } catch (RuntimeException e) {
+                posted.set(false); // not posted (the pool is shutting down): let a later advance try
+                throw e;
+            }
         }
     }
 }

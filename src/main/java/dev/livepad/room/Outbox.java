@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Outbox {
     public static final int TRY_AGAIN_LATER = 1013;
     private static final int MAX_BATCH = 256;
+    /** Bytes handed over at once, beyond the first frame: what is being written is not counted against the bound. */
+    private static final int MAX_BATCH_BYTES = 64 * 1024;
 
     private final Transport transport;
     private final int maxFrames;
@@ -105,7 +107,8 @@ public final class Outbox {
     }
 
     /**
-     * Hands everything queued (up to {@link #MAX_BATCH} frames) to the transport as one batch, and
+     * Hands everything queued (up to {@link #MAX_BATCH} frames and about {@link #MAX_BATCH_BYTES})
+     * to the transport as one batch, and
      * the next batch once that one is written. A batch that completes inline loops here instead of
      * recursing from its callback, so a fast socket cannot overflow the stack. Only the thread
      * that set {@code writing} sends, so frames keep their order.
@@ -118,12 +121,21 @@ public final class Outbox {
                     writing = false;
                     return;
                 }
-                batch = new byte[Math.min(MAX_BATCH, queue.size())][];
-                for (int i = 0; i < batch.length; i++) {
-                    batch[i] = queue.poll();
-                    queuedBytes -= batch[i].length;
+                int frames = 0;
+                long bytes = 0;
+                for (byte[] frame : queue) {
+                    if (frames == MAX_BATCH || (frames > 0 && bytes + frame.length > MAX_BATCH_BYTES)) {
+                        break;
+                    }
+                    frames++;
+                    bytes += frame.length;
                 }
-                inFlight = batch.length;
+                batch = new byte[frames][];
+                for (int i = 0; i < frames; i++) {
+                    batch[i] = queue.poll();
+                }
+                queuedBytes -= bytes;
+                inFlight = frames;
             }
             AtomicBoolean handedOff = new AtomicBoolean(); // set first by the caller returning or the callback
             transport.send(batch, () -> {

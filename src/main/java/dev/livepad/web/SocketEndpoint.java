@@ -44,8 +44,8 @@ final class SocketEndpoint {
      */
     public final class Connection implements Session.Listener.AutoDemanding {
         private final RateLimiter limiter;
-        private Peer peer;
-        private String address;
+        private volatile Peer peer; // set on open, before the connection is listed
+        private volatile String address;
         volatile long lastHeardNanos = System.nanoTime();
 
         Connection(RateLimiter limiter) {
@@ -65,7 +65,9 @@ final class SocketEndpoint {
         @Override
         public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
             callback.succeed();
-            peer.outbox().abort(UNSUPPORTED_DATA, "binary frames are not supported");
+            if (connections.contains(this)) {
+                peer.outbox().abort(UNSUPPORTED_DATA, "binary frames are not supported");
+            }
         }
 
         @Override

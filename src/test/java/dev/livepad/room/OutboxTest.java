@@ -89,6 +89,20 @@ class OutboxTest {
     }
 
     @Test
+    void a_batch_holds_at_most_about_64_kb_so_little_escapes_the_byte_bound() {
+        SocketStandIn socket = new SocketStandIn();
+        Outbox outbox = new Outbox(socket, 1000, Long.MAX_VALUE, stats);
+        outbox.send("a");
+        String big = "x".repeat(20 * 1024);
+        for (int i = 0; i < 10; i++) {
+            outbox.send(big);
+        }
+        socket.completeAll();
+        assertEquals(List.of(1, 3, 3, 3, 1), socket.batchSizes);
+        assertEquals(11, socket.written.size());
+    }
+
+    @Test
     void a_peer_that_falls_behind_is_closed_with_1013_and_counted() {
         SocketStandIn socket = new SocketStandIn();
         Outbox outbox = new Outbox(socket, 10, Long.MAX_VALUE, stats);
