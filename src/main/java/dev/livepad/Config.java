@@ -69,7 +69,15 @@ public record Config(
                 intValue(env, "AUTH_FAILURES_PER_MINUTE", 30),
                 Optional.ofNullable(env.get("ADMIN_KEY")).filter(s -> !s.isEmpty()),
                 Boolean.parseBoolean(env.getOrDefault("LIMIT_LOOPBACK", "false")),
-                Duration.ofNanos(1000L * intValue(env, "COMMIT_DELAY_MICROS", 0)));
+                Duration.ofNanos(1000L * intValue(env, "COMMIT_DELAY_MICROS", 0, 0, 100_000)));
+    }
+
+    private static int intValue(Map<String, String> env, String key, int fallback, int min, int max) {
+        int value = intValue(env, key, fallback);
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(key + " must be between " + min + " and " + max + ", got " + value);
+        }
+        return value;
     }
 
     private static int intValue(Map<String, String> env, String key, int fallback) {

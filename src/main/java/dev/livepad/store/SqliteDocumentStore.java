@@ -135,6 +135,11 @@ public final class SqliteDocumentStore implements DocumentStore {
         return writer.commits();
     }
 
+    /** Commits that waited for the commit delay (always 0 without one). */
+    long delayedCommitCount() {
+        return writer.delayedCommits();
+    }
+
     /** A PRAGMA's value on the write connection, whose settings decide durability; for tests. */
     String writerPragma(String name) {
         return call(ops -> ops.pragma(name));

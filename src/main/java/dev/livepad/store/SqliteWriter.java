@@ -34,12 +34,18 @@ final class SqliteWriter implements Runnable {
     private final Executor acks;
     private final long commitDelayNanos;
     private final AtomicLong commits = new AtomicLong();
+    private final AtomicLong delayedCommits = new AtomicLong();
 
     SqliteWriter(WriteQueue queue, SqliteWriteOps ops, Executor acks, Duration commitDelay) {
         this.queue = queue;
         this.ops = ops;
         this.acks = acks;
         this.commitDelayNanos = commitDelay.toNanos();
+    }
+
+    /** Batches that waited for the commit delay before committing. */
+    long delayedCommits() {
+        return delayedCommits.get();
     }
 
     /** Transactions committed so far; far fewer than appends when group commit works. */
@@ -54,10 +60,12 @@ final class SqliteWriter implements Runnable {
             List<WriteCommand> batch = new ArrayList<>();
             try {
                 queue.takeBatch(batch, MAX_BATCH);
-                if (commitDelayNanos > 0 && batch.size() > 1) {
+                if (commitDelayNanos > 0 && batch.size() > 1 && batch.size() < MAX_BATCH
+                        && !batch.contains(WriteCommand.Stop.INSTANCE)) {
                     // Others are writing too: let more join this commit (a lone write never waits).
                     LockSupport.parkNanos(commitDelayNanos);
                     queue.drainMore(batch, MAX_BATCH);
+                    delayedCommits.incrementAndGet();
                 }
             } catch (InterruptedException e) {
                 // Only close stops this thread, by queueing Stop, so pending writes are never dropped.

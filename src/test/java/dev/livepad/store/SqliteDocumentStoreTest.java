@@ -103,6 +103,7 @@ class SqliteDocumentStoreTest extends DocumentStoreContract {
     @Test
     void group_commit_takes_far_fewer_commits_than_appends() throws Exception {
         assertGroupCommit();
+        assertEquals(0, sqlite().delayedCommitCount(), "no commit delay is configured");
     }
 
     @Test
@@ -110,6 +111,7 @@ class SqliteDocumentStoreTest extends DocumentStoreContract {
         store.close();
         store = SqliteDocumentStore.open(dataDir, java.time.Duration.ofMillis(2));
         assertGroupCommit();
+        assertTrue(sqlite().delayedCommitCount() > 0, "commits with company waited for more");
     }
 
     @Test
