@@ -108,10 +108,9 @@ public final class Outbox {
 
     /**
      * Hands everything queued (up to {@link #MAX_BATCH} frames and about {@link #MAX_BATCH_BYTES})
-     * to the transport as one batch, and
-     * the next batch once that one is written. A batch that completes inline loops here instead of
-     * recursing from its callback, so a fast socket cannot overflow the stack. Only the thread
-     * that set {@code writing} sends, so frames keep their order.
+     * to the transport as one batch, and the next batch once that one is written. A batch that
+     * completes inline loops here instead of recursing from its callback, so a fast socket cannot
+     * overflow the stack. Only the thread that set {@code writing} sends, so frames keep their order.
      */
     private void writeLoop() {
         while (true) {
