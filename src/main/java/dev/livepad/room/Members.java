@@ -61,13 +61,7 @@ final class Members {
 
     /** Sends one frame, encoded once, to everyone but {@code except}. */
     void broadcast(String frame, Member except) {
-        byte[] bytes = Outbox.encode(frame);
-        Executor writer = writer();
-        for (Member m : list) {
-            if (m != except) {
-                m.peer().outbox().send(bytes, writer);
-            }
-        }
+        broadcastRevision(frame, except, Long.MAX_VALUE);
     }
 
     /** Sends the broadcast of revision {@code rev} to everyone whose join reply did not already include it. */
