@@ -37,7 +37,9 @@ public record Config(
         int authFailuresPerMinute,
         Optional<String> adminKey,
         boolean limitLoopback,
-        Duration commitDelay) {
+        Duration commitDelay,
+        int historyMaxBytes,
+        int maxOpComponents) {
 
     /** Reads the settings from environment variables (names as in the README); absent means default. */
     public static Config fromEnv(Map<String, String> env) {
@@ -69,7 +71,9 @@ public record Config(
                 intValue(env, "AUTH_FAILURES_PER_MINUTE", 30),
                 Optional.ofNullable(env.get("ADMIN_KEY")).filter(s -> !s.isEmpty()),
                 Boolean.parseBoolean(env.getOrDefault("LIMIT_LOOPBACK", "false")),
-                Duration.ofNanos(1000L * intValue(env, "COMMIT_DELAY_MICROS", 0, 0, 100_000)));
+                Duration.ofNanos(1000L * intValue(env, "COMMIT_DELAY_MICROS", 0, 0, 100_000)),
+                intValue(env, "HISTORY_MAX_BYTES", 4 * 1024 * 1024, 64 * 1024, Integer.MAX_VALUE),
+                intValue(env, "MAX_OP_COMPONENTS", 10_000, 16, 1_000_000));
     }
 
     private static int intValue(Map<String, String> env, String key, int fallback, int min, int max) {

@@ -43,7 +43,7 @@ public final class LivepadServer implements AutoCloseable {
         this.config = config;
         this.store = openStore(config);
         ObjectMapper json = Json.mapper(config.maxMessageBytes());
-        MessageCodec codec = new MessageCodec(json);
+        MessageCodec codec = new MessageCodec(json, config.maxOpComponents());
         TokenService tokens = new TokenService(secret(config), Clock.systemUTC());
         ServerStats stats = new ServerStats();
         this.roomPool = new ForkJoinPool(Runtime.getRuntime().availableProcessors(),
@@ -51,7 +51,7 @@ public final class LivepadServer implements AutoCloseable {
         this.snapshots = Executors.newSingleThreadExecutor(daemon("livepad-snapshots"));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("livepad-timers"));
         RoomSettings roomSettings = new RoomSettings(config.maxDocChars(), config.historyOps(),
-                config.snapshotEvery(), config.emptyRoomLinger(), config.maxMembersPerRoom());
+                config.historyMaxBytes(), config.snapshotEvery(), config.emptyRoomLinger(), config.maxMembersPerRoom());
         RoomRegistry rooms = new RoomRegistry(store, codec, roomSettings, stats, roomPool, snapshots, scheduler);
         StatusReport status = new StatusReport(stats, rooms::roomCount, rooms::activeRooms, rooms::loadedRooms);
         this.metrics = new PrometheusMetrics(stats, status);

@@ -135,7 +135,7 @@ class CrashRecoveryIT {
     }
 
     private static String replay(List<StoredOp> log) throws Exception {
-        MessageCodec codec = new MessageCodec(Json.mapper(1 << 20));
+        MessageCodec codec = new MessageCodec(Json.mapper(1 << 20), 10_000);
         String text = "";
         for (StoredOp stored : log) {
             TextOperation op = codec.decodeStoredOp(stored.opJson());

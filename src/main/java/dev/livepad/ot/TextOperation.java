@@ -60,6 +60,27 @@ public final class TextOperation {
         return targetLength;
     }
 
+    /** How many components the normalized operation has: what its transform and storage cost scale with. */
+    public int componentCount() {
+        return counts.length;
+    }
+
+    /** UTF-16 units this operation inserts. */
+    public int insertedLength() {
+        return targetLength - baseLength + deletedLength();
+    }
+
+    /** UTF-16 units this operation deletes. */
+    public int deletedLength() {
+        int deleted = 0;
+        for (int count : counts) {
+            if (count < 0) {
+                deleted -= count;
+            }
+        }
+        return deleted;
+    }
+
     /** True if applying this operation changes nothing (it only retains, or is empty). */
     public boolean isNoop() {
         return counts.length == 0 || (counts.length == 1 && counts[0] > 0);
@@ -146,6 +167,44 @@ public final class TextOperation {
             if (ahead < 0) {
                 break;
             }
+        }
+        return moved;
+    }
+
+    /**
+     * {@link #transformIndex} for many indices at once, in one pass over the components: the cost
+     * is the operation's size plus sorting the indices, not their product. Returns a new array,
+     * index for index.
+     */
+    public int[] transformIndices(int[] indices) {
+        Integer[] order = new Integer[indices.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (x, y) -> Integer.compare(indices[x], indices[y]));
+        int[] moved = new int[indices.length];
+        int next = 0; // the first index in sorted order not settled yet
+        int pos = 0; // base offset where the current component starts
+        int shift = 0; // units inserted minus units deleted before pos
+        for (int c = 0; c < counts.length && next < order.length; c++) {
+            int count = counts[c];
+            if (count == 0) {
+                shift += inserts[c].length(); // an insert at or before an index pushes it right
+                continue;
+            }
+            int end = pos + Math.abs(count);
+            // Indices inside this retain keep their offset; inside this delete they land at its start.
+            for (; next < order.length && indices[order[next]] < end; next++) {
+                int index = indices[order[next]];
+                moved[order[next]] = count > 0 ? index + shift : pos + shift;
+            }
+            if (count < 0) {
+                shift += count;
+            }
+            pos = end;
+        }
+        for (; next < order.length; next++) {
+            moved[order[next]] = indices[order[next]] + shift;
         }
         return moved;
     }

@@ -19,9 +19,15 @@ public final class MessageCodec {
     public static final int MAX_RANGES = 64;
 
     private final ObjectMapper mapper;
+    private final int maxOpComponents;
 
-    public MessageCodec(ObjectMapper mapper) {
+    /**
+     * {@code maxOpComponents} bounds an op after normalization: what transforming, storing and
+     * broadcasting it costs grows with its components, not with the bytes of its message.
+     */
+    public MessageCodec(ObjectMapper mapper, int maxOpComponents) {
         this.mapper = mapper;
+        this.maxOpComponents = maxOpComponents;
     }
 
     public ClientMessage decode(String frame) throws InvalidMessage {
@@ -63,7 +69,7 @@ public final class MessageCodec {
             case "join" -> new ClientMessage.Join(requireRoom(node, room), requireText(node, "token"),
                     optionalName(node), optionalRev(node));
             case "op" -> new ClientMessage.Op(requireRoom(node, room), requireRev(node), requireId(node),
-                    decodeOp(node.get("op")));
+                    boundedOp(node.get("op")));
             case "cursor" -> new ClientMessage.Cursor(requireRoom(node, room), requireRev(node),
                     decodeRanges(node.get("ranges")));
             case "leave" -> new ClientMessage.Leave(requireRoom(node, room));
@@ -136,6 +142,15 @@ public final class MessageCodec {
         } catch (JacksonException e) {
             throw bad("'t' cannot be echoed");
         }
+    }
+
+    private TextOperation boundedOp(JsonNode value) {
+        TextOperation op = decodeOp(value);
+        if (op.componentCount() > maxOpComponents) {
+            throw new ProtocolException(ErrorCode.BAD_OP, "the op has " + op.componentCount()
+                    + " components; at most " + maxOpComponents + " are allowed (split the edit)");
+        }
+        return op;
     }
 
     private static TextOperation decodeOp(JsonNode value) {

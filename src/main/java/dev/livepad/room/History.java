@@ -5,6 +5,7 @@ import dev.livepad.protocol.ClientMessage;
 import dev.livepad.protocol.ServerMessages.HistoryOp;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -12,17 +13,34 @@ import java.util.Map;
 
 /**
  * The last ops of a room, kept for transforming late ops, resuming clients and recognising
- * retried op ids. Bounded: the oldest entries fall off, and with them their ids.
+ * retried op ids. Bounded twice: by count ({@code HISTORY_OPS}) and by an estimate of the memory
+ * the ops hold ({@code HISTORY_MAX_BYTES}), so that a few huge ops cannot fill the heap; the
+ * oldest entries fall off first, and with them their ids. The newest op always stays.
  */
 final class History {
-    private final int capacity;
-    private final ArrayDeque<HistoryOp> ops = new ArrayDeque<>();
-    private final Map<String, Long> revById = new HashMap<>();
-    private long headRev;
+    /** One applied op with what the room knows about it beyond the wire form. */
+    record Entry(HistoryOp op, long fingerprint, int weight, int wireBytes) {
+    }
 
-    History(int capacity, long baseRev) {
-        this.capacity = Math.max(1, capacity);
+    private final int maxOps;
+    private final long maxWeight;
+    private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+    private final Map<String, Entry> byId = new HashMap<>();
+    private long headRev;
+    private long weight;
+
+    History(int maxOps, long maxWeight, long baseRev) {
+        this.maxOps = Math.max(1, maxOps);
+        this.maxWeight = maxWeight;
         this.headRev = baseRev;
+    }
+
+    /**
+     * What an op is estimated to hold in memory, in bytes: an int and a reference per component,
+     * a string object per insert and two bytes per inserted unit.
+     */
+    static int weight(TextOperation op) {
+        return 64 + 16 * op.componentCount() + 2 * op.insertedLength();
     }
 
     long headRev() {
@@ -31,60 +49,113 @@ final class History {
 
     /** The oldest revision a client may still build on: ops after it are all kept. */
     long oldestKnownRev() {
-        return ops.isEmpty() ? headRev : ops.peekFirst().rev() - 1;
+        return entries.isEmpty() ? headRev : entries.peekFirst().op().rev() - 1;
     }
 
     boolean covers(long rev) {
         return rev >= oldestKnownRev() && rev <= headRev;
     }
 
-    Long revOf(String opId) {
-        return revById.get(opId);
+    /** The kept op that carried this client op id, or null. */
+    Entry byId(String opId) {
+        return byId.get(opId);
     }
 
-    void add(HistoryOp op) {
-        ops.addLast(op);
-        revById.put(op.id(), op.rev());
+    void add(HistoryOp op, long fingerprint, int wireBytes) {
+        Entry entry = new Entry(op, fingerprint, weight(op.op()), wireBytes);
+        entries.addLast(entry);
+        byId.put(op.id(), entry);
+        weight += entry.weight();
         headRev = op.rev();
-        while (ops.size() > capacity) {
-            HistoryOp dropped = ops.removeFirst();
-            revById.remove(dropped.id(), dropped.rev());
+        while (entries.size() > maxOps || (weight > maxWeight && entries.size() > 1)) {
+            Entry dropped = entries.removeFirst();
+            weight -= dropped.weight();
+            byId.remove(dropped.op().id(), dropped);
         }
+    }
+
+    /** The estimated bytes the kept ops hold. */
+    long weight() {
+        return weight;
     }
 
     /** Ops after {@code rev}, oldest first; {@code rev} must be {@link #covers covered}. */
     List<HistoryOp> since(long rev) {
         List<HistoryOp> result = new ArrayList<>((int) (headRev - rev));
-        Iterator<HistoryOp> it = ops.descendingIterator();
-        while (it.hasNext()) {
-            HistoryOp op = it.next();
-            if (op.rev() <= rev) {
-                break;
-            }
-            result.add(op);
+        for (Entry entry : newestFirst(rev)) {
+            result.add(entry.op());
         }
-        java.util.Collections.reverse(result);
+        Collections.reverse(result);
         return result;
+    }
+
+    /** The bytes the ops after {@code rev} take on the wire, as a resume reply would carry them. */
+    long wireBytesSince(long rev) {
+        long bytes = 0;
+        for (Entry entry : newestFirst(rev)) {
+            bytes += entry.wireBytes();
+        }
+        return bytes;
+    }
+
+    /** Components of the ops after {@code rev}: what transforming past them costs. */
+    long componentsSince(long rev) {
+        long components = 0;
+        for (Entry entry : newestFirst(rev)) {
+            components += entry.op().op().componentCount();
+        }
+        return components;
+    }
+
+    private Iterable<Entry> newestFirst(long rev) {
+        return () -> new Iterator<>() {
+            private final Iterator<Entry> all = entries.descendingIterator();
+            private Entry next = advance();
+
+            private Entry advance() {
+                Entry candidate = all.hasNext() ? all.next() : null;
+                return candidate != null && candidate.op().rev() > rev ? candidate : null;
+            }
+
+            @Override
+            public boolean hasNext() {
+                return next != null;
+            }
+
+            @Override
+            public Entry next() {
+                Entry current = next;
+                next = advance();
+                return current;
+            }
+        };
     }
 
     /** The document length at {@code rev}, given the current length; {@code rev} must be covered. */
     int lengthAt(long rev, int currentLength) {
-        List<HistoryOp> later = since(rev);
-        return later.isEmpty() ? currentLength : later.get(0).op().baseLength();
+        Entry first = null;
+        for (Entry entry : newestFirst(rev)) {
+            first = entry;
+        }
+        return first == null ? currentLength : first.op().op().baseLength();
     }
 
-    /** Moves ranges made at {@code rev} through every later op, to the head revision. */
+    /**
+     * Moves ranges made at {@code rev} through every later op, to the head revision. Each op is
+     * walked once for all the ranges, so the cost is the ops' size, not their size times the ranges.
+     */
     List<ClientMessage.Range> moveRanges(long rev, List<ClientMessage.Range> ranges) {
-        List<HistoryOp> later = since(rev);
+        int[] indices = new int[ranges.size() * 2];
+        for (int i = 0; i < ranges.size(); i++) {
+            indices[2 * i] = ranges.get(i).anchor();
+            indices[2 * i + 1] = ranges.get(i).head();
+        }
+        for (HistoryOp op : since(rev)) {
+            indices = op.op().transformIndices(indices);
+        }
         List<ClientMessage.Range> moved = new ArrayList<>(ranges.size());
-        for (ClientMessage.Range r : ranges) {
-            int anchor = r.anchor();
-            int head = r.head();
-            for (HistoryOp op : later) {
-                anchor = op.op().transformIndex(anchor);
-                head = op.op().transformIndex(head);
-            }
-            moved.add(new ClientMessage.Range(anchor, head));
+        for (int i = 0; i < ranges.size(); i++) {
+            moved.add(new ClientMessage.Range(indices[2 * i], indices[2 * i + 1]));
         }
         return moved;
     }

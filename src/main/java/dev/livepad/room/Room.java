@@ -35,18 +35,20 @@ public final class Room {
     private final CommitLog commits;
     private final Members members;
     private final DurableMark durable;
+    /** Resume replies up to this size are always ops, even for a short text. */
+    static final int RESUME_FLOOR_BYTES = 64 * 1024;
+
     private String text;
     private boolean open = true;
 
-    Room(String name, String id, long rev, String text, List<HistoryOp> recent, RoomContext context) {
+    Room(String name, String id, String text, History history, RoomContext context) {
         this.name = name;
         this.id = id;
         this.context = context;
         this.executor = new SerialExecutor(context.pool());
-        this.history = new History(context.settings().historyOps(), rev - recent.size());
-        recent.forEach(history::add);
-        this.commits = new CommitLog(rev);
-        this.durable = new DurableMark(rev, executor, commits::committed);
+        this.history = history;
+        this.commits = new CommitLog(history.headRev());
+        this.durable = new DurableMark(history.headRev(), executor, commits::committed);
         this.members = new Members(context.stats(), context.pool());
         this.text = text;
     }
@@ -82,8 +84,14 @@ public final class Room {
         });
     }
 
+    /**
+     * Resumes with the missed ops when they are kept and cost no more to send than the text they
+     * would replace (or {@link #RESUME_FLOOR_BYTES}); otherwise a reset with the text, so a short
+     * join can never ask for a reply many times the document's size.
+     */
     private ServerMessages.Joined joinedReply(Member m, long head, List<MemberInfo> others, OptionalLong resumeRev) {
-        if (resumeRev.isPresent() && history.covers(resumeRev.getAsLong())) {
+        if (resumeRev.isPresent() && history.covers(resumeRev.getAsLong())
+                && history.wireBytesSince(resumeRev.getAsLong()) <= Math.max(RESUME_FLOOR_BYTES, text.length())) {
             return new ServerMessages.Joined(name, m.info().clientId(), m.role(), head, null,
                     history.since(resumeRev.getAsLong()), false, others);
         }
@@ -98,14 +106,29 @@ public final class Room {
             if (!member.role().canEdit()) {
                 throw new ProtocolException(ErrorCode.FORBIDDEN, "a viewer may not edit");
             }
-            Long seen = history.revOf(msg.id());
+            long fingerprint = OpFingerprint.of(msg.rev(), msg.op());
+            History.Entry seen = history.byId(msg.id());
             if (seen != null) {
-                commits.whenCommitted(seen, () -> member.send(ServerMessages.ack(name, msg.id(), seen)));
+                acknowledgeRetry(member, msg.id(), seen, fingerprint);
                 return null;
             }
-            apply(member, msg.id(), transformed(msg));
+            apply(member, msg.id(), transformed(msg), fingerprint);
             return null;
         });
+    }
+
+    /**
+     * A known id is a retry only when the op and its revision are the first message's too; any
+     * other op under that id is refused, so two clients that pick the same id never lose an edit.
+     * Ops stored before fingerprints were kept are taken on trust, as they always were.
+     */
+    private void acknowledgeRetry(Member member, String opId, History.Entry seen, long fingerprint) {
+        if (seen.fingerprint() != OpFingerprint.UNKNOWN && seen.fingerprint() != fingerprint) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "op id " + opId + " was already used in room "
+                    + name + " for a different op; send this op under a new id");
+        }
+        long rev = seen.op().rev();
+        commits.whenCommitted(rev, () -> member.send(ServerMessages.ack(name, opId, rev)));
     }
 
     private TextOperation transformed(ClientMessage.Op msg) {
@@ -128,7 +151,7 @@ public final class Room {
         return op;
     }
 
-    private void apply(Member member, String opId, TextOperation op) {
+    private void apply(Member member, String opId, TextOperation op, long fingerprint) {
         String next;
         try {
             next = op.apply(text);
@@ -137,12 +160,12 @@ public final class Room {
         }
         long rev = history.headRev() + 1;
         HistoryOp entry = new HistoryOp(rev, op, member.info().clientId(), opId);
-        text = next;
-        history.add(entry);
-        context.stats().opsApplied.increment();
         String opJson = ServerMessages.opJson(op);
+        text = next;
+        history.add(entry, fingerprint, opJson.length());
+        context.stats().opsApplied.increment();
         StoredOp stored = new StoredOp(rev, opJson, opId, entry.clientId(),
-                System.currentTimeMillis());
+                System.currentTimeMillis(), fingerprint);
         context.store().append(id, stored).whenComplete((ok, failure) -> {
             if (failure != null) {
                 executor.execute(() -> fail(failure));
@@ -266,13 +289,21 @@ public final class Room {
         }
     }
 
-    /** The others' last known cursors, moved to the head revision, for a member who just joined. */
+    /**
+     * The others' last known cursors, moved to the head revision, for a member who just joined.
+     * A moved cursor is kept at the head, so each op is walked at most once per cursor however
+     * many members join.
+     */
     private List<String> cursorsAtHead(Member joiner) {
         List<String> frames = new ArrayList<>();
+        long head = history.headRev();
         for (Member m : members.withCursors(joiner)) {
             if (history.covers(m.cursorRev)) {
-                frames.add(ServerMessages.cursor(name, m.info().clientId(), history.headRev(),
-                        history.moveRanges(m.cursorRev, m.cursor)));
+                if (m.cursorRev != head) {
+                    m.cursor = history.moveRanges(m.cursorRev, m.cursor);
+                    m.cursorRev = head;
+                }
+                frames.add(ServerMessages.cursor(name, m.info().clientId(), head, m.cursor));
             }
         }
         return frames;

@@ -1,21 +1,16 @@
 package dev.livepad.room;
 
 import dev.livepad.metrics.ServerStats;
-import dev.livepad.ot.TextOperation;
 import dev.livepad.protocol.ClientMessage;
 import dev.livepad.protocol.ErrorCode;
 import dev.livepad.protocol.MessageCodec;
 import dev.livepad.protocol.ProtocolException;
 import dev.livepad.protocol.Role;
-import dev.livepad.protocol.ServerMessages.HistoryOp;
 import dev.livepad.store.DocumentStore;
 import dev.livepad.store.RoomRecord;
 import dev.livepad.store.StoreException;
-import dev.livepad.store.StoredOp;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -182,16 +177,12 @@ public final class RoomRegistry {
     private Room load(String name, String roomId) {
         RoomRecord record = require(name, roomId);
         try {
-            DocumentStore.LoadedDocument doc = store.load(record.id(), context.settings().historyOps());
-            String text = doc.baseText();
-            List<HistoryOp> ops = new ArrayList<>(doc.ops().size());
-            for (StoredOp stored : doc.ops()) {
-                TextOperation op = codec.decodeStoredOp(stored.opJson());
-                text = op.apply(text);
-                ops.add(new HistoryOp(stored.rev(), op, stored.clientId(), stored.opId()));
-            }
-            return new Room(name, record.id(), doc.headRev(), text, ops, context);
-        } catch (StoreException | IllegalStateException | dev.livepad.ot.InvalidOperationException e) {
+            Replay replay = new Replay(codec, context.settings());
+            store.load(record.id(), context.settings().historyOps(), replay);
+            return replay.room(name, record.id(), context);
+        } catch (StoreException | IllegalStateException | OutOfMemoryError e) {
+            // Out of memory here is this room's alone (its ops are dropped as it fails): log it,
+            // refuse the room, and keep serving the others.
             LOG.error("room {} could not be loaded; refusing to serve it", name, e);
             throw new ProtocolException(ErrorCode.UNAVAILABLE, "room " + name + " cannot be loaded right now");
         }

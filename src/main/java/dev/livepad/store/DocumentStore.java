@@ -2,6 +2,7 @@ package dev.livepad.store;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -29,17 +30,54 @@ public interface DocumentStore extends AutoCloseable {
      */
     boolean deleteRoom(String name, String roomId);
 
+    /**
+     * Starts a new token generation for the room's current incarnation {@code roomId}, so every
+     * token minted before is refused; returns the new generation, or empty when that incarnation
+     * no longer exists.
+     */
+    OptionalLong nextTokenGeneration(String name, String roomId);
+
     /** How many rooms exist. */
     long roomCount();
 
     /**
      * Loads a room's document: the newest snapshot plus every op after it, and at least the
      * last {@code historyOps} ops before the head (which may reach back before the snapshot), so
-     * a client resuming after a restart can be given exactly what it missed.
+     * a client resuming after a restart can be given exactly what it missed. The base comes
+     * first, then each op in revision order, streamed: the store never holds a room's whole log
+     * in memory at once, so whatever the ops weigh, a room loads in the memory its text and the
+     * sink's history need.
      *
      * @throws StoreException when the room cannot be read; callers must not serve it empty.
      */
-    LoadedDocument load(String roomId, int historyOps);
+    void load(String roomId, int historyOps, LoadSink sink);
+
+    /** {@link #load(String, int, LoadSink)} collected into a list, for tests and tools. */
+    default LoadedDocument load(String roomId, int historyOps) {
+        long[] baseRev = new long[1];
+        String[] baseText = new String[1];
+        List<StoredOp> ops = new java.util.ArrayList<>();
+        load(roomId, historyOps, new LoadSink() {
+            @Override
+            public void base(long rev, String text) {
+                baseRev[0] = rev;
+                baseText[0] = text;
+            }
+
+            @Override
+            public void op(StoredOp op) {
+                ops.add(op);
+            }
+        });
+        return new LoadedDocument(baseRev[0], baseText[0], List.copyOf(ops));
+    }
+
+    /** Receives a loaded room: its base once, then each op after it, oldest first. */
+    interface LoadSink {
+        void base(long rev, String text);
+
+        void op(StoredOp op);
+    }
 
     /**
      * Appends {@code op} as revision {@code op.rev()}, which must be the current head plus one.

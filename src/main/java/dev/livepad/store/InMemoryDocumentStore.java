@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,6 +51,20 @@ public final class InMemoryDocumentStore implements DocumentStore {
     }
 
     @Override
+    public OptionalLong nextTokenGeneration(String name, String roomId) {
+        checkOpen();
+        synchronized (roomsByName) {
+            Room room = roomsByName.get(name);
+            if (room == null || !room.record.id().equals(roomId)) {
+                return OptionalLong.empty();
+            }
+            RoomRecord r = room.record;
+            room.record = new RoomRecord(r.name(), r.id(), r.createdAtMillis(), r.tokenGen() + 1);
+            return OptionalLong.of(room.record.tokenGen());
+        }
+    }
+
+    @Override
     public boolean deleteRoom(String name, String roomId) {
         checkOpen();
         Room room;
@@ -79,7 +94,13 @@ public final class InMemoryDocumentStore implements DocumentStore {
     }
 
     @Override
-    public LoadedDocument load(String roomId, int historyOps) {
+    public void load(String roomId, int historyOps, LoadSink sink) {
+        LoadedDocument document = snapshotOf(roomId, historyOps);
+        sink.base(document.baseRev(), document.baseText());
+        document.ops().forEach(sink::op);
+    }
+
+    private LoadedDocument snapshotOf(String roomId, int historyOps) {
         checkOpen();
         Room room = liveRoom(roomId);
         synchronized (room) {
@@ -181,7 +202,7 @@ public final class InMemoryDocumentStore implements DocumentStore {
 
     /** One room's log; every field but the record is guarded by this object's monitor. */
     private static final class Room {
-        final RoomRecord record;
+        volatile RoomRecord record; // replaced under roomsByName's monitor
         final TreeMap<Long, StoredOp> ops = new TreeMap<>();
         final TreeMap<Long, String> snapshots = new TreeMap<>();
         long head;

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -164,15 +165,20 @@ public final class SqliteDocumentStore implements DocumentStore {
     }
 
     @Override
+    public OptionalLong nextTokenGeneration(String name, String roomId) {
+        return call(ops -> ops.nextTokenGeneration(name, roomId));
+    }
+
+    @Override
     public long roomCount() {
         checkOpen();
         return reader.roomCount();
     }
 
     @Override
-    public LoadedDocument load(String roomId, int historyOps) {
+    public void load(String roomId, int historyOps, LoadSink sink) {
         checkOpen();
-        return reader.load(roomId, historyOps);
+        reader.load(roomId, historyOps, sink);
     }
 
     @Override

@@ -5,9 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -34,11 +31,11 @@ final class SqliteReader implements AutoCloseable {
 
     synchronized Optional<RoomRecord> findRoom(String name) {
         try {
-            PreparedStatement find = sql.get("SELECT id, created_at FROM rooms WHERE name = ?");
+            PreparedStatement find = sql.get("SELECT id, created_at, token_gen FROM rooms WHERE name = ?");
             find.setString(1, name);
             try (ResultSet row = find.executeQuery()) {
                 return row.next()
-                        ? Optional.of(new RoomRecord(name, row.getString(1), row.getLong(2)))
+                        ? Optional.of(new RoomRecord(name, row.getString(1), row.getLong(2), row.getLong(3)))
                         : Optional.empty();
             }
         } catch (SQLException e) {
@@ -68,13 +65,12 @@ final class SqliteReader implements AutoCloseable {
     }
 
     /** See {@link Retention} for which base is chosen; the queries share one read transaction. */
-    synchronized DocumentStore.LoadedDocument load(String roomId, int historyOps) {
+    synchronized void load(String roomId, int historyOps, DocumentStore.LoadSink sink) {
         try {
             plain.execute("BEGIN");
             try {
-                DocumentStore.LoadedDocument document = loadInTransaction(roomId, historyOps);
+                loadInTransaction(roomId, historyOps, sink);
                 plain.execute("COMMIT");
-                return document;
             } catch (SQLException | RuntimeException e) {
                 try {
                     plain.execute("ROLLBACK");
@@ -88,7 +84,7 @@ final class SqliteReader implements AutoCloseable {
         }
     }
 
-    private DocumentStore.LoadedDocument loadInTransaction(String roomId, int historyOps) throws SQLException {
+    private void loadInTransaction(String roomId, int historyOps, DocumentStore.LoadSink sink) throws SQLException {
         PreparedStatement probe = sql.get(PROBE_ROOM);
         probe.setString(1, roomId);
         Long firstOp;
@@ -131,27 +127,27 @@ final class SqliteReader implements AutoCloseable {
             }
         }
 
-        PreparedStatement readOps = sql.get("SELECT rev, op_json, op_id, client_id, time FROM ops"
+        sink.base(baseRev, baseText);
+        PreparedStatement readOps = sql.get("SELECT rev, op_json, op_id, client_id, time, fingerprint FROM ops"
                 + " WHERE room_id = ? AND rev > ? ORDER BY rev");
         readOps.setString(1, roomId);
         readOps.setLong(2, baseRev);
-        List<StoredOp> ops = new ArrayList<>();
+        long last = baseRev;
         try (ResultSet rows = readOps.executeQuery()) {
             while (rows.next()) {
                 long rev = rows.getLong(1);
                 // A gap means lost rows; serving the text anyway would silently corrupt the room.
-                if (rev != baseRev + ops.size() + 1) {
+                if (rev != last + 1) {
                     throw new StoreException("room " + roomId + ": log has a gap before revision " + rev);
                 }
-                ops.add(new StoredOp(rev, rows.getString(2), rows.getString(3), rows.getString(4), rows.getLong(5)));
+                last = rev;
+                sink.op(new StoredOp(rev, rows.getString(2), rows.getString(3), rows.getString(4), rows.getLong(5),
+                        rows.getLong(6))); // NULL reads as 0: unknown
             }
         }
-        DocumentStore.LoadedDocument document = new DocumentStore.LoadedDocument(baseRev, baseText, Collections.unmodifiableList(ops));
-        if (document.headRev() != head) {
-            throw new StoreException("room " + roomId + ": log ends at revision " + document.headRev()
-                    + " but its head is " + head);
+        if (last != head) {
+            throw new StoreException("room " + roomId + ": log ends at revision " + last + " but its head is " + head);
         }
-        return document;
     }
 
     private static Long nullableLong(ResultSet row, int column) throws SQLException {

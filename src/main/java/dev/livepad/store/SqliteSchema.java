@@ -22,7 +22,7 @@ final class SqliteSchema {
     private static final Logger log = LoggerFactory.getLogger(SqliteSchema.class);
 
     /** The schema version this code writes; {@link #MIGRATIONS} index {@code v - 1} upgrades to {@code v}. */
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     static final int BUSY_TIMEOUT_MILLIS = 10_000;
 
@@ -63,7 +63,13 @@ final class SqliteSchema {
                     CREATE TABLE settings (
                         key   TEXT PRIMARY KEY,
                         value TEXT NOT NULL
-                    )"""));
+                    )"""),
+            List.of(
+                    // What the client sent (its base revision and op, hashed), so that a retry is told apart
+                    // from a different op that reuses its id, after a restart too. NULL on rows older than this.
+                    "ALTER TABLE ops ADD COLUMN fingerprint INTEGER",
+                    // Tokens carry the generation they were minted in; revoking a room's links bumps it.
+                    "ALTER TABLE rooms ADD COLUMN token_gen INTEGER NOT NULL DEFAULT 0"));
 
     private SqliteSchema() {
     }

@@ -8,6 +8,7 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * The SQL the writer thread runs on the write connection, plus its cache of each room's head
@@ -21,7 +22,7 @@ final class SqliteWriteOps implements AutoCloseable {
     private static final int HEAD_CACHE_ROOMS = 100_000;
 
     private static final String INSERT_OP =
-            "INSERT INTO ops (room_id, rev, op_json, op_id, client_id, time) VALUES (?, ?, ?, ?, ?, ?)";
+            "INSERT INTO ops (room_id, rev, op_json, op_id, client_id, time, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?)";
     private static final String PROBE_HEAD = """
             SELECT EXISTS (SELECT 1 FROM rooms WHERE id = ?1),
                    (SELECT MAX(rev) FROM ops WHERE room_id = ?1),
@@ -139,6 +140,11 @@ final class SqliteWriteOps implements AutoCloseable {
         setNullable(insertOp, 4, op.opId());
         setNullable(insertOp, 5, op.clientId());
         insertOp.setLong(6, op.timeMillis());
+        if (op.fingerprint() == 0) {
+            insertOp.setNull(7, Types.INTEGER);
+        } else {
+            insertOp.setLong(7, op.fingerprint());
+        }
     }
 
     /** The room's head revision as of the open transaction, or {@link #NO_ROOM}. */
@@ -194,6 +200,21 @@ final class SqliteWriteOps implements AutoCloseable {
         }
         heads.remove(roomId);
         return true;
+    }
+
+    OptionalLong nextTokenGeneration(String name, String roomId) throws SQLException {
+        PreparedStatement bump = sql.get("UPDATE rooms SET token_gen = token_gen + 1 WHERE name = ? AND id = ?");
+        bump.setString(1, name);
+        bump.setString(2, roomId);
+        if (bump.executeUpdate() != 1) {
+            return OptionalLong.empty();
+        }
+        PreparedStatement read = sql.get("SELECT token_gen FROM rooms WHERE id = ?");
+        read.setString(1, roomId);
+        try (ResultSet row = read.executeQuery()) {
+            row.next();
+            return OptionalLong.of(row.getLong(1));
+        }
     }
 
     /** Stores the snapshot, then drops what lies before the base a load would now choose. */

@@ -39,6 +39,23 @@ class TextOperationPropertiesTest {
     }
 
     @Test
+    void moving_many_indices_at_once_agrees_with_moving_each() {
+        Seeded.check(Seeded.CASES, random -> {
+            String doc = RandomOps.text(random, 12);
+            TextOperation op = RandomOps.op(random, doc);
+            int[] indices = new int[random.nextInt(6)];
+            for (int i = 0; i < indices.length; i++) {
+                indices[i] = random.nextInt(doc.length() + 1);
+            }
+            int[] moved = op.transformIndices(indices);
+            for (int i = 0; i < indices.length; i++) {
+                int index = indices[i];
+                assertEquals(op.transformIndex(index), moved[i], () -> "doc=" + doc + " op=" + op + " index=" + index);
+            }
+        });
+    }
+
+    @Test
     void compose_agrees_with_sequential_apply() {
         Seeded.check(Seeded.CASES, random -> {
             String doc = RandomOps.text(random, 12);

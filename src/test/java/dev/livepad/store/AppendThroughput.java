@@ -63,7 +63,7 @@ public final class AppendThroughput {
                 for (long rev = 1; rev <= opsPerRoom; rev++) {
                     for (int r = thread; r < rooms; r += threads) {
                         outstanding.add(store.append(ids.get(r),
-                                new StoredOp(rev, payload, "op-" + rev, "client-" + r, System.currentTimeMillis())));
+                                new StoredOp(rev, payload, "op-" + rev, "client-" + r, System.currentTimeMillis(), 0)));
                         if (pipelined && outstanding.size() > WINDOW) {
                             outstanding.poll().join();
                         }

@@ -120,6 +120,25 @@ abstract class DocumentStoreContract {
     }
 
     @Test
+    void a_new_token_generation_is_counted_and_found_with_the_room() {
+        RoomRecord room = created("alpha");
+        assertEquals(0, store.findRoom("alpha").orElseThrow().tokenGen());
+        assertEquals(java.util.OptionalLong.of(1), store.nextTokenGeneration("alpha", room.id()));
+        assertEquals(java.util.OptionalLong.of(2), store.nextTokenGeneration("alpha", room.id()));
+        assertEquals(2, store.findRoom("alpha").orElseThrow().tokenGen());
+    }
+
+    @Test
+    void a_stale_incarnation_gets_no_token_generation() {
+        RoomRecord old = created("alpha");
+        store.deleteRoom("alpha", old.id());
+        RoomRecord fresh = created("alpha");
+        assertEquals(java.util.OptionalLong.empty(), store.nextTokenGeneration("alpha", old.id()));
+        assertEquals(0, store.findRoom("alpha").orElseThrow().tokenGen());
+        assertEquals(java.util.OptionalLong.empty(), store.nextTokenGeneration("beta", fresh.id()));
+    }
+
+    @Test
     void room_count_counts_live_rooms() {
         assertEquals(0, store.roomCount());
         RoomRecord a = created("a");
@@ -202,8 +221,8 @@ abstract class DocumentStoreContract {
     @Test
     void load_returns_the_ops_in_order_with_their_fields() {
         RoomRecord room = created("alpha");
-        StoredOp first = new StoredOp(1, "[\"hi\"]", "op-1", "client-a", 1_000);
-        StoredOp second = new StoredOp(2, "[2,\"!\"]", "op-2", "client-b", 2_000);
+        StoredOp first = new StoredOp(1, "[\"hi\"]", "op-1", "client-a", 1_000, 42);
+        StoredOp second = new StoredOp(2, "[2,\"!\"]", "op-2", "client-b", 2_000, -7);
         join(store.append(room.id(), first));
         join(store.append(room.id(), second));
         assertEquals(new LoadedDocument(0, "", List.of(first, second)), store.load(room.id(), 10));
@@ -460,7 +479,7 @@ abstract class DocumentStoreContract {
 
     /** An op whose "JSON" is the text it appends; the store treats it as opaque. */
     static StoredOp op(long rev, String appended) {
-        return new StoredOp(rev, appended, "op-" + rev, "client-1", 1_700_000_000_000L + rev);
+        return new StoredOp(rev, appended, "op-" + rev, "client-1", 1_700_000_000_000L + rev, 0);
     }
 
     void append(RoomRecord room, long rev, String appended) {

@@ -92,6 +92,29 @@ class SqliteDocumentStoreTest extends DocumentStoreContract {
     }
 
     @Test
+    void a_version_1_database_is_migrated_keeping_its_rooms_and_ops() throws Exception {
+        store.close();
+        for (String suffix : new String[] {"", "-wal", "-shm"}) {
+            Files.deleteIfExists(Path.of(databaseFile() + suffix));
+        }
+        try (Connection outside = connect(); Statement statement = outside.createStatement()) {
+            statement.execute("CREATE TABLE rooms (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL)");
+            statement.execute("CREATE TABLE ops (room_id TEXT NOT NULL REFERENCES rooms (id), rev INTEGER NOT NULL,"
+                    + " op_json TEXT NOT NULL, op_id TEXT, client_id TEXT, time INTEGER NOT NULL, PRIMARY KEY (room_id, rev))");
+            statement.execute("CREATE TABLE snapshots (room_id TEXT NOT NULL REFERENCES rooms (id), rev INTEGER NOT NULL,"
+                    + " text TEXT NOT NULL, PRIMARY KEY (room_id, rev))");
+            statement.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+            statement.execute("INSERT INTO rooms VALUES ('r1', 'old', 5)");
+            statement.execute("INSERT INTO ops VALUES ('r1', 1, '[\"hi\"]', 'op-1', 'c1', 7)");
+            statement.execute("PRAGMA user_version = 1");
+        }
+        store = SqliteDocumentStore.open(dataDir);
+        assertEquals(new RoomRecord("old", "r1", 5, 0), store.findRoom("old").orElseThrow());
+        assertEquals(List.of(new StoredOp(1, "[\"hi\"]", "op-1", "c1", 7, 0)), store.load("r1", 10).ops());
+        assertEquals(java.util.OptionalLong.of(1), store.nextTokenGeneration("old", "r1"));
+    }
+
+    @Test
     void a_database_from_a_newer_version_is_refused() throws SQLException {
         store.close();
         try (Connection outside = connect(); Statement statement = outside.createStatement()) {

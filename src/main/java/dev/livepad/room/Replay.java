@@ -1,0 +1,50 @@
+package dev.livepad.room;
+
+import dev.livepad.ot.InvalidOperationException;
+import dev.livepad.ot.TextOperation;
+import dev.livepad.protocol.MessageCodec;
+import dev.livepad.protocol.ServerMessages.HistoryOp;
+import dev.livepad.store.DocumentStore;
+import dev.livepad.store.StoredOp;
+
+/**
+ * Rebuilds a room's text and history from its stored log as the store streams it, one op at a
+ * time: each op's JSON is dropped once applied, and the history keeps only what its bounds
+ * allow, so a room loads in the memory a live room of it would hold.
+ */
+final class Replay implements DocumentStore.LoadSink {
+    private final MessageCodec codec;
+    private final RoomSettings settings;
+    private String text;
+    private History history;
+
+    Replay(MessageCodec codec, RoomSettings settings) {
+        this.codec = codec;
+        this.settings = settings;
+    }
+
+    @Override
+    public void base(long rev, String baseText) {
+        text = baseText;
+        history = new History(settings.historyOps(), settings.historyMaxBytes(), rev);
+    }
+
+    @Override
+    public void op(StoredOp stored) {
+        TextOperation op = codec.decodeStoredOp(stored.opJson());
+        try {
+            text = op.apply(text);
+        } catch (InvalidOperationException e) {
+            throw new IllegalStateException("stored op " + stored.rev() + " does not apply: " + e.getMessage(), e);
+        }
+        history.add(new HistoryOp(stored.rev(), op, stored.clientId(), stored.opId()), stored.fingerprint(),
+                stored.opJson().length());
+    }
+
+    Room room(String name, String id, RoomContext context) {
+        if (history == null) {
+            throw new IllegalStateException("the store gave no base for room " + name);
+        }
+        return new Room(name, id, text, history, context);
+    }
+}
