@@ -1,0 +1,228 @@
+package dev.livepad.web;
+
+import static dev.livepad.web.ProtocolErrorsTest.join;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.livepad.testing.TestServer;
+import dev.livepad.testing.WsClient;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Legal but hostile ops: ids reused by another client, ops of very many components, histories of
+ * huge ops, resumes that would cost more than the text. Each must be refused or bounded, and
+ * change nothing it should not.
+ */
+@Timeout(60)
+class HostileOpsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final AtomicInteger ROOMS = new AtomicInteger();
+    private static TestServer server;
+
+    @BeforeAll
+    static void startServer() {
+        server = TestServer.start("MAX_OP_COMPONENTS", "100", "HISTORY_MAX_BYTES", "65536");
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    private static String newRoom() {
+        return "hostile-" + ROOMS.incrementAndGet();
+    }
+
+    static ObjectNode op(String room, long rev, String id, Object... components) {
+        ArrayNode op = JSON.createArrayNode();
+        for (Object part : components) {
+            if (part instanceof Integer n) {
+                op.add(n);
+            } else {
+                op.add((String) part);
+            }
+        }
+        return ProtocolErrorsTest.opMessage(room, rev, id, op);
+    }
+
+    private static JsonNode ackOrError(WsClient client) {
+        return client.next(m -> m.path("type").asText().matches("ack|error"));
+    }
+
+    @Test
+    void an_id_another_client_used_for_a_different_op_is_refused_and_changes_nothing() {
+        String room = newRoom();
+        String owner = server.createRoom(room);
+        try (WsClient victim = server.connect(); WsClient attacker = server.connect()) {
+            join(victim, room, owner);
+            join(attacker, room, server.mint(room, owner, "editor"));
+            attacker.send(op(room, 0, "victim-1", "evil "));
+            assertEquals(1, attacker.nextOfType("ack").get("rev").asInt());
+
+            victim.send(op(room, 0, "victim-1", "my edit"));
+            JsonNode refused = ackOrError(victim);
+            assertEquals("error", refused.get("type").asText(), refused::toString);
+            assertEquals("bad_request", refused.get("code").asText());
+            assertEquals("victim-1", refused.get("ref").asText());
+            assertEquals("evil ", server.get("/api/rooms/" + room + "/text", owner).body());
+
+            // The victim resends its edit under a fresh id, and nothing is lost.
+            victim.send(op(room, 0, "victim-fresh", "my edit"));
+            assertEquals(2, victim.nextOfType("ack").get("rev").asInt());
+            assertEquals("my editevil ", server.get("/api/rooms/" + room + "/text", owner).body());
+        }
+    }
+
+    @Test
+    void an_id_resent_with_another_revision_is_not_a_retry() {
+        String room = newRoom();
+        String owner = server.createRoom(room);
+        try (WsClient alice = server.connect()) {
+            join(alice, room, owner);
+            alice.send(op(room, 0, "a", "x"));
+            alice.nextOfType("ack");
+            alice.send(op(room, 1, "b", 1, "x"));
+            alice.nextOfType("ack");
+            alice.send(op(room, 1, "a", "x", 1)); // the same components, another base revision
+            JsonNode refused = ackOrError(alice);
+            assertEquals("bad_request", refused.path("code").asText(), refused::toString);
+            assertEquals("xx", server.get("/api/rooms/" + room + "/text", owner).body());
+        }
+    }
+
+    @Test
+    void a_true_retry_is_acknowledged_after_later_ops_too_even_sent_unnormalized() {
+        String room = newRoom();
+        String owner = server.createRoom(room);
+        try (WsClient alice = server.connect(); WsClient bob = server.connect()) {
+            join(alice, room, owner);
+            join(bob, room, server.mint(room, owner, "editor"));
+            alice.send(op(room, 0, "first", "ab"));
+            assertEquals(1, alice.nextOfType("ack").get("rev").asInt());
+            bob.send(op(room, 1, "later", 2, "!"));
+            bob.nextOfType("ack");
+            alice.send(op(room, 0, "first", "a", "b")); // the same op, written unmerged
+            JsonNode ack = ackOrError(alice);
+            assertEquals("ack", ack.get("type").asText(), ack::toString);
+            assertEquals(1, ack.get("rev").asInt());
+            assertEquals("ab!", server.get("/api/rooms/" + room + "/text", owner).body());
+        }
+    }
+
+    @Test
+    void a_reused_id_is_still_recognised_after_a_restart(@TempDir Path dataDir) {
+        String room = newRoom();
+        String owner;
+        String[] sqlite = {"STORE", "sqlite", "DATA_DIR", dataDir.toString()};
+        try (TestServer first = TestServer.start(sqlite)) {
+            owner = first.createRoom(room);
+            try (WsClient alice = first.connect()) {
+                join(alice, room, owner);
+                alice.send(op(room, 0, "kept", "stored"));
+                alice.nextOfType("ack");
+            }
+        }
+        try (TestServer second = TestServer.start(sqlite); WsClient bob = second.connect()) {
+            join(bob, room, owner);
+            bob.send(op(room, 0, "kept", "other"));
+            assertEquals("bad_request", ackOrError(bob).path("code").asText());
+            bob.send(op(room, 0, "kept", "stored"));
+            assertEquals(1, ackOrError(bob).path("rev").asInt());
+            assertEquals("stored", second.get("/api/rooms/" + room + "/text", owner).body());
+        }
+    }
+
+    @Test
+    void an_op_of_more_components_than_allowed_is_refused_after_merging() {
+        String room = newRoom();
+        String owner = server.createRoom(room);
+        try (WsClient alice = server.connect()) {
+            join(alice, room, owner);
+            Object[] seed = new Object[1];
+            seed[0] = "x".repeat(200);
+            alice.send(op(room, 0, "seed", seed));
+            alice.nextOfType("ack");
+
+            Object[] scattered = new Object[200]; // 100 retains and 100 inserts: 200 components
+            for (int i = 0; i < 100; i++) {
+                scattered[2 * i] = 2;
+                scattered[2 * i + 1] = "y";
+            }
+            alice.send(op(room, 1, "scattered", scattered));
+            JsonNode refused = ackOrError(alice);
+            assertEquals("bad_op", refused.path("code").asText(), refused::toString);
+
+            Object[] mergeable = new Object[201]; // "z" then 200 retains of 1: two components once merged
+            java.util.Arrays.fill(mergeable, 1);
+            mergeable[0] = "z";
+            alice.send(op(room, 1, "mergeable", mergeable));
+            assertEquals("ack", ackOrError(alice).path("type").asText());
+            assertEquals("z" + seed[0], server.get("/api/rooms/" + room + "/text", owner).body());
+        }
+    }
+
+    @Test
+    void history_is_bounded_by_bytes_so_huge_ops_push_old_revisions_out() {
+        String room = newRoom();
+        String owner = server.createRoom(room);
+        try (WsClient alice = server.connect()) {
+            join(alice, room, owner);
+            alice.send(op(room, 0, "small", "s"));
+            alice.nextOfType("ack");
+            String big = "b".repeat(16 * 1024); // 32 KB each by the history's estimate: two fill 64 KB
+            for (int rev = 1; rev <= 3; rev++) {
+                alice.send(op(room, rev, "big-" + rev, big, rev == 1 ? 1 : 1 + (rev - 1) * big.length()));
+                alice.nextOfType("ack");
+            }
+            // Revision 0 fell out of the history: an op built on it cannot be transformed any more.
+            alice.send(op(room, 0, "late", "late"));
+            assertEquals("bad_rev", ackOrError(alice).path("code").asText());
+        }
+        try (WsClient resumer = server.connect()) {
+            resumer.send(ProtocolErrorsTest.joinMessage(room, owner).put("rev", 1));
+            JsonNode joined = resumer.nextOfType("joined");
+            assertTrue(joined.path("reset").asBoolean(), joined::toString);
+        }
+    }
+
+    @Test
+    void a_resume_that_would_cost_more_than_the_text_is_a_reset_with_the_text() {
+        String room = newRoom();
+        try (TestServer roomy = TestServer.start("HISTORY_MAX_BYTES", String.valueOf(64 << 20));
+             WsClient alice = roomy.connect()) {
+            String token = roomy.createRoom(room);
+            join(alice, room, token);
+            String chunk = "c".repeat(8 * 1024);
+            long rev = 0;
+            for (int i = 0; i < 10; i++) { // insert and delete 8 KB ten times: 160 KB of ops, an empty text
+                alice.send(op(room, rev, "ins-" + i, chunk));
+                rev = alice.nextOfType("ack").get("rev").asLong();
+                alice.send(op(room, rev, "del-" + i, -chunk.length()));
+                rev = alice.nextOfType("ack").get("rev").asLong();
+            }
+            try (WsClient resumer = roomy.connect()) {
+                resumer.send(ProtocolErrorsTest.joinMessage(room, token).put("rev", 0));
+                JsonNode joined = resumer.nextOfType("joined");
+                assertTrue(joined.path("reset").asBoolean(), "a reset, not 160 KB of ops");
+                assertEquals("", joined.get("text").asText());
+                assertFalse(joined.has("ops"));
+            }
+            try (WsClient recent = roomy.connect()) {
+                recent.send(ProtocolErrorsTest.joinMessage(room, token).put("rev", rev - 2));
+                JsonNode joined = recent.nextOfType("joined");
+                assertEquals(2, joined.get("ops").size(), "a small resume still gets the ops");
+            }
+        }
+    }
+}
