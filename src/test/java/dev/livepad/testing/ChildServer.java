@@ -28,8 +28,13 @@ public final class ChildServer {
     }
 
     public static ChildServer start(Path dataDir, Map<String, String> env) throws IOException {
+        return start(dataDir, env, "256m");
+    }
+
+    /** A child with a maximum heap of {@code heap} (a -Xmx value such as {@code 64m}). */
+    public static ChildServer start(Path dataDir, Map<String, String> env, String heap) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx" + heap, "-cp", System.getProperty("java.class.path"),
                 "dev.livepad.Main").redirectErrorStream(true);
         builder.environment().putAll(Map.of("PORT", "0", "HOST", "127.0.0.1", "DATA_DIR", dataDir.toString()));
         builder.environment().putAll(env);
