@@ -119,7 +119,12 @@ public final class RoomRegistry {
         return gone(member.room().cursor(member, cursor));
     }
 
+    /**
+     * Leaves at once as far as the connection is concerned, so that a join it sends next is not
+     * refused as a second membership; the room queues the leave ahead of that join, in order.
+     */
     public CompletableFuture<Void> leave(Member member, boolean reply) {
+        member.peer().release(member);
         return gone(member.room().leave(member, reply));
     }
 

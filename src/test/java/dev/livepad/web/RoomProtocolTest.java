@@ -75,6 +75,22 @@ class RoomProtocolTest {
     }
 
     @Test
+    void a_join_sent_right_after_a_leave_takes_effect_in_order() {
+        String room = newRoom();
+        String owner = server.createRoom(room);
+        try (WsClient alice = server.connect()) {
+            join(alice, room, owner);
+            for (int i = 0; i < 50; i++) {
+                alice.send(WsClient.message("leave").put("room", room));
+                alice.send(ProtocolErrorsTest.joinMessage(room, owner));
+                assertEquals("left", alice.next(m -> !m.path("type").asText().equals("presence")).get("type").asText());
+                JsonNode rejoined = alice.next(m -> !m.path("type").asText().equals("presence"));
+                assertEquals("joined", rejoined.get("type").asText(), rejoined::toString);
+            }
+        }
+    }
+
+    @Test
     void closing_the_socket_leaves_every_room() {
         String room = newRoom();
         String owner = server.createRoom(room);
