@@ -4,7 +4,7 @@ import { createRoom } from './api.js';
 import { parseLink, roomLink } from './link.js';
 import { forgetRoom, ownedRooms, rememberRoom, saveName, savedName } from './prefs.js';
 
-const ROOM_NAME = /^[A-Za-z0-9._-]{1,64}$/;
+const ROOM_NAME = /^(?!\.\.?$)[A-Za-z0-9._-]{1,64}$/; // "." and ".." are URL path steps
 const $ = (id) => document.getElementById(id);
 
 export function showHome() {

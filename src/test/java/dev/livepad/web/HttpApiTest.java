@@ -39,10 +39,16 @@ class HttpApiTest {
 
     @Test
     void invalid_room_names_are_refused() {
-        for (String name : new String[] {"", "has space", "a/b", "x".repeat(65), "ünï", "..%2f"}) {
+        for (String name : new String[] {"", "has space", "a/b", "x".repeat(65), "ünï", "..%2f", ".", ".."}) {
             Response r = server.post("/api/rooms", "{\"name\":\"" + name + "\"}", null);
             assertError(r, 400, "invalid_room_name");
         }
+    }
+
+    @Test
+    void names_of_dots_other_than_path_steps_are_rooms_like_any_other() {
+        String owner = server.createRoom("...");
+        assertEquals(200, server.get("/api/rooms/.../text", owner).status());
     }
 
     @Test
