@@ -1,13 +1,12 @@
 package dev.livepad.auth;
 
+import dev.livepad.store.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Set;
+import java.nio.file.StandardOpenOption;
 
 /**
  * The generated signing secret, kept in the data directory (readable by its owner only) so that
@@ -22,7 +21,7 @@ public final class SecretFile {
     public static String loadOrCreate(Path dataDir) {
         Path file = dataDir.resolve(NAME);
         try {
-            Files.createDirectories(dataDir);
+            PrivateFiles.directory(dataDir);
             if (!Files.exists(file)) {
                 create(file, TokenService.generateSecret());
             }
@@ -33,15 +32,9 @@ public final class SecretFile {
     }
 
     private static void create(Path file, String secret) throws IOException {
-        try {
-            if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } else {
-                Files.createFile(file);
-            }
-            Files.writeString(file, secret + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
-        } catch (FileAlreadyExistsException raced) {
-            // another process created it first: use theirs
+        PrivateFiles.file(file); // if another process raced us to it, the content check below keeps theirs
+        if (Files.size(file) == 0) {
+            Files.writeString(file, secret + "\n", StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
         }
     }
 }

@@ -21,6 +21,7 @@ final class DirectoryLock implements AutoCloseable {
     /** @throws StoreException when another process, or another store in this one, holds the directory */
     static DirectoryLock acquire(Path dataDir) throws IOException {
         Path lockFile = dataDir.resolve(SqliteDocumentStore.FILE_NAME + ".lock");
+        PrivateFiles.file(lockFile);
         FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         try {
             if (channel.tryLock() == null) {

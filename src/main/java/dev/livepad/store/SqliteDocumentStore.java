@@ -106,8 +106,9 @@ public final class SqliteDocumentStore implements DocumentStore {
         SqliteWriteOps writeOps = null;
         Connection readConnection = null;
         try {
-            Files.createDirectories(dataDir);
+            PrivateFiles.directory(dataDir);
             directoryLock = DirectoryLock.acquire(dataDir);
+            PrivateFiles.file(file); // SQLite gives its -wal and -shm files the database file's mode
             writeConnection = SqliteSchema.openWriter(file);
             writeOps = new SqliteWriteOps(writeConnection);
             readConnection = SqliteSchema.openReader(file);

@@ -115,6 +115,28 @@ class SqliteDocumentStoreTest extends DocumentStoreContract {
     }
 
     @Test
+    void a_data_directory_the_store_creates_is_readable_by_its_owner_only() throws Exception {
+        Path fresh = dataDir.resolve("made/here");
+        try (SqliteDocumentStore own = SqliteDocumentStore.open(fresh)) {
+            DocumentStoreContract.join(own.append(created(own, "private").id(), op(1, "secret")));
+            assertEquals("rwx------", perms(fresh));
+            for (String name : new String[] {"livepad.db", "livepad.db-wal", "livepad.db-shm", "livepad.db.lock"}) {
+                assertEquals("rw-------", perms(fresh.resolve(name)), name);
+            }
+        }
+    }
+
+    private static RoomRecord created(DocumentStore store, String name) {
+        RoomRecord room = new RoomRecord(name, name + "-id", 1);
+        assertTrue(store.createRoom(room));
+        return room;
+    }
+
+    private static String perms(Path path) throws java.io.IOException {
+        return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+    }
+
+    @Test
     void a_database_from_a_newer_version_is_refused() throws SQLException {
         store.close();
         try (Connection outside = connect(); Statement statement = outside.createStatement()) {
