@@ -19,7 +19,8 @@ import java.util.Base64;
 /**
  * Mints and verifies join tokens: HS256 JWTs naming a room, its incarnation and a role. The
  * algorithm is pinned, and {@code exp}, {@code iss}, {@code aud}, {@code room}, {@code rid} and
- * {@code role} are all required, so a token missing any of them is refused.
+ * {@code role} are all required, so a token missing any of them is refused. {@code gen}, the room's
+ * token generation, is 0 when absent (tokens minted before revocation existed).
  */
 public final class TokenService {
     /** Secrets shorter than this (in bytes) are refused: HS256 wants a 256-bit key. */
@@ -56,7 +57,13 @@ public final class TokenService {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
+    /** A token of a room whose tokens were never revoked (generation 0). */
     public String mint(String room, String roomId, Role role, Duration ttl) {
+        return mint(room, roomId, 0, role, ttl);
+    }
+
+    /** A token of the room's token generation {@code generation}; revoking starts a new one. */
+    public String mint(String room, String roomId, long generation, Role role, Duration ttl) {
         Instant now = clock.instant();
         return JWT.create()
                 .withIssuer(ISSUER)
@@ -66,6 +73,7 @@ public final class TokenService {
                 .withClaim("room", room)
                 .withClaim("rid", roomId)
                 .withClaim("role", role.wireName())
+                .withClaim("gen", generation)
                 .sign(algorithm);
     }
 
@@ -85,9 +93,10 @@ public final class TokenService {
         String room = jwt.getClaim("room").asString();
         String roomId = jwt.getClaim("rid").asString();
         Role role = Role.fromWire(jwt.getClaim("role").asString()).orElse(null);
-        if (room == null || roomId == null || role == null) {
+        Long generation = jwt.getClaim("gen").isMissing() ? Long.valueOf(0) : jwt.getClaim("gen").asLong();
+        if (room == null || roomId == null || role == null || generation == null || generation < 0) {
             throw new ProtocolException(ErrorCode.INVALID_TOKEN, "the token is not valid");
         }
-        return new JoinToken(room, roomId, role, jwt.getExpiresAtAsInstant());
+        return new JoinToken(room, roomId, role, jwt.getExpiresAtAsInstant(), generation);
     }
 }

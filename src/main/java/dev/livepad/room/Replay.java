@@ -5,6 +5,7 @@ import dev.livepad.ot.TextOperation;
 import dev.livepad.protocol.MessageCodec;
 import dev.livepad.protocol.ServerMessages.HistoryOp;
 import dev.livepad.store.DocumentStore;
+import dev.livepad.store.RoomRecord;
 import dev.livepad.store.StoredOp;
 
 /**
@@ -41,10 +42,10 @@ final class Replay implements DocumentStore.LoadSink {
                 stored.opJson().length());
     }
 
-    Room room(String name, String id, RoomContext context) {
+    Room room(RoomRecord record, RoomContext context) {
         if (history == null) {
-            throw new IllegalStateException("the store gave no base for room " + name);
+            throw new IllegalStateException("the store gave no base for room " + record.name());
         }
-        return new Room(name, id, text, history, context);
+        return new Room(record.name(), record.id(), record.tokenGen(), text, history, context);
     }
 }

@@ -38,12 +38,14 @@ public final class Room {
     /** Resume replies up to this size are always ops, even for a short text. */
     static final int RESUME_FLOOR_BYTES = 64 * 1024;
 
+    private volatile long tokenGeneration;
     private String text;
     private boolean open = true;
 
-    Room(String name, String id, String text, History history, RoomContext context) {
+    Room(String name, String id, long tokenGeneration, String text, History history, RoomContext context) {
         this.name = name;
         this.id = id;
+        this.tokenGeneration = tokenGeneration;
         this.context = context;
         this.executor = new SerialExecutor(context.pool());
         this.history = history;
@@ -59,6 +61,15 @@ public final class Room {
 
     public String id() {
         return id;
+    }
+
+    /** Tokens minted in an older generation than this were revoked; read from any thread. */
+    long tokenGeneration() {
+        return tokenGeneration;
+    }
+
+    synchronized void raiseTokenGeneration(long generation) {
+        tokenGeneration = Math.max(tokenGeneration, generation);
     }
 
     /** Adds the member and replies {@code joined} (full text, or the ops since {@code resumeRev}). */

@@ -60,18 +60,48 @@ public final class RoomRegistry {
         return record;
     }
 
-    /** The room's current incarnation, checked against the one a token names. */
-    public RoomRecord require(String name, String roomId) {
+    /**
+     * The room's current incarnation, checked against the one a token names and the token
+     * generation it was minted in: tokens of a deleted room or of a revoked generation are refused.
+     */
+    public RoomRecord require(String name, String roomId, long generation) {
         Room loaded = live.get(name);
-        if (loaded != null && loaded.id().equals(roomId)) {
-            return new RoomRecord(name, roomId, 0);
-        }
+        RoomRecord record = loaded != null && loaded.id().equals(roomId)
+                ? new RoomRecord(name, roomId, 0, loaded.tokenGeneration())
+                : current(name, roomId);
+        requireGeneration(record.tokenGen(), generation);
+        return record;
+    }
+
+    private RoomRecord current(String name, String roomId) {
         RoomRecord record = store.findRoom(name)
                 .orElseThrow(() -> new ProtocolException(ErrorCode.NO_SUCH_ROOM, "no room named " + name));
         if (!record.id().equals(roomId)) {
             throw new ProtocolException(ErrorCode.INVALID_TOKEN, "the token is for a room that no longer exists");
         }
         return record;
+    }
+
+    private static void requireGeneration(long current, long generation) {
+        if (generation < current) {
+            throw new ProtocolException(ErrorCode.INVALID_TOKEN, "the token was revoked by the room's owner");
+        }
+    }
+
+    /**
+     * Starts a new token generation: every token minted before, owner's and invites alike, is
+     * refused from now on. Returns the new generation, for the owner's fresh token.
+     */
+    public long revokeTokens(RoomRecord record) {
+        synchronized (loadLock(record.name())) { // a load running now would keep the old generation
+            long generation = store.nextTokenGeneration(record.name(), record.id())
+                    .orElseThrow(() -> new ProtocolException(ErrorCode.NO_SUCH_ROOM, "no room named " + record.name()));
+            Room room = live.get(record.name());
+            if (room != null && room.id().equals(record.id())) {
+                room.raiseTokenGeneration(generation);
+            }
+            return generation;
+        }
     }
 
     /** Deletes the room; its members receive {@code closed} and its tokens stop working. */
@@ -90,15 +120,16 @@ public final class RoomRegistry {
      * Joins {@code peer} to the room, loading it if needed. The membership is claimed before this
      * returns, so later messages from the same connection queue behind the join.
      */
-    public CompletableFuture<Void> join(Peer peer, String name, String roomId, String displayName, Role role,
-                                        OptionalLong resumeRev) {
-        return join(peer, name, roomId, displayName, role, resumeRev, 0);
+    public CompletableFuture<Void> join(Peer peer, String name, String roomId, long generation, String displayName,
+                                        Role role, OptionalLong resumeRev) {
+        return join(peer, name, roomId, generation, displayName, role, resumeRev, 0);
     }
 
     /** A room evicted between lookup and join answers {@link RoomGone}; load it afresh and retry. */
-    private CompletableFuture<Void> join(Peer peer, String name, String roomId, String displayName, Role role,
-                                         OptionalLong resumeRev, int attempt) {
+    private CompletableFuture<Void> join(Peer peer, String name, String roomId, long generation, String displayName,
+                                         Role role, OptionalLong resumeRev, int attempt) {
         Room room = liveRoom(name, roomId);
+        requireGeneration(room.tokenGeneration(), generation);
         Member member = new Member(peer, room, displayName, role);
         if (!peer.claim(member)) {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "already joined room " + name + "; leave first");
@@ -106,7 +137,7 @@ public final class RoomRegistry {
         return room.join(member, resumeRev).exceptionallyCompose(e -> {
             peer.release(member);
             return unwrap(e) instanceof RoomGone && attempt < 3
-                    ? join(peer, name, roomId, displayName, role, resumeRev, attempt + 1)
+                    ? join(peer, name, roomId, generation, displayName, role, resumeRev, attempt + 1)
                     : CompletableFuture.failedFuture(unwrap(e));
         });
     }
@@ -169,7 +200,7 @@ public final class RoomRegistry {
     private Room liveRoom(String name, String roomId) {
         Room room = live.get(name);
         if (room == null) {
-            synchronized (loadLocks[Math.floorMod(name.hashCode(), loadLocks.length)]) {
+            synchronized (loadLock(name)) {
                 room = live.computeIfAbsent(name, n -> load(n, roomId));
             }
         }
@@ -179,12 +210,20 @@ public final class RoomRegistry {
         return room;
     }
 
+    /**
+     * Serializes the load of a name with revocations of its tokens, so a room never goes live
+     * with the generation from before a revocation that finished while it loaded.
+     */
+    private Object loadLock(String name) {
+        return loadLocks[Math.floorMod(name.hashCode(), loadLocks.length)];
+    }
+
     private Room load(String name, String roomId) {
-        RoomRecord record = require(name, roomId);
+        RoomRecord record = current(name, roomId);
         try {
             Replay replay = new Replay(codec, context.settings());
             store.load(record.id(), context.settings().historyOps(), replay);
-            return replay.room(name, record.id(), context);
+            return replay.room(record, context);
         } catch (StoreException | IllegalStateException | OutOfMemoryError e) {
             // Out of memory here is this room's alone (its ops are dropped as it fails): log it,
             // refuse the room, and keep serving the others.

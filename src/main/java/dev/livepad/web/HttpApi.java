@@ -49,6 +49,8 @@ final class HttpApi {
         routes.post("/api/rooms", this::createRoom);
         routes.post("/api/rooms/{room}/tokens", this::mintToken);
         routes.delete("/api/rooms/{room}", this::deleteRoom);
+        routes.post("/api/rooms/{room}/owner-token", this::renewOwnerToken);
+        routes.post("/api/rooms/{room}/revoke", this::revokeTokens);
         routes.get("/api/rooms/{room}/text", this::exportText);
     }
 
@@ -76,7 +78,20 @@ final class HttpApi {
                 .filter(r -> r != Role.OWNER)
                 .orElseThrow(() -> new ProtocolException(ErrorCode.BAD_REQUEST, "'role' must be \"editor\" or \"viewer\""));
         Duration ttl = ttl(body.get("ttlSeconds"));
-        respond(ctx, 201, Map.of("token", tokens.mint(room.name(), room.id(), role, ttl)));
+        respond(ctx, 201, Map.of("token", tokens.mint(room.name(), room.id(), room.tokenGen(), role, ttl)));
+    }
+
+    /** A fresh owner token, so an owner keeps the room manageable past the first token's expiry. */
+    private void renewOwnerToken(Context ctx) {
+        RoomRecord room = authorize(ctx, true);
+        respond(ctx, 201, Map.of("token", tokens.mint(room.name(), room.id(), room.tokenGen(), Role.OWNER, ownerTtl)));
+    }
+
+    /** Revokes every token of the room (invites and owner's alike) and answers a new owner token. */
+    private void revokeTokens(Context ctx) {
+        RoomRecord room = authorize(ctx, true);
+        long generation = rooms.revokeTokens(room);
+        respond(ctx, 200, Map.of("token", tokens.mint(room.name(), room.id(), generation, Role.OWNER, ownerTtl)));
     }
 
     private void deleteRoom(Context ctx) {
@@ -101,7 +116,7 @@ final class HttpApi {
             throw new ProtocolException(ErrorCode.FORBIDDEN, ownerOnly
                     ? "only the owner of room " + name + " may do this" : "the token is for another room");
         }
-        return rooms.require(name, token.roomId());
+        return rooms.require(name, token.roomId(), token.generation());
     }
 
     /** The room named in the path; a segment that does not even decode names no room. */

@@ -192,7 +192,8 @@ final class SocketEndpoint {
         if (!token.room().equals(join.room())) {
             throw new ProtocolException(ErrorCode.WRONG_ROOM, "the token is for another room");
         }
-        return rooms.join(connection.peer, join.room(), token.roomId(), join.name(), token.role(), join.rev());
+        return rooms.join(connection.peer, join.room(), token.roomId(), token.generation(), join.name(), token.role(),
+                join.rev());
     }
 
     private static Member member(Peer peer, ClientMessage msg) {
