@@ -47,7 +47,7 @@ public final class Room {
         this.id = id;
         this.tokenGeneration = tokenGeneration;
         this.context = context;
-        this.executor = new SerialExecutor(context.pool());
+        this.executor = new SerialExecutor(context.pool(), context.scheduler());
         this.history = history;
         this.commits = new CommitLog(history.headRev());
         this.durable = new DurableMark(history.headRev(), executor, commits::committed);

@@ -10,34 +10,40 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs tasks one at a time, in submission order, on a shared pool: a room's mailbox. Whatever
  * thread a message arrives on, the room sees its messages one by one, so room state needs no locks.
+ *
+ * <p>Fair across rooms: a drain runs at most {@link #BATCH} tasks or {@link #SLICE_NANOS} of
+ * work, then goes to the back of the line. The line must be the pool's shared queue: a fork-join
+ * worker that resubmits puts the task on its own local queue and runs it next, ahead of every
+ * other room, so a room that always has work would keep that thread forever. The continuation
+ * is therefore resubmitted from outside the pool, through {@code requeue}.
  */
 final class SerialExecutor implements Executor {
     private static final Logger LOG = LoggerFactory.getLogger(SerialExecutor.class);
-    private static final int BATCH = 64;
+    static final int BATCH = 64;
+    static final long SLICE_NANOS = 2_000_000;
 
     private final Executor pool;
+    private final Executor requeue;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
 
-    SerialExecutor(Executor pool) {
+    /** {@code requeue} runs on a thread outside {@code pool}; it only hands the drain back to the pool. */
+    SerialExecutor(Executor pool, Executor requeue) {
         this.pool = pool;
+        this.requeue = requeue;
     }
 
     @Override
     public void execute(Runnable task) {
         tasks.add(task);
-        schedule();
-    }
-
-    private void schedule() {
         if (scheduled.compareAndSet(false, true)) {
             pool.execute(this::drain);
         }
     }
 
-    /** Runs a bounded batch, then yields the pool thread so one busy room cannot starve others. */
     private void drain() {
-        for (int i = 0; i < BATCH; i++) {
+        long start = System.nanoTime();
+        for (int i = 0; i < BATCH && System.nanoTime() - start < SLICE_NANOS; i++) {
             Runnable task = tasks.poll();
             if (task == null) {
                 break;
@@ -48,9 +54,13 @@ final class SerialExecutor implements Executor {
                 LOG.error("room task failed", e);
             }
         }
-        scheduled.set(false);
         if (!tasks.isEmpty()) {
-            schedule();
+            requeue.execute(() -> pool.execute(this::drain)); // still scheduled: to the back of the line
+            return;
+        }
+        scheduled.set(false);
+        if (!tasks.isEmpty() && scheduled.compareAndSet(false, true)) {
+            pool.execute(this::drain); // a task arrived after the last poll
         }
     }
 }
