@@ -2,6 +2,7 @@ package dev.livepad.room;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.LongConsumer;
 
 /**
  * One client connection as rooms see it: its id, its outbox, and the rooms it is a member of.
@@ -14,11 +15,29 @@ import java.util.Map;
 public final class Peer {
     private final String clientId;
     private final Outbox outbox;
+    private final LongConsumer workMeter;
     private volatile Map<String, Member> memberships = Map.of();
 
     public Peer(String clientId, Outbox outbox) {
+        this(clientId, outbox, steps -> { });
+    }
+
+    /**
+     * {@code workMeter} is told what each of this connection's messages cost the room beyond
+     * its size (in steps of transforming ops and moving ranges), so the connection's budget can
+     * charge a cheap message for expensive work.
+     */
+    public Peer(String clientId, Outbox outbox, LongConsumer workMeter) {
         this.clientId = clientId;
         this.outbox = outbox;
+        this.workMeter = workMeter;
+    }
+
+    /** Charges the connection for work done on its behalf; called on a room's executor. */
+    void charge(long steps) {
+        if (steps > 0) {
+            workMeter.accept(steps);
+        }
     }
 
     public String clientId() {

@@ -123,7 +123,7 @@ public final class Room {
                 acknowledgeRetry(member, msg.id(), seen, fingerprint);
                 return null;
             }
-            apply(member, msg.id(), transformed(msg), fingerprint);
+            apply(member, msg.id(), transformed(member, msg), fingerprint);
             return null;
         });
     }
@@ -142,13 +142,15 @@ public final class Room {
         commits.whenCommitted(rev, () -> member.send(ServerMessages.ack(name, opId, rev)));
     }
 
-    private TextOperation transformed(ClientMessage.Op msg) {
+    private TextOperation transformed(Member member, ClientMessage.Op msg) {
         if (!history.covers(msg.rev())) {
             throw new ProtocolException(ErrorCode.BAD_REV, msg.rev() > history.headRev()
                     ? "revision " + msg.rev() + " is in the future (head is " + history.headRev() + ")"
                     : "revision " + msg.rev() + " is older than the kept history; rejoin to resync");
         }
         List<HistoryOp> concurrent = history.since(msg.rev());
+        member.peer().charge((long) msg.op().componentCount() * concurrent.size()
+                + history.componentsSince(msg.rev()));
         int baseLength = history.lengthAt(msg.rev(), text.length());
         if (msg.op().baseLength() != baseLength) {
             throw new ProtocolException(ErrorCode.BAD_OP, "op covers " + msg.op().baseLength()
@@ -209,6 +211,8 @@ public final class Room {
                     throw new ProtocolException(ErrorCode.BAD_REQUEST, "a range lies beyond the document's end");
                 }
             }
+            member.peer().charge(history.componentsSince(msg.rev())
+                    + (long) msg.ranges().size() * (history.headRev() - msg.rev()));
             List<ClientMessage.Range> moved = history.moveRanges(msg.rev(), msg.ranges());
             long head = history.headRev();
             member.cursor = moved;
