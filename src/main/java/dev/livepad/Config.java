@@ -39,7 +39,8 @@ public record Config(
         boolean limitLoopback,
         Duration commitDelay,
         int historyMaxBytes,
-        int maxOpComponents) {
+        int maxOpComponents,
+        long memoryBudgetBytes) {
 
     /** Reads the settings from environment variables (names as in the README); absent means default. */
     public static Config fromEnv(Map<String, String> env) {
@@ -73,7 +74,8 @@ public record Config(
                 Boolean.parseBoolean(env.getOrDefault("LIMIT_LOOPBACK", "false")),
                 Duration.ofNanos(1000L * intValue(env, "COMMIT_DELAY_MICROS", 0, 0, 100_000)),
                 intValue(env, "HISTORY_MAX_BYTES", 4 * 1024 * 1024, 64 * 1024, Integer.MAX_VALUE),
-                intValue(env, "MAX_OP_COMPONENTS", 10_000, 16, 1_000_000));
+                intValue(env, "MAX_OP_COMPONENTS", 10_000, 16, 1_000_000),
+                longValue(env, "MEMORY_BUDGET_BYTES", Runtime.getRuntime().maxMemory() / 2));
     }
 
     private static int intValue(Map<String, String> env, String key, int fallback, int min, int max) {
@@ -82,6 +84,22 @@ public record Config(
             throw new IllegalArgumentException(key + " must be between " + min + " and " + max + ", got " + value);
         }
         return value;
+    }
+
+    private static long longValue(Map<String, String> env, String key, long fallback) {
+        String value = env.get(key);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            long parsed = Long.parseLong(value.trim());
+            if (parsed > 0) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new IllegalArgumentException(key + " must be a positive whole number, got '" + value + "'");
     }
 
     private static int intValue(Map<String, String> env, String key, int fallback) {

@@ -8,6 +8,7 @@ import dev.livepad.metrics.ServerStats;
 import dev.livepad.metrics.StatusReport;
 import dev.livepad.protocol.Json;
 import dev.livepad.protocol.MessageCodec;
+import dev.livepad.room.MemoryBudget;
 import dev.livepad.room.RoomRegistry;
 import dev.livepad.room.RoomSettings;
 import dev.livepad.store.DocumentStore;
@@ -52,7 +53,8 @@ public final class LivepadServer implements AutoCloseable {
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("livepad-timers"));
         RoomSettings roomSettings = new RoomSettings(config.maxDocChars(), config.historyOps(),
                 config.historyMaxBytes(), config.snapshotEvery(), config.emptyRoomLinger(), config.maxMembersPerRoom());
-        RoomRegistry rooms = new RoomRegistry(store, codec, roomSettings, stats, roomPool, snapshots, scheduler);
+        RoomRegistry rooms = new RoomRegistry(store, codec, roomSettings, stats, new MemoryBudget(config.memoryBudgetBytes()),
+                roomPool, snapshots, scheduler);
         StatusReport status = new StatusReport(stats, rooms::roomCount, rooms::activeRooms, rooms::loadedRooms);
         this.metrics = new PrometheusMetrics(stats, status);
         this.web = new WebServer(new WebServer.Parts(rooms, tokens, codec, json, stats, status, metrics, scheduler),

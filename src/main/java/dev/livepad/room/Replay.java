@@ -46,6 +46,7 @@ final class Replay implements DocumentStore.LoadSink {
         if (history == null) {
             throw new IllegalStateException("the store gave no base for room " + record.name());
         }
+        context.memory().admit(record.name(), MemoryBudget.weight(text, history));
         return new Room(record.name(), record.id(), record.tokenGen(), text, history, context);
     }
 }

@@ -40,6 +40,7 @@ public final class Room {
 
     private volatile long tokenGeneration;
     private String text;
+    private long weight; // this room's share of the memory budget, admitted by the loader
     private boolean open = true;
 
     Room(String name, String id, long tokenGeneration, String text, History history, RoomContext context) {
@@ -53,6 +54,7 @@ public final class Room {
         this.durable = new DurableMark(history.headRev(), executor, commits::committed);
         this.members = new Members(context.stats(), context.pool());
         this.text = text;
+        this.weight = MemoryBudget.weight(text, history);
     }
 
     public String name() {
@@ -165,6 +167,9 @@ public final class Room {
     }
 
     private void apply(Member member, String opId, TextOperation op, long fingerprint) {
+        if (op.insertedLength() > 0) {
+            context.memory().requireRoom("inserting text");
+        }
         String next;
         try {
             next = op.apply(text);
@@ -176,6 +181,9 @@ public final class Room {
         String opJson = ServerMessages.opJson(op);
         text = next;
         history.add(entry, fingerprint, opJson.length());
+        long nextWeight = MemoryBudget.weight(text, history);
+        context.memory().adjust(nextWeight - weight);
+        weight = nextWeight;
         context.stats().opsApplied.increment();
         StoredOp stored = new StoredOp(rev, opJson, opId, entry.clientId(),
                 System.currentTimeMillis(), fingerprint);
@@ -294,6 +302,8 @@ public final class Room {
 
     private void close() {
         open = false;
+        context.memory().adjust(-weight);
+        weight = 0;
         commits.abandon();
         context.onClosed().accept(this);
     }

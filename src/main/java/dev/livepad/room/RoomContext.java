@@ -14,5 +14,6 @@ record RoomContext(
         ScheduledExecutorService scheduler,
         RoomSettings settings,
         ServerStats stats,
+        MemoryBudget memory,
         Consumer<Room> onClosed) {
 }

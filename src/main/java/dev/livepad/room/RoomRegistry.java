@@ -41,10 +41,11 @@ public final class RoomRegistry {
     private final Object[] loadLocks = new Object[64];
 
     public RoomRegistry(DocumentStore store, MessageCodec codec, RoomSettings settings, ServerStats stats,
-                        Executor pool, ExecutorService snapshots, ScheduledExecutorService scheduler) {
+                        MemoryBudget memory, Executor pool, ExecutorService snapshots,
+                        ScheduledExecutorService scheduler) {
         this.store = store;
         this.codec = codec;
-        this.context = new RoomContext(store, pool, snapshots, scheduler, settings, stats,
+        this.context = new RoomContext(store, pool, snapshots, scheduler, settings, stats, memory,
                 room -> live.remove(room.name(), room));
         for (int i = 0; i < loadLocks.length; i++) {
             loadLocks[i] = new Object();

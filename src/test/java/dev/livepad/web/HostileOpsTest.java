@@ -225,4 +225,31 @@ class HostileOpsTest {
             }
         }
     }
+
+    @Test
+    void past_the_memory_budget_rooms_stay_unloaded_and_inserts_wait_until_memory_is_freed() {
+        try (TestServer tight = TestServer.start("MEMORY_BUDGET_BYTES", "400000");
+             WsClient alice = tight.connect(); WsClient bob = tight.connect()) {
+            String bigOwner = tight.createRoom("big");
+            String smallOwner = tight.createRoom("small");
+            join(alice, "big", bigOwner);
+            alice.send(op("big", 0, "fill", "f".repeat(120_000))); // 240 KB of text and as much history
+            assertEquals(1, alice.nextOfType("ack").get("rev").asInt());
+
+            alice.send(op("big", 1, "more", 120_000, "more"));
+            JsonNode waits = ackOrError(alice);
+            assertEquals("unavailable", waits.path("code").asText(), waits::toString);
+            alice.send(op("big", 1, "trim", -1, 119_999));
+            assertEquals("ack", ackOrError(alice).path("type").asText(), "deleting text frees memory, so it goes on");
+
+            bob.send(ProtocolErrorsTest.joinMessage("small", smallOwner));
+            JsonNode refused = bob.next(m -> m.path("type").asText().matches("joined|error"));
+            assertEquals("unavailable", refused.path("code").asText(), refused::toString);
+
+            assertEquals(204, tight.delete("/api/rooms/big", bigOwner).status());
+            join(bob, "small", smallOwner);
+            bob.send(op("small", 0, "now", "room again"));
+            assertEquals("ack", ackOrError(bob).path("type").asText());
+        }
+    }
 }
