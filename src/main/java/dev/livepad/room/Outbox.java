@@ -27,17 +27,25 @@ public final class Outbox {
     private final int maxFrames;
     private final long maxBytes;
     private final ServerStats stats;
+    private final SendBudget shared;
     private final ArrayDeque<byte[]> queue = new ArrayDeque<>(4);
     private long queuedBytes; // of the frames waiting, not those being written
+    private long inFlightBytes;
     private int inFlight;
     private boolean writing;
     private boolean closed;
 
     public Outbox(Transport transport, int maxFrames, long maxBytes, ServerStats stats) {
+        this(transport, maxFrames, maxBytes, stats, SendBudget.UNLIMITED);
+    }
+
+    /** An outbox whose waiting and in-flight bytes also count against the server-wide {@code shared}. */
+    public Outbox(Transport transport, int maxFrames, long maxBytes, ServerStats stats, SendBudget shared) {
         this.transport = transport;
         this.maxFrames = maxFrames;
         this.maxBytes = maxBytes;
         this.stats = stats;
+        this.shared = shared;
     }
 
     /** Queues a frame; returns false if the outbox is closed or just overflowed and closed. */
@@ -61,7 +69,9 @@ public final class Outbox {
                 return false;
             }
             if (queue.size() + inFlight >= maxFrames
-                    || (!queue.isEmpty() && queuedBytes + frame.length > maxBytes)) {
+                    || (!queue.isEmpty() && queuedBytes + frame.length > maxBytes)
+                    || !shared.tryTake(frame.length, queue.isEmpty() && inFlight == 0)) {
+                release();
                 closed = true;
             } else {
                 queue.add(frame);
@@ -88,7 +98,15 @@ public final class Outbox {
     /** Marks the outbox closed (the socket is gone) and drops what is queued. */
     public synchronized void close() {
         closed = true;
+        release();
+    }
+
+    /** Gives back to the shared budget everything this outbox holds; frames still in flight too. */
+    private void release() {
+        shared.give(queuedBytes + inFlightBytes);
         queue.clear();
+        queuedBytes = 0;
+        inFlightBytes = 0;
     }
 
     /** Drops what is queued and closes the connection with {@code statusCode}. */
@@ -134,6 +152,7 @@ public final class Outbox {
                     batch[i] = queue.poll();
                 }
                 queuedBytes -= bytes;
+                inFlightBytes = bytes;
                 inFlight = frames;
             }
             AtomicBoolean handedOff = new AtomicBoolean(); // set first by the caller returning or the callback
@@ -152,6 +171,8 @@ public final class Outbox {
     private void written(int frames) {
         synchronized (this) {
             inFlight = 0;
+            shared.give(inFlightBytes);
+            inFlightBytes = 0;
         }
         stats.messagesOut.add(frames);
     }

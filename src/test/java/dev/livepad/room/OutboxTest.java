@@ -146,4 +146,24 @@ class OutboxTest {
         assertEquals(1013, socket.closedWith);
         assertTrue(outbox.isClosed());
     }
+
+    @Test
+    void connections_that_read_nothing_share_one_server_wide_bound() {
+        SendBudget shared = new SendBudget(100);
+        SocketStandIn slowA = new SocketStandIn();
+        SocketStandIn slowB = new SocketStandIn();
+        Outbox a = new Outbox(slowA, 1000, 1000, stats, shared);
+        Outbox b = new Outbox(slowB, 1000, 1000, stats, shared);
+        assertTrue(a.send("a".repeat(80))); // in flight, never written: still held in memory
+        assertTrue(b.send("b".repeat(30))); // alone in its outbox: always taken
+        assertEquals(110, shared.used());
+        assertFalse(b.send("b"), "past the shared bound, a connection with frames waiting is too slow");
+        assertEquals(1013, slowB.closedWith);
+        assertEquals(80, shared.used(), "a closed outbox gives back what it held");
+        slowA.completeAll();
+        assertEquals(0, shared.used());
+        assertTrue(a.send("a".repeat(50)));
+        assertTrue(a.send("a".repeat(40)));
+        assertEquals(90, shared.used());
+    }
 }
