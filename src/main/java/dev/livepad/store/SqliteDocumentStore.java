@@ -46,6 +46,9 @@ public final class SqliteDocumentStore implements DocumentStore {
     /** Writes beyond this many queued block their caller, so overload cannot exhaust memory. */
     private static final int QUEUE_CAPACITY = 100_000;
 
+    /** Op JSON waiting for the writer beyond this blocks its caller too. */
+    private static final long QUEUE_MAX_BYTES = 64L * 1024 * 1024;
+
     /** A longer wait would make acks visibly late; the gain flattens out well before it. */
     static final Duration MAX_COMMIT_DELAY = Duration.ofMillis(100);
 
@@ -54,7 +57,7 @@ public final class SqliteDocumentStore implements DocumentStore {
     private final Connection writeConnection;
     private final SqliteWriteOps writeOps;
     private final SqliteReader reader;
-    private final WriteQueue queue = new WriteQueue(QUEUE_CAPACITY);
+    private final WriteQueue queue = new WriteQueue(QUEUE_CAPACITY, QUEUE_MAX_BYTES);
     private final ExecutorService acks;
     private volatile Thread ackThread;
     private final SqliteWriter writer;

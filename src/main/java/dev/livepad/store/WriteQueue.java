@@ -4,23 +4,38 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * The queue between callers and the writer thread. Bounded, so overload blocks callers instead of
- * exhausting memory; closing queues {@link WriteCommand.Stop} last, and nothing is accepted after it.
+ * The queue between callers and the writer thread. Bounded in commands and in the bytes of the
+ * ops they carry (a few thousand large ops would otherwise hold hundreds of megabytes while the
+ * disk catches up), so overload blocks callers instead of exhausting memory; closing queues
+ * {@link WriteCommand.Stop} last, and nothing is accepted after it.
  */
 final class WriteQueue {
 
-    private final BlockingQueue<WriteCommand> queue;
+    /** The bound is kept in units of this many bytes; every command takes at least one. */
+    static final int UNIT_BYTES = 1024;
+
+    private final BlockingQueue<WriteCommand> queue = new LinkedBlockingQueue<>();
+    private final Semaphore room;
+    private final int maxUnits;
 
     /** Read-locked to queue a command, write-locked to close, so no command lands behind Stop. */
     private final ReadWriteLock closing = new ReentrantReadWriteLock();
     private volatile boolean closed;
 
-    WriteQueue(int capacity) {
-        this.queue = new LinkedBlockingQueue<>(capacity);
+    /** At most {@code capacity} commands, and {@code maxBytes} of op JSON, wait at once. */
+    WriteQueue(int capacity, long maxBytes) {
+        this.maxUnits = (int) Math.min(capacity, Math.max(1, maxBytes / UNIT_BYTES));
+        this.room = new Semaphore(maxUnits, true);
+    }
+
+    static int units(WriteCommand command) {
+        long bytes = command instanceof WriteCommand.Append append ? append.op.opJson().length() : 0;
+        return (int) Math.max(1, (bytes + UNIT_BYTES - 1) / UNIT_BYTES);
     }
 
     /** Null when queued, else the exception to report (closed store, or interrupted while full). */
@@ -30,7 +45,9 @@ final class WriteQueue {
             if (closed) {
                 return new StoreException("store is closed");
             }
-            queue.put(command);
+            int units = units(command);
+            room.acquire(Math.min(units, maxUnits));
+            queue.add(command);
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -52,18 +69,7 @@ final class WriteQueue {
                 return false;
             }
             closed = true;
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    queue.put(WriteCommand.Stop.INSTANCE); // waits while full; the writer is draining
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            queue.add(WriteCommand.Stop.INSTANCE); // outside the bound: it carries nothing
             return true;
         } finally {
             closing.writeLock().unlock();
@@ -72,19 +78,32 @@ final class WriteQueue {
 
     /** Blocks for the next command, then adds it and up to {@code max - 1} more queued behind it. */
     void takeBatch(List<WriteCommand> batch, int max) throws InterruptedException {
-        batch.add(queue.take());
-        queue.drainTo(batch, max - 1);
+        WriteCommand first = queue.take();
+        batch.add(first);
+        released(first);
+        drainMore(batch, max);
     }
 
     /** Adds whatever is queued now to {@code batch}, up to {@code max} commands in all; never blocks. */
     void drainMore(List<WriteCommand> batch, int max) {
+        int from = batch.size();
         queue.drainTo(batch, Math.max(0, max - batch.size()));
+        for (int i = from; i < batch.size(); i++) {
+            released(batch.get(i));
+        }
+    }
+
+    private void released(WriteCommand command) {
+        if (command != WriteCommand.Stop.INSTANCE) {
+            room.release(Math.min(units(command), maxUnits));
+        }
     }
 
     /** Commands still queued (other than Stop); only non-empty if the writer died early. */
     List<WriteCommand> drainLeftovers() {
         List<WriteCommand> leftovers = new ArrayList<>();
         queue.drainTo(leftovers);
+        leftovers.forEach(this::released);
         leftovers.remove(WriteCommand.Stop.INSTANCE);
         return leftovers;
     }
