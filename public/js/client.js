@@ -9,12 +9,13 @@
 // the server can recognise a retry and acknowledge it instead of applying it twice.
 
 import { TextOperation, splitLargeInsert } from './ot.js';
+import { randomId } from './ids.js';
 
 const MAX_INSERT_PER_OP = 16384; // keeps every op frame far below the server's message limit
 
 export class OtClient {
-  /** A synchronized client at server revision `revision` whose document is `text`. */
-  constructor(revision, text, newId) {
+  /** A synchronized client at server revision `revision` whose document is `text`; `newId` makes op ids. */
+  constructor(revision, text, newId = randomId) {
     this.revision = revision;
     this.text = text;          // the local document, with every pending edit applied
     this.serverText = text;    // the document at `revision`, as the server has it

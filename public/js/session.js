@@ -12,11 +12,6 @@ import { Outbox } from './outbox.js';
 
 const RATE_LIMITED_RETRY_MS = 1000;
 
-function randomPrefix() {
-  const bytes = crypto.getRandomValues(new Uint8Array(9));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
 export class RoomSession {
   constructor({ room, token, name, editor, view, url }) {
     this.room = room;
@@ -24,8 +19,6 @@ export class RoomSession {
     this.name = name;
     this.editor = editor;
     this.view = view;
-    this.idPrefix = randomPrefix();
-    this.idCounter = 0;
     this.client = null;
     this.self = null;
     this.others = new Peers((membership) => {
@@ -58,11 +51,6 @@ export class RoomSession {
   start() {
     this.view.status('connecting');
     this.connection.start();
-  }
-
-  newId() {
-    this.idCounter += 1;
-    return `${this.idPrefix}-${this.idCounter}`;
   }
 
   get role() {
@@ -105,7 +93,7 @@ export class RoomSession {
     this.self = { clientId: m.clientId, name: this.name, role: m.role };
     this.others.reset(m.members);
     if (!this.client) {
-      this.client = new OtClient(m.rev, m.text, () => this.newId());
+      this.client = new OtClient(m.rev, m.text);
       this.editor.replace(m.text);
     } else if (m.ops) {
       this.catchUp(m.ops);
@@ -153,7 +141,7 @@ export class RoomSession {
     } else if (this.recovered && this.recovered.op) {
       this.recovered.op = TextOperation.transform(this.recovered.op, op)[0];
     }
-    this.client = new OtClient(rev, text, () => this.newId());
+    this.client = new OtClient(rev, text);
     this.undo = new UndoManager();
     this.editor.applyRemote(op);
     this.others.transform(op);
@@ -251,7 +239,7 @@ export class RoomSession {
     const old = this.client;
     this.recovered = { text: old.text, op: null };
     const op = diff(old.text, old.serverText);
-    this.client = new OtClient(old.revision, old.serverText, () => this.newId());
+    this.client = new OtClient(old.revision, old.serverText);
     this.undo = new UndoManager();
     this.editor.applyRemote(op);
     this.others.transform(op);
