@@ -120,7 +120,7 @@ export class RoomSession {
     for (const h of ops) {
       if (h.rev <= this.client.revision) continue; // already applied
       const out = this.client.outstanding;
-      if (out && out.sentOnce && h.id === out.id) this.client.ack(h.id);
+      if (out && out.sent && h.id === out.id) this.client.ack(h.id);
       else this.applyServerOp(TextOperation.fromJSON(h.op));
     }
   }
