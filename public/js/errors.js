@@ -33,6 +33,8 @@ const IN_CONTEXT = {
   op: {
     bad_request: 'The server kept refusing your last change, even sent again under new ids, so the editor '
       + 'now shows the server\'s text.',
+    bad_rev: 'The server kept refusing your last change as too far behind, so the editor now shows the '
+      + 'server\'s text.',
   },
   http: {
     rate_limited: 'Too many requests from this address. Wait a minute and try again.',

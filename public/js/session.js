@@ -245,6 +245,7 @@ export class RoomSession {
   }
 
   opFailed(m) {
+    const out = this.client.outstanding;
     switch (m.code) {
       case 'bad_request':
         // The usual reason: our id is taken in the room by a different op (another page drew the
@@ -252,6 +253,17 @@ export class RoomSession {
         this.reissue(m, 'its id is already used in the room by a different op');
         break;
       case 'bad_rev':
+        if (out.sent && out.sent.rev < this.client.revision) {
+          // The message carries the revision it was first made at, and the server has since let
+          // that revision go. Nothing of ours was applied: not this message (an error changes
+          // nothing), nor an earlier copy (the server would have known its id, which it keeps as
+          // long as the op, and acknowledged it; and we have every op up to our revision). So
+          // send the op as a new message from where we are now. Resuming would not help: the
+          // server resumes us from our own revision, and the same message would come back.
+          this.reissue(m, `revision ${out.sent.rev} is no longer in the server's history`);
+          break;
+        }
+      // falls through: we were not behind, so something is off; resume, or reset if need be
       case 'not_joined':
         this.view.notice(describeError(m.code), 'warning');
         this.connection.restart(); // resume; a reset keeps the local version, see resync()

@@ -178,6 +178,30 @@ class SessionIT {
         assertEquals("abX", r.get("text").asText());
     }
 
+    @Test
+    void an_op_refused_for_a_revision_the_server_let_go_is_sent_again_from_the_current_one() throws Exception {
+        JsonNode r = run("""
+                const t = session();
+                t.type(2, 'X');
+                await until(() => t.ops().length === 1);
+                t.server({ type: 'op', rev: 1, op: ['Z', 2], clientId: 'other', id: 'theirs' });
+                t.server({ type: 'error', code: 'bad_rev', ref: t.ops()[0].id, message: 'older than the kept history' });
+                await until(() => t.ops().length === 2);
+                const behind = { ops: t.ops(), notices: [...t.seen.notices], restarts: t.seen.restarts };
+                // Refused again though it was made at our revision: not a matter of being behind.
+                t.server({ type: 'error', code: 'bad_rev', ref: t.ops()[1].id, message: 'in the future' });
+                return { behind, notices: t.seen.notices, restarts: t.seen.restarts };
+                """);
+        JsonNode behind = r.get("behind");
+        assertNotEquals(behind.get("ops").get(0).get("id"), behind.get("ops").get(1).get("id"), "a fresh id");
+        assertEquals(1, behind.get("ops").get(1).get("rev").asInt(), "at the current revision");
+        assertEquals("[3,\"X\"]", behind.get("ops").get(1).get("op").toString());
+        assertEquals(0, behind.get("notices").size(), "nothing shown: " + behind.get("notices"));
+        assertEquals(0, behind.get("restarts").asInt(), "no reconnect");
+        assertEquals(1, r.get("restarts").asInt(), "not behind: rejoin to resume or reset, as before");
+        assertEquals("warning", r.get("notices").get(0).get("level").asText());
+    }
+
     private static JsonNode run(String scenario) throws Exception {
         Object result = page.driver().executeAsyncScript(HARNESS.replace("/*SCENARIO*/", scenario));
         assertFalse(String.valueOf(result).startsWith("ERROR"), String.valueOf(result));
