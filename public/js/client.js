@@ -5,21 +5,28 @@
 //   awaiting-confirm     `outstanding` sent (or about to be), no buffer
 //   awaiting-with-buffer `outstanding` in flight and `buffer` holding the edits made since
 //
-// Each outstanding op carries an id that stays the same when it is resent after a reconnect, so
-// the server can recognise a retry and acknowledge it instead of applying it twice.
+// Each outstanding op carries an id. Once the op has been sent, its message (`rev`, `id`, `op`)
+// is frozen and every resend (after a reconnect, after `rate_limited`) is that same message: the
+// server takes a message for a retry, acknowledged without applying it twice, only when id, rev
+// and op are all those of the first one, and refuses an id reused with anything else. Our local
+// copy of the op still moves past every server op that arrives meanwhile, because the editor and
+// `pending()` need it on the latest text; the server moves the frozen message past those same ops
+// (it transforms from the message's rev), so the op it applies is our local copy and its ack's
+// rev is our revision plus one.
 
 import { TextOperation, splitLargeInsert } from './ot.js';
+import { randomId } from './ids.js';
 
 const MAX_INSERT_PER_OP = 16384; // keeps every op frame far below the server's message limit
 
 export class OtClient {
-  /** A synchronized client at server revision `revision` whose document is `text`. */
-  constructor(revision, text, newId) {
+  /** A synchronized client at server revision `revision` whose document is `text`; `newId` makes op ids. */
+  constructor(revision, text, newId = randomId) {
     this.revision = revision;
     this.text = text;          // the local document, with every pending edit applied
     this.serverText = text;    // the document at `revision`, as the server has it
     this.newId = newId;
-    this.outstanding = null;   // { op, id, sentOnce, inFlight }
+    this.outstanding = null;   // { op, id, sent, inFlight }; `sent` is the message as first sent, or null
     this.buffer = null;
   }
 
@@ -38,8 +45,8 @@ export class OtClient {
   applyLocal(op) {
     this.text = op.apply(this.text);
     if (!this.outstanding) {
-      this.outstanding = { op, id: this.newId(), sentOnce: false, inFlight: false };
-    } else if (!this.outstanding.sentOnce) {
+      this.outstanding = unsent(op, this.newId());
+    } else if (!this.outstanding.sent) {
       // Never left the browser: it can still grow, and keeps one id.
       this.outstanding.op = this.outstanding.op.compose(op);
     } else {
@@ -49,15 +56,33 @@ export class OtClient {
 
   /**
    * The op message to send now, or null when nothing is waiting or an op is already in flight
-   * on this connection. A resend after a reconnect keeps the id.
+   * on this connection. The first send freezes the message; a resend returns it unchanged, even
+   * though our revision and our copy of the op have moved on since.
    */
   takeSendable() {
     const out = this.outstanding;
     if (!out || out.inFlight) return null;
-    if (!out.sentOnce) this.splitIfLarge();
-    out.sentOnce = true;
+    if (!out.sent) {
+      this.splitIfLarge();
+      out.sent = Object.freeze({ rev: this.revision, id: out.id, op: Object.freeze(out.op.toJSON()) });
+    }
     out.inFlight = true;
-    return { rev: this.revision, id: out.id, op: out.op.toJSON() };
+    return out.sent;
+  }
+
+  /**
+   * The server refused the outstanding op's message and applied nothing of it, and resending it
+   * word for word cannot help (its id is taken in the room by a different op, or its revision has
+   * left the server's history). Makes the op a new message: a fresh id, sent at our current
+   * revision with the op as transformed since, any buffered edits composed in. Returns the id
+   * given up, or null if nothing was outstanding.
+   */
+  reissue() {
+    const out = this.outstanding;
+    if (!out) return null;
+    this.outstanding = unsent(this.pending(), this.newId());
+    this.buffer = null;
+    return out.id;
   }
 
   /** The connection is gone: whatever was in flight must be sent again on the next one. */
@@ -70,9 +95,7 @@ export class OtClient {
     if (!this.outstanding || this.outstanding.id !== id) return false;
     this.serverText = this.outstanding.op.apply(this.serverText);
     this.revision++;
-    this.outstanding = this.buffer
-      ? { op: this.buffer, id: this.newId(), sentOnce: false, inFlight: false }
-      : null;
+    this.outstanding = this.buffer ? unsent(this.buffer, this.newId()) : null;
     this.buffer = null;
     return true;
   }
@@ -112,4 +135,9 @@ export class OtClient {
     this.outstanding.op = first;
     this.buffer = this.buffer ? rest.compose(this.buffer) : rest;
   }
+}
+
+/** An outstanding op not sent yet: it may still grow, and its message is not fixed. */
+function unsent(op, id) {
+  return { op, id, sent: null, inFlight: false };
 }

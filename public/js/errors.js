@@ -30,6 +30,12 @@ const IN_CONTEXT = {
     rate_limited: 'The server is limiting requests from this address. Trying again shortly.',
     limit_exceeded: 'This room is full right now. Trying again shortly.',
   },
+  op: {
+    bad_request: 'The server kept refusing your last change, even sent again under new ids, so the editor '
+      + 'now shows the server\'s text.',
+    bad_rev: 'The server kept refusing your last change as too far behind, so the editor now shows the '
+      + 'server\'s text.',
+  },
   http: {
     rate_limited: 'Too many requests from this address. Wait a minute and try again.',
     forbidden: 'Only the owner of this room can do that.',
@@ -40,7 +46,7 @@ const IN_CONTEXT = {
 /** Codes after which reconnecting with the same link cannot help. */
 const FATAL_ON_JOIN = new Set(['invalid_token', 'token_expired', 'wrong_room', 'no_such_room', 'bad_request']);
 
-/** A message for people; `context` is 'join', 'http' or absent (editing). */
+/** A message for people; `context` is 'join', 'op' (an edit refused for good), 'http' or absent. */
 export function describeError(code, fallback, context) {
   const special = context && IN_CONTEXT[context] && IN_CONTEXT[context][code];
   return special || MESSAGES[code] || fallback || `The server reported an error (${code}).`;

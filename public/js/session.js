@@ -11,11 +11,8 @@ import { describeClose, describeError, isFatalOnJoin } from './errors.js';
 import { Outbox } from './outbox.js';
 
 const RATE_LIMITED_RETRY_MS = 1000;
-
-function randomPrefix() {
-  const bytes = crypto.getRandomValues(new Uint8Array(9));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
+const MAX_REISSUES = 3;        // refusals of a fresh id in a row before we stop trying, see reissue()
+const RETIRED_IDS_KEPT = 256;  // ids of ops acknowledged or given up, whose late errors mean nothing now
 
 export class RoomSession {
   constructor({ room, token, name, editor, view, url }) {
@@ -24,8 +21,6 @@ export class RoomSession {
     this.name = name;
     this.editor = editor;
     this.view = view;
-    this.idPrefix = randomPrefix();
-    this.idCounter = 0;
     this.client = null;
     this.self = null;
     this.others = new Peers((membership) => {
@@ -34,6 +29,8 @@ export class RoomSession {
     });
     this.joined = false;
     this.stopped = false;
+    this.retired = new Set(); // oldest first, at most RETIRED_IDS_KEPT
+    this.reissues = 0;        // the outstanding op's messages refused since the last ack
     this.undo = new UndoManager();
     this.recovered = null;    // { text, op }: local edits the server could not merge after a gap
     this.wantFullText = false; // the next join asks for the whole text instead of resuming
@@ -58,11 +55,6 @@ export class RoomSession {
   start() {
     this.view.status('connecting');
     this.connection.start();
-  }
-
-  newId() {
-    this.idCounter += 1;
-    return `${this.idPrefix}-${this.idCounter}`;
   }
 
   get role() {
@@ -105,7 +97,7 @@ export class RoomSession {
     this.self = { clientId: m.clientId, name: this.name, role: m.role };
     this.others.reset(m.members);
     if (!this.client) {
-      this.client = new OtClient(m.rev, m.text, () => this.newId());
+      this.client = new OtClient(m.rev, m.text);
       this.editor.replace(m.text);
     } else if (m.ops) {
       this.catchUp(m.ops);
@@ -132,7 +124,7 @@ export class RoomSession {
     for (const h of ops) {
       if (h.rev <= this.client.revision) continue; // already applied
       const out = this.client.outstanding;
-      if (out && out.sentOnce && h.id === out.id) this.client.ack(h.id);
+      if (out && out.sent && h.id === out.id) this.confirmed(h.id);
       else this.applyServerOp(TextOperation.fromJSON(h.op));
     }
   }
@@ -153,7 +145,7 @@ export class RoomSession {
     } else if (this.recovered && this.recovered.op) {
       this.recovered.op = TextOperation.transform(this.recovered.op, op)[0];
     }
-    this.client = new OtClient(rev, text, () => this.newId());
+    this.client = new OtClient(rev, text);
     this.undo = new UndoManager();
     this.editor.applyRemote(op);
     this.others.transform(op);
@@ -183,7 +175,7 @@ export class RoomSession {
   }
 
   onAck(m) {
-    if (!this.client.ack(m.id)) return;
+    if (!this.confirmed(m.id)) return;
     if (this.client.revision !== m.rev) {
       this.reload();
       return;
@@ -193,13 +185,31 @@ export class RoomSession {
     this.outbox.cursor(true);
   }
 
+  /** Our outstanding op `id` was applied: the OT client moves on, and the id is done with. */
+  confirmed(id) {
+    if (!this.client.ack(id)) return false;
+    this.retire(id);
+    this.reissues = 0;
+    return true;
+  }
+
+  /** Remembers an id we will never send again, so that a late error about it is not news. */
+  retire(id) {
+    this.retired.add(id);
+    if (this.retired.size > RETIRED_IDS_KEPT) this.retired.delete(this.retired.values().next().value);
+  }
+
   onCursor(m) {
     if (m.rev === this.client.revision) this.others.setRanges(m.clientId, this.client.transformRanges(m.ranges));
   }
 
   onError(m) {
     const out = this.client && this.client.outstanding;
-    if (!this.joined) {
+    if (m.ref && this.retired.has(m.ref)) {
+      // About an op already acknowledged or given up (a copy resent after rate_limited, say):
+      // whatever it says, that edit is settled, and the user has nothing to do about it.
+      console.info(`livepad: ignoring ${m.code} about op ${m.ref}, which is already settled`);
+    } else if (!this.joined) {
       this.joinFailed(m);
     } else if (m.code === 'rate_limited' && (!m.ref || (out && m.ref === out.id))) {
       this.rateLimited();
@@ -235,8 +245,25 @@ export class RoomSession {
   }
 
   opFailed(m) {
+    const out = this.client.outstanding;
     switch (m.code) {
+      case 'bad_request':
+        // The usual reason: our id is taken in the room by a different op (another page drew the
+        // same id, or a member claimed it on purpose), and the server applied nothing of ours.
+        this.reissue(m, 'its id is already used in the room by a different op');
+        break;
       case 'bad_rev':
+        if (out.sent && out.sent.rev < this.client.revision) {
+          // The message carries the revision it was first made at, and the server has since let
+          // that revision go. Nothing of ours was applied: not this message (an error changes
+          // nothing), nor an earlier copy (the server would have known its id, which it keeps as
+          // long as the op, and acknowledged it; and we have every op up to our revision). So
+          // send the op as a new message from where we are now. Resuming would not help: the
+          // server resumes us from our own revision, and the same message would come back.
+          this.reissue(m, `revision ${out.sent.rev} is no longer in the server's history`);
+          break;
+        }
+      // falls through: we were not behind, so something is off; resume, or reset if need be
       case 'not_joined':
         this.view.notice(describeError(m.code), 'warning');
         this.connection.restart(); // resume; a reset keeps the local version, see resync()
@@ -246,12 +273,34 @@ export class RoomSession {
     }
   }
 
+  /**
+   * The server refused the outstanding op's message and applied nothing of it. The edit is kept
+   * and sent again as a new message (a fresh id, our current revision and op), quietly: nothing
+   * was lost and the user has nothing to do. If the new messages are refused too, a few times in
+   * a row, something else is wrong (the message itself, say), and we give up as for any op the
+   * server will not take.
+   */
+  reissue(m, why) {
+    if (this.reissues >= MAX_REISSUES) {
+      this.discardPending(describeError(m.code, m.message, 'op'));
+      return;
+    }
+    this.reissues += 1;
+    const refused = this.client.reissue();
+    this.retire(refused);
+    console.info(`livepad: the server refused op ${refused} (${m.code}: ${why}); `
+      + `sending the edit again as op ${this.client.outstanding.id}`);
+    this.outbox.pump();
+  }
+
   /** Returns the editor to the server's text and keeps the refused local version to download. */
   discardPending(message) {
     const old = this.client;
+    if (old.outstanding) this.retire(old.outstanding.id);
+    this.reissues = 0;
     this.recovered = { text: old.text, op: null };
     const op = diff(old.text, old.serverText);
-    this.client = new OtClient(old.revision, old.serverText, () => this.newId());
+    this.client = new OtClient(old.revision, old.serverText);
     this.undo = new UndoManager();
     this.editor.applyRemote(op);
     this.others.transform(op);

@@ -7,12 +7,28 @@ import dev.livepad.testing.TestServer;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.openqa.selenium.By;
 
 /**
  * A client away for longer than the server's op history cannot have its unconfirmed edits
  * transformed; it shows the server's text, keeps its own version, and re-applies it on request.
+ * An op resent from a revision the server has let go, by a client that is itself still within
+ * the history, is sent again from the client's revision.
  */
 class ResyncIT {
+    /** The page's next op frame is lost on the way, as on a link that died without closing. */
+    private static final String LOSE_NEXT_OP = """
+            const send = WebSocket.prototype.send;
+            WebSocket.prototype.send = function (data) {
+              if (!window.lostOp && JSON.parse(data).type === 'op') {
+                window.lostOp = data;
+                WebSocket.prototype.send = send;
+                return undefined;
+              }
+              return send.call(this, data);
+            };
+            """;
+
     @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void edits_made_offline_past_the_kept_history_are_kept_and_can_be_reapplied() {
@@ -51,6 +67,48 @@ class ResyncIT {
             alice.await(a -> a.text().equals(merged), () -> "alice's edits re-applied: " + alice.text());
             bob.await(b -> b.text().equals(merged), () -> "bob receives them: " + bob.text());
             alice.await(a -> merged.equals(server.get("/api/rooms/longgap/text", owner).body()), () -> "stored");
+        }
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void an_op_resent_from_a_revision_the_server_let_go_is_sent_again_from_the_current_one() {
+        Chromium.requireInstalled();
+        try (TestServer server = TestServer.start("HISTORY_OPS", "3");
+             Browser alice = Chromium.launch("alice", 1000, 800);
+             Browser bob = Chromium.launch("bob", 1000, 800)) {
+            String owner = server.createRoom("behind");
+            alice.openRoom(server.http("/"), "behind", owner, "Alice");
+            alice.waitConnected();
+            alice.editor().click();
+            alice.type("base");
+            bob.openRoom(server.http("/"), "behind", server.mint("behind", owner, "editor"), "Bob");
+            bob.waitConnected();
+            bob.await(b -> b.text().equals("base"), () -> "bob has the base text");
+            alice.await(a -> "synchronized".equals(a.debugState("state")), () -> "alice's base text stored");
+
+            alice.caretToEnd();
+            alice.script(LOSE_NEXT_OP);
+            alice.type("X"); // sent at alice's revision, and lost: it stays in flight, unacknowledged
+            alice.await(a -> a.script("return window.lostOp || null") != null, () -> "the op frame lost");
+            bob.caretToStart();
+            for (char c : "12345".toCharArray()) { // one op each: the server keeps three, so it lets X's revision go
+                bob.type(String.valueOf(c));
+                bob.await(b -> "synchronized".equals(b.debugState("state")), () -> "bob's op confirmed");
+            }
+            String expected = "12345baseX";
+            alice.await(a -> a.text().equals(expected), () -> "alice has bob's ops around her own, has '" + alice.text() + "'");
+            assertEquals("awaiting-confirm", alice.debugState("state"), "X is still unconfirmed");
+
+            alice.script("window.livepad.debug.dropConnection(0);"); // reconnect, resume, resend X as first sent
+            alice.await(a -> expected.equals(server.get("/api/rooms/behind/text", owner).body()),
+                    () -> "X stored, the server has '" + server.get("/api/rooms/behind/text", owner).body() + "'");
+            bob.await(b -> b.text().equals(expected), () -> "bob has X, has '" + bob.text() + "'");
+            alice.await(a -> "synchronized".equals(a.debugState("state")), () -> "alice synchronized");
+            assertEquals(expected, alice.text());
+            assertTrue(alice.driver().findElements(By.cssSelector("[data-testid='notice']")).isEmpty(),
+                    "nothing to tell the user: " + alice.driver().findElements(By.cssSelector("[data-testid='notice']"))
+                            .stream().map(e -> e.getText()).toList());
         }
     }
 }

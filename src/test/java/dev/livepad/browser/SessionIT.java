@@ -1,0 +1,210 @@
+package dev.livepad.browser;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.livepad.testing.TestServer;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The room session (public/js/session.js), run in Chromium with a fake connection, editor and view,
+ * fed server messages by hand: what it sends and what it shows when the server refuses one of its
+ * ops. No server is involved beyond serving the modules, so these hold against any server.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class SessionIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * Defines `session()` (a joined RoomSession on "ab" at rev 0, with fakes that record what is
+     * sent and shown), `type(at, s)` (a local insert), `server(m)` (a message from the server),
+     * `ops()` (the op messages sent so far) and `until(cond)` (waits for the outbox's send timer);
+     * then runs the scenario put in place of SCENARIO (the page's CSP forbids eval), and returns
+     * its result as JSON.
+     */
+    private static final String HARNESS = """
+            const done = arguments[arguments.length - 1];
+            Promise.all([import('/js/session.js'), import('/js/ot.js')]).then(async ([sm, ot]) => {
+              const T = ot.TextOperation;
+              const until = async (cond) => {
+                for (const end = Date.now() + 5000; !cond();) {
+                  if (Date.now() > end) throw new Error('condition not met: ' + cond);
+                  await new Promise((r) => setTimeout(r, 10));
+                }
+              };
+              const session = () => {
+                const seen = { sent: [], notices: [], recovered: [], restarts: 0 };
+                let text = '';
+                const editor = {
+                  whenIdle: (fn) => fn(), replace: (t) => { text = t; }, applyRemote: (op) => { text = op.apply(text); },
+                  applyOwn: () => {}, setReadOnly: () => {}, selection: () => [[0, 0]], get text() { return text; },
+                };
+                const view = {
+                  status: () => {}, joined: () => {}, members: () => {}, peers: () => {}, sync: () => {}, fatal: () => {},
+                  notice: (message, level) => seen.notices.push({ message, level }),
+                  recovered: (count) => seen.recovered.push(count),
+                };
+                const s = new sm.RoomSession({ room: 'r', token: 't', name: 'n', editor, view, url: 'ws://127.0.0.1:9/ws' });
+                const fake = { isOpen: true, healthy: () => {}, stop: () => {},
+                  send: (m) => { seen.sent.push(JSON.parse(JSON.stringify(m))); return true; },
+                  restart: () => { seen.restarts += 1; } };
+                s.connection = fake;
+                s.outbox.connection = fake;
+                s.receive({ type: 'joined', room: 'r', clientId: 'me', role: 'editor', rev: 0, text: 'ab', members: [] });
+                const type = (at, str) => {
+                  const before = text;
+                  const op = new T().retain(at).insert(str).retain(text.length - at);
+                  text = op.apply(text);
+                  s.localEdit(op, before, false);
+                };
+                const ops = () => seen.sent.filter((m) => m.type === 'op');
+                return { s, seen, type, ops, server: (m) => s.receive({ room: 'r', ...m }), editorText: () => text };
+              };
+              done(JSON.stringify(await (async () => { /*SCENARIO*/ })()));
+            }).catch((e) => done('ERROR ' + e.stack));
+            """;
+
+    private static TestServer server;
+    private static Browser page;
+
+    @BeforeAll
+    static void open() {
+        Chromium.requireInstalled();
+        server = TestServer.start();
+        page = Chromium.launch("session", 800, 600);
+        page.open(server.http("/"));
+        page.driver().manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
+    }
+
+    @AfterAll
+    static void close() {
+        if (page != null) {
+            page.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void an_op_whose_id_is_refused_as_reused_is_sent_again_quietly_under_a_fresh_id_at_the_current_revision()
+            throws Exception {
+        JsonNode r = run("""
+                const t = session();
+                t.type(2, 'X');
+                await until(() => t.ops().length === 1);
+                t.server({ type: 'op', rev: 1, op: ['Z', 2], clientId: 'other', id: 'theirs' });
+                t.server({ type: 'error', code: 'bad_request', ref: t.ops()[0].id, message: 'id already used' });
+                await until(() => t.ops().length === 2);
+                t.server({ type: 'ack', id: t.ops()[1].id, rev: 2 });
+                return { ops: t.ops(), notices: t.seen.notices, recovered: t.seen.recovered,
+                  state: t.s.client.state, revision: t.s.client.revision, text: t.editorText() };
+                """);
+        JsonNode first = r.get("ops").get(0);
+        JsonNode second = r.get("ops").get(1);
+        assertEquals(0, first.get("rev").asInt());
+        assertEquals("[2,\"X\"]", first.get("op").toString());
+        assertNotEquals(first.get("id"), second.get("id"), "a fresh id");
+        assertTrue(second.get("id").asText().length() >= 16, "a random id: " + second.get("id"));
+        assertEquals(1, second.get("rev").asInt(), "at the current revision");
+        assertEquals("[3,\"X\"]", second.get("op").toString(), "with the op moved past the other member's");
+        assertEquals(0, r.get("notices").size(), "nothing shown: " + r.get("notices"));
+        assertEquals(0, r.get("recovered").size(), "no 'your version was kept' banner");
+        assertEquals("synchronized", r.get("state").asText());
+        assertEquals(2, r.get("revision").asInt());
+        assertEquals("ZabX", r.get("text").asText());
+    }
+
+    @Test
+    void after_a_few_refusals_in_a_row_the_edit_is_given_up_with_a_clear_message_and_kept_to_download()
+            throws Exception {
+        JsonNode r = run("""
+                const t = session();
+                t.type(2, 'X');
+                for (let i = 1; i <= 6; i++) {
+                  await until(() => t.ops().length === i || t.seen.recovered.length > 0);
+                  if (t.seen.recovered.length > 0) break;
+                  t.server({ type: 'error', code: 'bad_request', ref: t.ops()[i - 1].id, message: 'id already used' });
+                }
+                const late = t.ops()[0].id;
+                t.server({ type: 'error', code: 'bad_request', ref: late, message: 'a late copy' });
+                return { ops: t.ops(), notices: t.seen.notices, recovered: t.seen.recovered,
+                  state: t.s.client.state, text: t.editorText(), kept: t.s.recovered && t.s.recovered.text };
+                """);
+        assertEquals(4, r.get("ops").size(), "the first message and three fresh ones: " + r.get("ops"));
+        Set<String> ids = new HashSet<>();
+        r.get("ops").forEach(m -> ids.add(m.get("id").asText()));
+        assertEquals(4, ids.size(), "every one under its own id");
+        assertEquals(List.of(0), JSON.convertValue(r.get("recovered"), List.class), "the refused-change banner");
+        assertEquals(1, r.get("notices").size(), "one message, for giving up only: " + r.get("notices"));
+        assertEquals("error", r.get("notices").get(0).get("level").asText());
+        assertTrue(r.get("notices").get(0).get("message").asText().contains("kept refusing your last change"),
+                r.get("notices").get(0).toString());
+        assertEquals("synchronized", r.get("state").asText());
+        assertEquals("ab", r.get("text").asText(), "the editor shows the server's text");
+        assertEquals("abX", r.get("kept").asText(), "the refused version is kept to download");
+    }
+
+    @Test
+    void an_error_about_an_op_already_acknowledged_is_ignored() throws Exception {
+        JsonNode r = run("""
+                const t = session();
+                t.type(2, 'X');
+                await until(() => t.ops().length === 1);
+                t.server({ type: 'ack', id: t.ops()[0].id, rev: 1 });
+                t.server({ type: 'error', code: 'bad_request', ref: t.ops()[0].id, message: 'id already used' });
+                t.server({ type: 'error', code: 'bad_op', ref: t.ops()[0].id, message: 'a late copy' });
+                return { ops: t.ops(), notices: t.seen.notices, recovered: t.seen.recovered, restarts: t.seen.restarts,
+                  state: t.s.client.state, revision: t.s.client.revision, text: t.editorText() };
+                """);
+        assertEquals(1, r.get("ops").size(), "nothing sent again");
+        assertEquals(0, r.get("notices").size(), "nothing shown: " + r.get("notices"));
+        assertEquals(0, r.get("recovered").size());
+        assertEquals(0, r.get("restarts").asInt());
+        assertEquals("synchronized", r.get("state").asText());
+        assertEquals(1, r.get("revision").asInt());
+        assertEquals("abX", r.get("text").asText());
+    }
+
+    @Test
+    void an_op_refused_for_a_revision_the_server_let_go_is_sent_again_from_the_current_one() throws Exception {
+        JsonNode r = run("""
+                const t = session();
+                t.type(2, 'X');
+                await until(() => t.ops().length === 1);
+                t.server({ type: 'op', rev: 1, op: ['Z', 2], clientId: 'other', id: 'theirs' });
+                t.server({ type: 'error', code: 'bad_rev', ref: t.ops()[0].id, message: 'older than the kept history' });
+                await until(() => t.ops().length === 2);
+                const behind = { ops: t.ops(), notices: [...t.seen.notices], restarts: t.seen.restarts };
+                // Refused again though it was made at our revision: not a matter of being behind.
+                t.server({ type: 'error', code: 'bad_rev', ref: t.ops()[1].id, message: 'in the future' });
+                return { behind, notices: t.seen.notices, restarts: t.seen.restarts };
+                """);
+        JsonNode behind = r.get("behind");
+        assertNotEquals(behind.get("ops").get(0).get("id"), behind.get("ops").get(1).get("id"), "a fresh id");
+        assertEquals(1, behind.get("ops").get(1).get("rev").asInt(), "at the current revision");
+        assertEquals("[3,\"X\"]", behind.get("ops").get(1).get("op").toString());
+        assertEquals(0, behind.get("notices").size(), "nothing shown: " + behind.get("notices"));
+        assertEquals(0, behind.get("restarts").asInt(), "no reconnect");
+        assertEquals(1, r.get("restarts").asInt(), "not behind: rejoin to resume or reset, as before");
+        assertEquals("warning", r.get("notices").get(0).get("level").asText());
+    }
+
+    private static JsonNode run(String scenario) throws Exception {
+        Object result = page.driver().executeAsyncScript(HARNESS.replace("/*SCENARIO*/", scenario));
+        assertFalse(String.valueOf(result).startsWith("ERROR"), String.valueOf(result));
+        return JSON.readTree((String) result);
+    }
+}
