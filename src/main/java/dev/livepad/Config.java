@@ -3,6 +3,7 @@ package dev.livepad;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -36,11 +37,13 @@ public record Config(
         int roomCreatesPerMinute,
         int authFailuresPerMinute,
         Optional<String> adminKey,
-        boolean limitLoopback,
+        boolean exemptLoopback,
         Duration commitDelay) {
+    private static final int MIN_ADMIN_KEY_CHARS = 32;
 
     /** Reads the settings from environment variables (names as in the README); absent means default. */
     public static Config fromEnv(Map<String, String> env) {
+        refuseReplaced(env);
         return new Config(
                 env.getOrDefault("HOST", "0.0.0.0"),
                 intValue(env, "PORT", 3000),
@@ -67,9 +70,41 @@ public record Config(
                 intValue(env, "MAX_CONNECTIONS_PER_IP", 256),
                 intValue(env, "ROOM_CREATES_PER_MINUTE", 60),
                 intValue(env, "AUTH_FAILURES_PER_MINUTE", 30),
-                Optional.ofNullable(env.get("ADMIN_KEY")).filter(s -> !s.isEmpty()),
-                Boolean.parseBoolean(env.getOrDefault("LIMIT_LOOPBACK", "false")),
+                adminKey(env),
+                booleanValue(env, "EXEMPT_LOOPBACK", false),
                 Duration.ofNanos(1000L * intValue(env, "COMMIT_DELAY_MICROS", 0, 0, 100_000)));
+    }
+
+    /** A setting that changed meaning must not be silently ignored: its old name refuses to start. */
+    private static void refuseReplaced(Map<String, String> env) {
+        if (env.containsKey("LIMIT_LOOPBACK")) {
+            throw new IllegalArgumentException("LIMIT_LOOPBACK was replaced by EXEMPT_LOOPBACK: loopback clients are"
+                    + " now limited like any other unless EXEMPT_LOOPBACK=true; unset LIMIT_LOOPBACK");
+        }
+    }
+
+    /** An admin key short enough to guess would guard nothing, so a short one refuses to start. */
+    private static Optional<String> adminKey(Map<String, String> env) {
+        Optional<String> key = Optional.ofNullable(env.get("ADMIN_KEY")).filter(s -> !s.isEmpty());
+        if (key.isPresent() && key.get().length() < MIN_ADMIN_KEY_CHARS) {
+            throw new IllegalArgumentException("ADMIN_KEY must be at least " + MIN_ADMIN_KEY_CHARS
+                    + " characters, got " + key.get().length());
+        }
+        return key;
+    }
+
+    /** true/yes/1 or false/no/0 in any case; anything else is a typo that must not pass as false. */
+    private static boolean booleanValue(Map<String, String> env, String key, boolean fallback) {
+        String value = env.get(key);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "1" -> true;
+            case "false", "no", "0" -> false;
+            default -> throw new IllegalArgumentException(key + " must be true or false (or yes/no, 1/0), got '"
+                    + value + "'");
+        };
     }
 
     private static int intValue(Map<String, String> env, String key, int fallback, int min, int max) {

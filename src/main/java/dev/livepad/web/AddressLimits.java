@@ -10,8 +10,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Limits per client address: open WebSockets, room creations, and failed token checks. Each
  * address has its own budget, so one abusive address never locks out another. Buckets that have
  * refilled are forgotten by {@link #sweep}, so memory follows the number of recently active addresses.
- * Loopback addresses are exempt unless configured otherwise: they are the operator's own
- * processes (tools, tests, a local proxy that must then pass real addresses on).
+ * Loopback addresses are limited like any other unless {@code EXEMPT_LOOPBACK} is set for local
+ * load tests: a proxy on the same host must not exempt everyone behind it (it passes the real
+ * addresses on instead).
  */
 final class AddressLimits {
     private final boolean exemptLoopback;

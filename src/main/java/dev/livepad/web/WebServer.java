@@ -60,8 +60,8 @@ public final class WebServer {
     public WebServer(Parts parts, Config config) {
         this.config = config;
         Limits limits = Limits.from(config);
-        AddressLimits addresses = new AddressLimits(!config.limitLoopback(), config.maxConnectionsPerIp(), config.roomCreatesPerMinute(),
-                config.authFailuresPerMinute());
+        AddressLimits addresses = new AddressLimits(config.exemptLoopback(), config.maxConnectionsPerIp(),
+                config.roomCreatesPerMinute(), config.authFailuresPerMinute());
         parts.scheduler().scheduleWithFixedDelay(addresses::sweep, 1, 1, TimeUnit.MINUTES);
         TokenGate gate = new TokenGate(parts.tokens(), addresses);
         this.sockets = new SocketEndpoint(parts.codec(), gate, addresses, parts.rooms(), parts.stats(), limits,
