@@ -2,6 +2,7 @@ package dev.livepad;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,6 +27,7 @@ public record Config(
         int outboxMaxFrames,
         long outboxMaxBytes,
         List<String> allowedOrigins,
+        List<AddressRange> trustedProxies,
         Duration emptyRoomLinger,
         int ratePerSecond,
         int rateBurst,
@@ -60,6 +62,7 @@ public record Config(
                 intValue(env, "OUTBOX_MAX_BYTES", 8 * 1024 * 1024),
                 List.of(env.getOrDefault("ALLOWED_ORIGINS", "").split(",")).stream()
                         .map(String::trim).filter(s -> !s.isEmpty()).toList(),
+                trustedProxies(env),
                 Duration.ofSeconds(intValue(env, "EMPTY_ROOM_LINGER_SECONDS", 30)),
                 intValue(env, "RATE_LIMIT_PER_SECOND", 1000),
                 intValue(env, "RATE_LIMIT_BURST", 2000),
@@ -91,6 +94,23 @@ public record Config(
                     + " characters, got " + key.get().length());
         }
         return key;
+    }
+
+    /** Comma-separated addresses or CIDR ranges; one bad entry refuses to start, naming it. */
+    private static List<AddressRange> trustedProxies(Map<String, String> env) {
+        List<AddressRange> ranges = new ArrayList<>();
+        for (String entry : env.getOrDefault("TRUSTED_PROXIES", "").split(",")) {
+            if (!entry.isBlank()) {
+                try {
+                    ranges.add(AddressRange.parse(entry.trim()));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("TRUSTED_PROXIES: " + e.getMessage()
+                            + "; list IP addresses or CIDR ranges such as 127.0.0.1, 10.0.0.0/8, ::1, fd00::/8"
+                            + " (names are not resolved)");
+                }
+            }
+        }
+        return List.copyOf(ranges);
     }
 
     /** true/yes/1 or false/no/0 in any case; anything else is a typo that must not pass as false. */

@@ -44,12 +44,13 @@ final class SocketEndpoint {
      */
     public final class Connection implements Session.Listener.AutoDemanding {
         private final RateLimiter limiter;
+        private final String address; // the client's, resolved through trusted proxies at upgrade time
         private volatile Peer peer; // set on open, before the connection is listed
-        private volatile String address;
         volatile long lastHeardNanos = System.nanoTime();
 
-        Connection(RateLimiter limiter) {
+        Connection(RateLimiter limiter, String address) {
             this.limiter = limiter;
+            this.address = address;
         }
 
         @Override
@@ -104,16 +105,18 @@ final class SocketEndpoint {
         scheduler.scheduleWithFixedDelay(this::closeSilent, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
     }
 
-    /** A listener for a socket about to open; Jetty calls it back for everything that happens on it. */
-    Session.Listener newConnection() {
-        return new Connection(new RateLimiter(limits.ratePerSecond(), limits.rateBurst(), System.nanoTime()));
+    /**
+     * A listener for a socket about to open from {@code address} (the client's, as the upgrade
+     * resolved it); Jetty calls it back for everything that happens on it.
+     */
+    Session.Listener newConnection(String address) {
+        return new Connection(new RateLimiter(limits.ratePerSecond(), limits.rateBurst(), System.nanoTime()), address);
     }
 
     private void connected(Connection connection, Session session) {
         Outbox outbox = new Outbox(new JettyTransport(session, scheduler),
                 limits.outboxMaxFrames(), limits.outboxMaxBytes(), stats);
         connection.peer = new Peer("c" + nextClientId.incrementAndGet(), outbox);
-        connection.address = WebServer.address(session.getRemoteSocketAddress());
         connections.add(connection);
         addresses.connected(connection.address);
         stats.connections.incrementAndGet();
