@@ -123,7 +123,7 @@ final class SocketUpgrade extends HttpFilter {
             return;
         }
         String client = proxies.clientAddress(req);
-        if (!origins.allows(req.getHeader("Origin"), req.getHeader("Host"), "https".equals(req.getScheme()))) {
+        if (!origins.allows(req.getHeader("Origin"), proxies.ownOrigin(req))) {
             refuse(res, ErrorCode.FORBIDDEN, "origin not allowed");
         } else if (!addresses.mayConnect(client)) {
             refuse(res, ErrorCode.RATE_LIMITED, "too many connections from this address");

@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,7 +16,8 @@ import java.util.regex.Pattern;
  * the client address a request has through them, for every per-address limit and log line.
  * Only when the TCP peer is one of them is the client taken from {@code X-Forwarded-For}: the
  * rightmost hop that is not itself a trusted proxy. Anyone else could write any address there,
- * so from anyone else the header is ignored.
+ * so from anyone else the header is ignored. The same goes for the origin a request was
+ * addressed to, which a TLS-terminating proxy changes from {@code https} to {@code http}.
  */
 final class TrustedProxies {
     private static final Pattern BRACKETED_WITH_PORT = Pattern.compile("(\\[[^\\]]*\\])(?::\\d{1,5})?");
@@ -61,6 +63,28 @@ final class TrustedProxies {
             client = hop.get();
         }
         return client.getHostAddress();
+    }
+
+    /**
+     * The origin the client addressed ({@code scheme://host[:port]}), which its {@code Origin}
+     * must equal when no allowlist is configured; null without a {@code Host}. From a trusted
+     * proxy, scheme and host come from {@code X-Forwarded-Proto} ({@code http} or {@code https})
+     * and {@code X-Forwarded-Host}, the first value of each (written by the proxy nearest the
+     * client), each falling back to the request's own. The {@code Forwarded} header is not read.
+     */
+    String ownOrigin(HttpServletRequest request) {
+        String scheme = request.getScheme();
+        String host = request.getHeader("Host");
+        if (fromProxy(request)) {
+            scheme = first(request.getHeader("X-Forwarded-Proto"))
+                    .filter(p -> p.equalsIgnoreCase("http") || p.equalsIgnoreCase("https")).orElse(scheme);
+            host = first(request.getHeader("X-Forwarded-Host")).orElse(host);
+        }
+        return host == null || host.isBlank() ? null : scheme.toLowerCase(Locale.ROOT) + "://" + host.trim();
+    }
+
+    private static Optional<String> first(String header) {
+        return Optional.ofNullable(header).map(h -> h.split(",", -1)[0].trim()).filter(h -> !h.isEmpty());
     }
 
     private boolean trusts(InetAddress address) {

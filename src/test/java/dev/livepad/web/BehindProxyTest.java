@@ -61,11 +61,15 @@ class BehindProxyTest {
         }
     }
 
-    /** Opens a WebSocket (kept open until the test ends) and returns the upgrade's status. */
     private int upgrade(TestServer server, String from, String... headers) throws IOException {
+        return upgradeTo(server, from, "127.0.0.1:" + server.port(), headers);
+    }
+
+    /** Opens a WebSocket (kept open until the test ends) and returns the upgrade's status. */
+    private int upgradeTo(TestServer server, String from, String host, String... headers) throws IOException {
         Socket socket = RawHttp.connectFrom(from, server.port());
         open.add(socket);
-        String head = RawWebSocket.requestUpgrade(socket, "127.0.0.1:" + server.port(), List.of(headers));
+        String head = RawWebSocket.requestUpgrade(socket, host, List.of(headers));
         int status = Integer.parseInt(head.split(" ")[1]);
         if (status == 101) { // wait until the server counts it: a ping answered means open
             RawWebSocket ws = RawWebSocket.over(socket);
@@ -150,5 +154,38 @@ class BehindProxyTest {
                     "X-Forwarded-For: 198.51.100.5", "X-Forwarded-For:  127.0.0.1 ").status(),
                     "several headers are one list; the trusted hop is skipped");
         }
+    }
+
+    @Test
+    void behind_a_tls_terminating_proxy_the_public_https_origin_may_open_websockets() throws IOException {
+        try (TestServer server = server()) {
+            String local = "127.0.0.1:" + server.port();
+            String[] forwarded = {"X-Forwarded-Proto: https", "X-Forwarded-Host: pad.example.com"};
+            assertEquals(101, upgradeTo(server, PROXY, local, with(forwarded, "Origin: https://pad.example.com")));
+            assertEquals(403, upgradeTo(server, PROXY, local, with(forwarded, "Origin: http://pad.example.com")));
+            assertEquals(403, upgradeTo(server, PROXY, local, with(forwarded, "Origin: https://evil.example")));
+            assertEquals(403, upgradeTo(server, PROXY, local, with(forwarded, "Origin: https://pad.example.com.evil")));
+            assertEquals(101, upgradeTo(server, PROXY, "pad.example.com", "X-Forwarded-Proto: https",
+                    "Origin: https://pad.example.com"), "without X-Forwarded-Host, Host names the origin");
+            assertEquals(101, upgradeTo(server, PROXY, local, "Origin: http://" + local),
+                    "without forwarding headers the request's own scheme and Host count");
+        }
+    }
+
+    @Test
+    void forwarding_headers_from_a_client_that_is_not_a_trusted_proxy_change_no_origin() throws IOException {
+        try (TestServer server = server()) {
+            String local = "127.0.0.1:" + server.port();
+            assertEquals(403, upgradeTo(server, STRANGER, local, "X-Forwarded-Proto: https",
+                    "X-Forwarded-Host: pad.example.com", "Origin: https://pad.example.com"));
+            assertEquals(101, upgradeTo(server, STRANGER, local, "X-Forwarded-Proto: https",
+                    "X-Forwarded-Host: pad.example.com", "Origin: http://" + local));
+        }
+    }
+
+    private static String[] with(String[] headers, String more) {
+        List<String> all = new ArrayList<>(List.of(headers));
+        all.add(more);
+        return all.toArray(String[]::new);
     }
 }
