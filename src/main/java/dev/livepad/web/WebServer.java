@@ -67,6 +67,7 @@ public final class WebServer {
                 parts.scheduler());
         HttpApi api = new HttpApi(parts.rooms(), parts.tokens(), gate, addresses, proxies, parts.json(), config);
         OriginPolicy origins = new OriginPolicy(config.allowedOrigins());
+        CrossSiteGuard crossSite = new CrossSiteGuard(origins, proxies);
         ObjectMapper json = parts.json();
         this.app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
@@ -88,6 +89,7 @@ public final class WebServer {
                 files.headers = Map.of("Cache-Control", "no-cache");
             });
             javalin.routes.before(ctx -> SECURITY_HEADERS.forEach(ctx::header));
+            javalin.routes.before("/api/*", crossSite::check);
             javalin.routes.get("/status", ctx -> ctx.contentType("application/json")
                     .result(json.writeValueAsString(parts.status().snapshot())));
             javalin.routes.get("/metrics", ctx -> ctx.contentType(PrometheusMetrics.CONTENT_TYPE)
