@@ -31,6 +31,8 @@ public record Config(
         Duration emptyRoomLinger,
         int ratePerSecond,
         int rateBurst,
+        int rateBytesPerSecond,
+        int rateBytesBurst,
         Duration idleTimeout,
         int maxBodyBytes,
         int maxRoomsPerConnection,
@@ -42,6 +44,14 @@ public record Config(
         boolean exemptLoopback,
         Duration commitDelay) {
     private static final int MIN_ADMIN_KEY_CHARS = 32;
+
+    /** Settings that only make sense together. */
+    public Config {
+        if (rateBytesBurst < maxMessageBytes) {
+            throw new IllegalArgumentException("RATE_LIMIT_BYTES_BURST (" + rateBytesBurst
+                    + ") must be at least MAX_MESSAGE_BYTES (" + maxMessageBytes + "): the largest message must fit");
+        }
+    }
 
     /** Reads the settings from environment variables (names as in the README); absent means default. */
     public static Config fromEnv(Map<String, String> env) {
@@ -66,6 +76,8 @@ public record Config(
                 Duration.ofSeconds(intValue(env, "EMPTY_ROOM_LINGER_SECONDS", 30)),
                 intValue(env, "RATE_LIMIT_PER_SECOND", 1000),
                 intValue(env, "RATE_LIMIT_BURST", 2000),
+                intValue(env, "RATE_LIMIT_BYTES_PER_SECOND", 1 << 20, 1, Integer.MAX_VALUE),
+                intValue(env, "RATE_LIMIT_BYTES_BURST", 4 << 20, 1, Integer.MAX_VALUE),
                 Duration.ofSeconds(intValue(env, "IDLE_TIMEOUT_SECONDS", 120)),
                 intValue(env, "MAX_BODY_BYTES", 64 * 1024),
                 intValue(env, "MAX_ROOMS_PER_CONNECTION", 32),

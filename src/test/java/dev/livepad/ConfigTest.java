@@ -61,6 +61,24 @@ class ConfigTest {
     }
 
     @Test
+    void the_byte_rate_limit_defaults_to_1_mib_per_second_with_a_4_mib_burst() {
+        Config defaults = Config.fromEnv(Map.of());
+        assertEquals(1_048_576, defaults.rateBytesPerSecond());
+        assertEquals(4_194_304, defaults.rateBytesBurst());
+    }
+
+    @Test
+    void a_byte_burst_below_the_largest_message_refuses_to_start() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Config.fromEnv(Map.of("RATE_LIMIT_BYTES_BURST", "262143")));
+        assertTrue(e.getMessage().contains("RATE_LIMIT_BYTES_BURST") && e.getMessage().contains("MAX_MESSAGE_BYTES"),
+                e.getMessage());
+        assertEquals(65536, Config.fromEnv(Map.of("RATE_LIMIT_BYTES_BURST", "65536", "MAX_MESSAGE_BYTES", "65536"))
+                .rateBytesBurst());
+        assertThrows(IllegalArgumentException.class, () -> Config.fromEnv(Map.of("RATE_LIMIT_BYTES_PER_SECOND", "0")));
+    }
+
+    @Test
     void an_admin_key_shorter_than_32_characters_refuses_to_start() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Config.fromEnv(Map.of("ADMIN_KEY", "k".repeat(31))));

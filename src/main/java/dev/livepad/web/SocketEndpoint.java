@@ -110,7 +110,9 @@ final class SocketEndpoint {
      * resolved it); Jetty calls it back for everything that happens on it.
      */
     Session.Listener newConnection(String address) {
-        return new Connection(new RateLimiter(limits.ratePerSecond(), limits.rateBurst(), System.nanoTime()), address);
+        RateLimiter limiter = new RateLimiter(limits.ratePerSecond(), limits.rateBurst(), limits.rateBytesPerSecond(),
+                limits.rateBytesBurst(), System.nanoTime());
+        return new Connection(limiter, address);
     }
 
     private void connected(Connection connection, Session session) {
@@ -143,7 +145,7 @@ final class SocketEndpoint {
         long now = System.nanoTime();
         connection.lastHeardNanos = now;
         Peer peer = connection.peer;
-        RateLimiter.Verdict verdict = connection.limiter.acquire(now);
+        RateLimiter.Verdict verdict = connection.limiter.acquire(now, RateLimiter.utf8Length(frame));
         if (verdict == RateLimiter.Verdict.DISCONNECT) {
             peer.outbox().abort(POLICY_VIOLATION, "sending far faster than the rate limit");
             return;

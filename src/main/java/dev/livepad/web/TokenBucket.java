@@ -15,12 +15,22 @@ final class TokenBucket {
     }
 
     synchronized boolean tryTake(long nowNanos) {
-        refill(nowNanos);
-        if (tokens >= 1) {
-            tokens -= 1;
+        return tryTake(nowNanos, 1);
+    }
+
+    /** Takes {@code amount} tokens if there are that many. */
+    synchronized boolean tryTake(long nowNanos, double amount) {
+        if (canTake(nowNanos, amount)) {
+            tokens -= amount;
             return true;
         }
         return false;
+    }
+
+    /** Whether {@code amount} tokens are there, without taking them. */
+    synchronized boolean canTake(long nowNanos, double amount) {
+        refill(nowNanos);
+        return tokens >= amount;
     }
 
     /** True when no token is left, without taking one. */

@@ -117,6 +117,23 @@ class HardeningTest {
     }
 
     @Test
+    void a_connection_sending_too_many_bytes_is_dropped_then_closed_with_1008() {
+        try (TestServer server = TestServer.start("MAX_MESSAGE_BYTES", "4096", "RATE_LIMIT_BYTES_PER_SECOND", "1",
+                "RATE_LIMIT_BYTES_BURST", "4096"); WsClient c = server.connect()) {
+            String big = "{\"type\":\"ping\",\"t\":\"" + "x".repeat(3000) + "\"}";
+            c.sendRaw(big);
+            assertEquals("pong", c.next().get("type").asText());
+            c.sendRaw(big);
+            JsonNode dropped = c.next();
+            assertEquals("rate_limited", dropped.path("code").asText(), "got a " + dropped.path("type").asText());
+            c.sendRaw("{\"type\":\"ping\",\"t\":1}");
+            assertEquals("pong", c.next().get("type").asText(), "a message that fits the bytes left passes");
+            c.sendRaw(big);
+            assertEquals(1008, c.awaitClose(), "more than a further burst of dropped bytes is abuse");
+        }
+    }
+
+    @Test
     void tokens_missing_required_claims_or_with_foreign_values_are_invalid() {
         try (TestServer server = TestServer.start(); WsClient c = server.connect()) {
             String owner = server.createRoom("claims");
