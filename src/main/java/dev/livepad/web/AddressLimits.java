@@ -5,6 +5,8 @@ import dev.livepad.protocol.ProtocolException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Limits per client address: open WebSockets, room creations, and failed token checks. Each
@@ -15,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * addresses on instead).
  */
 final class AddressLimits {
+    private static final Logger LOG = LoggerFactory.getLogger(AddressLimits.class);
     private final boolean exemptLoopback;
     private final int maxConnections;
     private final double createsPerSecond;
@@ -74,13 +77,18 @@ final class AddressLimits {
         }
     }
 
+    /** Counts a failed token check; the failure that empties the budget is logged with the address. */
     void authFailed(String address) {
         if (exempt(address)) {
             return;
         }
-        authFailures.computeIfAbsent(address,
-                a -> new TokenBucket(authFailuresPerSecond, authFailureBurst, System.nanoTime()))
-                .tryTake(System.nanoTime());
+        long now = System.nanoTime();
+        TokenBucket bucket = authFailures.computeIfAbsent(address,
+                a -> new TokenBucket(authFailuresPerSecond, authFailureBurst, now));
+        if (bucket.tryTake(now) && bucket.isEmpty(now)) {
+            LOG.warn("client {} used up its {} failed token checks per minute; refusing its token checks for now",
+                    address, authFailureBurst);
+        }
     }
 
     private boolean exempt(String address) {
