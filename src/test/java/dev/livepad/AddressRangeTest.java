@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+/** TRUSTED_PROXIES entries: which addresses a range holds, what counts as a literal, what refuses to start. */
 class AddressRangeTest {
 
     private static InetAddress ip(String text) {
