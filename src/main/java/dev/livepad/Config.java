@@ -2,7 +2,9 @@ package dev.livepad;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -25,9 +27,12 @@ public record Config(
         int outboxMaxFrames,
         long outboxMaxBytes,
         List<String> allowedOrigins,
+        List<AddressRange> trustedProxies,
         Duration emptyRoomLinger,
         int ratePerSecond,
         int rateBurst,
+        int rateBytesPerSecond,
+        int rateBytesBurst,
         Duration idleTimeout,
         int maxBodyBytes,
         int maxRoomsPerConnection,
@@ -36,14 +41,25 @@ public record Config(
         int roomCreatesPerMinute,
         int authFailuresPerMinute,
         Optional<String> adminKey,
-        boolean limitLoopback,
+        boolean exemptLoopback,
         Duration commitDelay,
         int historyMaxBytes,
         int maxOpComponents,
-        long memoryBudgetBytes) {
+        long memoryBudgetBytes,
+        long sendBudgetBytes) {
+    private static final int MIN_ADMIN_KEY_CHARS = 32;
+
+    /** Settings that only make sense together. */
+    public Config {
+        if (rateBytesBurst < maxMessageBytes) {
+            throw new IllegalArgumentException("RATE_LIMIT_BYTES_BURST (" + rateBytesBurst
+                    + ") must be at least MAX_MESSAGE_BYTES (" + maxMessageBytes + "): the largest message must fit");
+        }
+    }
 
     /** Reads the settings from environment variables (names as in the README); absent means default. */
     public static Config fromEnv(Map<String, String> env) {
+        refuseReplaced(env);
         return new Config(
                 env.getOrDefault("HOST", "0.0.0.0"),
                 intValue(env, "PORT", 3000),
@@ -60,9 +76,12 @@ public record Config(
                 intValue(env, "OUTBOX_MAX_BYTES", 8 * 1024 * 1024),
                 List.of(env.getOrDefault("ALLOWED_ORIGINS", "").split(",")).stream()
                         .map(String::trim).filter(s -> !s.isEmpty()).toList(),
+                trustedProxies(env),
                 Duration.ofSeconds(intValue(env, "EMPTY_ROOM_LINGER_SECONDS", 30)),
                 intValue(env, "RATE_LIMIT_PER_SECOND", 1000),
                 intValue(env, "RATE_LIMIT_BURST", 2000),
+                intValue(env, "RATE_LIMIT_BYTES_PER_SECOND", 1 << 20, 1, Integer.MAX_VALUE),
+                intValue(env, "RATE_LIMIT_BYTES_BURST", 4 << 20, 1, Integer.MAX_VALUE),
                 Duration.ofSeconds(intValue(env, "IDLE_TIMEOUT_SECONDS", 120)),
                 intValue(env, "MAX_BODY_BYTES", 64 * 1024),
                 intValue(env, "MAX_ROOMS_PER_CONNECTION", 32),
@@ -70,12 +89,62 @@ public record Config(
                 intValue(env, "MAX_CONNECTIONS_PER_IP", 256),
                 intValue(env, "ROOM_CREATES_PER_MINUTE", 60),
                 intValue(env, "AUTH_FAILURES_PER_MINUTE", 30),
-                Optional.ofNullable(env.get("ADMIN_KEY")).filter(s -> !s.isEmpty()),
-                Boolean.parseBoolean(env.getOrDefault("LIMIT_LOOPBACK", "false")),
+                adminKey(env),
+                booleanValue(env, "EXEMPT_LOOPBACK", false),
                 Duration.ofNanos(1000L * intValue(env, "COMMIT_DELAY_MICROS", 0, 0, 100_000)),
                 intValue(env, "HISTORY_MAX_BYTES", 4 * 1024 * 1024, 64 * 1024, Integer.MAX_VALUE),
                 intValue(env, "MAX_OP_COMPONENTS", 10_000, 16, 1_000_000),
-                longValue(env, "MEMORY_BUDGET_BYTES", Runtime.getRuntime().maxMemory() / 2));
+                longValue(env, "MEMORY_BUDGET_BYTES", Runtime.getRuntime().maxMemory() / 2),
+                longValue(env, "SEND_BUDGET_BYTES", Runtime.getRuntime().maxMemory() / 4));
+    }
+
+    /** A setting that changed meaning must not be silently ignored: its old name refuses to start. */
+    private static void refuseReplaced(Map<String, String> env) {
+        if (env.containsKey("LIMIT_LOOPBACK")) {
+            throw new IllegalArgumentException("LIMIT_LOOPBACK was replaced by EXEMPT_LOOPBACK: loopback clients are"
+                    + " now limited like any other unless EXEMPT_LOOPBACK=true; unset LIMIT_LOOPBACK");
+        }
+    }
+
+    /** An admin key short enough to guess would guard nothing, so a short one refuses to start. */
+    private static Optional<String> adminKey(Map<String, String> env) {
+        Optional<String> key = Optional.ofNullable(env.get("ADMIN_KEY")).filter(s -> !s.isEmpty());
+        if (key.isPresent() && key.get().length() < MIN_ADMIN_KEY_CHARS) {
+            throw new IllegalArgumentException("ADMIN_KEY must be at least " + MIN_ADMIN_KEY_CHARS
+                    + " characters, got " + key.get().length());
+        }
+        return key;
+    }
+
+    /** Comma-separated addresses or CIDR ranges; one bad entry refuses to start, naming it. */
+    private static List<AddressRange> trustedProxies(Map<String, String> env) {
+        List<AddressRange> ranges = new ArrayList<>();
+        for (String entry : env.getOrDefault("TRUSTED_PROXIES", "").split(",")) {
+            if (!entry.isBlank()) {
+                try {
+                    ranges.add(AddressRange.parse(entry.trim()));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("TRUSTED_PROXIES: " + e.getMessage()
+                            + "; list IP addresses or CIDR ranges such as 127.0.0.1, 10.0.0.0/8, ::1, fd00::/8"
+                            + " (names are not resolved)");
+                }
+            }
+        }
+        return List.copyOf(ranges);
+    }
+
+    /** true/yes/1 or false/no/0 in any case; anything else is a typo that must not pass as false. */
+    private static boolean booleanValue(Map<String, String> env, String key, boolean fallback) {
+        String value = env.get(key);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "1" -> true;
+            case "false", "no", "0" -> false;
+            default -> throw new IllegalArgumentException(key + " must be true or false (or yes/no, 1/0), got '"
+                    + value + "'");
+        };
     }
 
     private static int intValue(Map<String, String> env, String key, int fallback, int min, int max) {

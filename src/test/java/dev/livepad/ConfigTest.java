@@ -1,13 +1,17 @@
 package dev.livepad;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ConfigTest {
+    private static final String LONG_KEY = "k".repeat(32);
 
     @Test
     void the_commit_delay_is_read_in_microseconds_and_defaults_to_none() {
@@ -19,5 +23,67 @@ class ConfigTest {
     void a_commit_delay_outside_0_to_100_ms_refuses_to_start() {
         assertThrows(IllegalArgumentException.class, () -> Config.fromEnv(Map.of("COMMIT_DELAY_MICROS", "-1")));
         assertThrows(IllegalArgumentException.class, () -> Config.fromEnv(Map.of("COMMIT_DELAY_MICROS", "100001")));
+    }
+
+    @Test
+    void loopback_is_not_exempt_from_per_address_limits_by_default() {
+        assertFalse(Config.fromEnv(Map.of()).exemptLoopback());
+        assertTrue(Config.fromEnv(Map.of("EXEMPT_LOOPBACK", "true")).exemptLoopback());
+    }
+
+    @Test
+    void booleans_accept_true_false_yes_no_1_0_in_any_case() {
+        for (String yes : new String[] {"true", "TRUE", "True", "yes", "YES", "1", " true "}) {
+            assertTrue(Config.fromEnv(Map.of("EXEMPT_LOOPBACK", yes)).exemptLoopback(), yes);
+        }
+        for (String no : new String[] {"false", "FALSE", "no", "No", "0", ""}) {
+            assertFalse(Config.fromEnv(Map.of("EXEMPT_LOOPBACK", no)).exemptLoopback(), no);
+        }
+    }
+
+    @Test
+    void any_other_boolean_value_refuses_to_start_naming_the_variable() {
+        for (String bad : new String[] {"on", "2", "ture", "y", "enabled"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Config.fromEnv(Map.of("EXEMPT_LOOPBACK", bad)), bad);
+            assertTrue(e.getMessage().contains("EXEMPT_LOOPBACK") && e.getMessage().contains(bad), e.getMessage());
+        }
+    }
+
+    @Test
+    void the_replaced_limit_loopback_setting_refuses_to_start_and_names_its_replacement() {
+        for (String value : new String[] {"true", "false", "1"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Config.fromEnv(Map.of("LIMIT_LOOPBACK", value)), value);
+            assertTrue(e.getMessage().contains("LIMIT_LOOPBACK") && e.getMessage().contains("EXEMPT_LOOPBACK"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void the_byte_rate_limit_defaults_to_1_mib_per_second_with_a_4_mib_burst() {
+        Config defaults = Config.fromEnv(Map.of());
+        assertEquals(1_048_576, defaults.rateBytesPerSecond());
+        assertEquals(4_194_304, defaults.rateBytesBurst());
+    }
+
+    @Test
+    void a_byte_burst_below_the_largest_message_refuses_to_start() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Config.fromEnv(Map.of("RATE_LIMIT_BYTES_BURST", "262143")));
+        assertTrue(e.getMessage().contains("RATE_LIMIT_BYTES_BURST") && e.getMessage().contains("MAX_MESSAGE_BYTES"),
+                e.getMessage());
+        assertEquals(65536, Config.fromEnv(Map.of("RATE_LIMIT_BYTES_BURST", "65536", "MAX_MESSAGE_BYTES", "65536"))
+                .rateBytesBurst());
+        assertThrows(IllegalArgumentException.class, () -> Config.fromEnv(Map.of("RATE_LIMIT_BYTES_PER_SECOND", "0")));
+    }
+
+    @Test
+    void an_admin_key_shorter_than_32_characters_refuses_to_start() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Config.fromEnv(Map.of("ADMIN_KEY", "k".repeat(31))));
+        assertTrue(e.getMessage().contains("ADMIN_KEY") && e.getMessage().contains("32"), e.getMessage());
+        assertEquals(Optional.of(LONG_KEY), Config.fromEnv(Map.of("ADMIN_KEY", LONG_KEY)).adminKey());
+        assertEquals(Optional.empty(), Config.fromEnv(Map.of("ADMIN_KEY", "")).adminKey());
     }
 }

@@ -5,15 +5,19 @@ import dev.livepad.protocol.ProtocolException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Limits per client address: open WebSockets, room creations, and failed token checks. Each
  * address has its own budget, so one abusive address never locks out another. Buckets that have
  * refilled are forgotten by {@link #sweep}, so memory follows the number of recently active addresses.
- * Loopback addresses are exempt unless configured otherwise: they are the operator's own
- * processes (tools, tests, a local proxy that must then pass real addresses on).
+ * Loopback addresses are limited like any other unless {@code EXEMPT_LOOPBACK} is set for local
+ * load tests: a proxy on the same host must not exempt everyone behind it (it passes the real
+ * addresses on instead).
  */
 final class AddressLimits {
+    private static final Logger LOG = LoggerFactory.getLogger(AddressLimits.class);
     private final boolean exemptLoopback;
     private final int maxConnections;
     private final double createsPerSecond;
@@ -73,13 +77,18 @@ final class AddressLimits {
         }
     }
 
+    /** Counts a failed token check; the failure that empties the budget is logged with the address. */
     void authFailed(String address) {
         if (exempt(address)) {
             return;
         }
-        authFailures.computeIfAbsent(address,
-                a -> new TokenBucket(authFailuresPerSecond, authFailureBurst, System.nanoTime()))
-                .tryTake(System.nanoTime());
+        long now = System.nanoTime();
+        TokenBucket bucket = authFailures.computeIfAbsent(address,
+                a -> new TokenBucket(authFailuresPerSecond, authFailureBurst, now));
+        if (bucket.tryTake(now) && bucket.isEmpty(now)) {
+            LOG.warn("client {} used up its {} failed token checks per minute; refusing its token checks for now",
+                    address, authFailureBurst);
+        }
     }
 
     private boolean exempt(String address) {

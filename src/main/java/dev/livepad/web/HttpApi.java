@@ -28,17 +28,19 @@ final class HttpApi {
     private final TokenService tokens;
     private final TokenGate gate;
     private final AddressLimits addresses;
+    private final TrustedProxies proxies;
     private final ObjectMapper json;
     private final Duration ownerTtl;
     private final Duration maxInviteTtl;
     private final Optional<byte[]> adminKey;
 
-    HttpApi(RoomRegistry rooms, TokenService tokens, TokenGate gate, AddressLimits addresses, ObjectMapper json,
-            Config config) {
+    HttpApi(RoomRegistry rooms, TokenService tokens, TokenGate gate, AddressLimits addresses, TrustedProxies proxies,
+            ObjectMapper json, Config config) {
         this.rooms = rooms;
         this.tokens = tokens;
         this.gate = gate;
         this.addresses = addresses;
+        this.proxies = proxies;
         this.json = json;
         this.ownerTtl = config.ownerTokenTtl();
         this.maxInviteTtl = config.maxInviteTtl();
@@ -65,7 +67,7 @@ final class HttpApi {
             throw new ProtocolException(ErrorCode.INVALID_ROOM_NAME,
                     "room names are 1 to 64 characters from A-Z a-z 0-9 . _ -");
         }
-        addresses.takeCreation(WebServer.address(ctx.ip()));
+        addresses.takeCreation(client(ctx));
         RoomRecord room = rooms.create(name.asText());
         String token = tokens.mint(room.name(), room.id(), Role.OWNER, ownerTtl);
         respond(ctx, 201, Map.of("room", room.name(), "token", token));
@@ -111,7 +113,7 @@ final class HttpApi {
         if (!RoomNames.isValid(name)) {
             throw new ProtocolException(ErrorCode.NO_SUCH_ROOM, "no such room");
         }
-        JoinToken token = gate.verify(bearer(ctx), WebServer.address(ctx.ip()));
+        JoinToken token = gate.verify(bearer(ctx), client(ctx));
         if (!token.room().equals(name) || (ownerOnly && token.role() != Role.OWNER)) {
             throw new ProtocolException(ErrorCode.FORBIDDEN, ownerOnly
                     ? "only the owner of room " + name + " may do this" : "the token is for another room");
@@ -133,12 +135,17 @@ final class HttpApi {
         if (adminKey.isEmpty()) {
             return;
         }
-        addresses.requireAuthBudget(WebServer.address(ctx.ip()));
+        addresses.requireAuthBudget(client(ctx));
         byte[] given = bearer(ctx).getBytes(StandardCharsets.UTF_8);
         if (!MessageDigest.isEqual(given, adminKey.get())) {
-            addresses.authFailed(WebServer.address(ctx.ip()));
+            addresses.authFailed(client(ctx));
             throw new ProtocolException(ErrorCode.INVALID_TOKEN, "creating rooms needs the admin key");
         }
+    }
+
+    /** The address per-address limits count this request under, through trusted proxies. */
+    private String client(Context ctx) {
+        return proxies.clientAddress(ctx.req());
     }
 
     private static String bearer(Context ctx) {

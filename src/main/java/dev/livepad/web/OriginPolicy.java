@@ -4,10 +4,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Decides whether a WebSocket upgrade's {@code Origin} may connect, against an exact allowlist
- * (no prefix or suffix matching). With no allowlist configured, only the server's own origin,
- * as named by the request's {@code Host}, is allowed. Requests without an {@code Origin} come
- * from non-browser clients, which cross-site WebSocket hijacking cannot use, and are allowed.
+ * Decides whether a request's {@code Origin} may connect a WebSocket (or change state through
+ * the API), against an exact allowlist (no prefix or suffix matching). With no allowlist
+ * configured, only the server's own origin, as the client addressed it (see
+ * {@link TrustedProxies#ownOrigin}), is allowed. Requests without an {@code Origin} come from
+ * non-browser clients, which cross-site attacks cannot use, and are allowed.
  */
 final class OriginPolicy {
     private final List<String> allowed;
@@ -16,7 +17,8 @@ final class OriginPolicy {
         this.allowed = allowed.stream().map(OriginPolicy::normalize).toList();
     }
 
-    boolean allows(String origin, String host, boolean secure) {
+    /** {@code ownOrigin} is the origin the request was addressed to, or null if unknown. */
+    boolean allows(String origin, String ownOrigin) {
         if (origin == null) {
             return true;
         }
@@ -24,7 +26,7 @@ final class OriginPolicy {
         if (!allowed.isEmpty()) {
             return allowed.contains(candidate);
         }
-        return host != null && candidate.equals(normalize((secure ? "https://" : "http://") + host));
+        return ownOrigin != null && candidate.equals(normalize(ownOrigin));
     }
 
     private static String normalize(String origin) {

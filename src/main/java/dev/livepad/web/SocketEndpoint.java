@@ -12,6 +12,7 @@ import dev.livepad.room.Member;
 import dev.livepad.room.Outbox;
 import dev.livepad.room.Peer;
 import dev.livepad.room.RoomRegistry;
+import dev.livepad.room.SendBudget;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Set;
@@ -44,12 +45,13 @@ final class SocketEndpoint {
      */
     public final class Connection implements Session.Listener.AutoDemanding {
         private final RateLimiter limiter;
+        private final String address; // the client's, resolved through trusted proxies at upgrade time
         private volatile Peer peer; // set on open, before the connection is listed
-        private volatile String address;
         volatile long lastHeardNanos = System.nanoTime();
 
-        Connection(RateLimiter limiter) {
+        Connection(RateLimiter limiter, String address) {
             this.limiter = limiter;
+            this.address = address;
         }
 
         @Override
@@ -88,6 +90,7 @@ final class SocketEndpoint {
     private final ServerStats stats;
     private final Limits limits;
     private final ScheduledExecutorService scheduler;
+    private final SendBudget sendBudget;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong nextClientId = new AtomicLong();
 
@@ -99,21 +102,26 @@ final class SocketEndpoint {
         this.rooms = rooms;
         this.stats = stats;
         this.limits = limits;
+        this.sendBudget = new SendBudget(limits.sendBudgetBytes());
         this.scheduler = scheduler;
         long sweepMillis = Math.max(250, limits.idleTimeout().toMillis() / 4);
         scheduler.scheduleWithFixedDelay(this::closeSilent, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
     }
 
-    /** A listener for a socket about to open; Jetty calls it back for everything that happens on it. */
-    Session.Listener newConnection() {
-        return new Connection(new RateLimiter(limits.ratePerSecond(), limits.rateBurst(), System.nanoTime()));
+    /**
+     * A listener for a socket about to open from {@code address} (the client's, as the upgrade
+     * resolved it); Jetty calls it back for everything that happens on it.
+     */
+    Session.Listener newConnection(String address) {
+        RateLimiter limiter = new RateLimiter(limits.ratePerSecond(), limits.rateBurst(), limits.rateBytesPerSecond(),
+                limits.rateBytesBurst(), System.nanoTime());
+        return new Connection(limiter, address);
     }
 
     private void connected(Connection connection, Session session) {
         Outbox outbox = new Outbox(new JettyTransport(session, scheduler),
-                limits.outboxMaxFrames(), limits.outboxMaxBytes(), stats);
-        connection.peer = new Peer("c" + nextClientId.incrementAndGet(), outbox);
-        connection.address = WebServer.address(session.getRemoteSocketAddress());
+                limits.outboxMaxFrames(), limits.outboxMaxBytes(), stats, sendBudget);
+        connection.peer = new Peer("c" + nextClientId.incrementAndGet(), outbox, connection.limiter::charge);
         connections.add(connection);
         addresses.connected(connection.address);
         stats.connections.incrementAndGet();
@@ -140,7 +148,7 @@ final class SocketEndpoint {
         long now = System.nanoTime();
         connection.lastHeardNanos = now;
         Peer peer = connection.peer;
-        RateLimiter.Verdict verdict = connection.limiter.acquire(now);
+        RateLimiter.Verdict verdict = connection.limiter.acquire(now, RateLimiter.utf8Length(frame));
         if (verdict == RateLimiter.Verdict.DISCONNECT) {
             peer.outbox().abort(POLICY_VIOLATION, "sending far faster than the rate limit");
             return;

@@ -37,17 +37,19 @@ final class SocketUpgrade extends HttpFilter {
 
     private final SocketEndpoint sockets;
     private final OriginPolicy origins;
+    private final TrustedProxies proxies;
     private final AddressLimits addresses;
     private final Limits limits;
     private final ObjectMapper json;
     private final Configuration.ConfigurationCustomizer socketLimits = new Configuration.ConfigurationCustomizer();
     private WebSocketMappings mappings;
-    private WebSocketNegotiator negotiator;
+    private JettyServerFrameHandlerFactory frameHandlers;
 
-    SocketUpgrade(SocketEndpoint sockets, OriginPolicy origins, AddressLimits addresses, Limits limits,
-                  ObjectMapper json) {
+    SocketUpgrade(SocketEndpoint sockets, OriginPolicy origins, TrustedProxies proxies, AddressLimits addresses,
+                  Limits limits, ObjectMapper json) {
         this.sockets = sockets;
         this.origins = origins;
+        this.proxies = proxies;
         this.addresses = addresses;
         this.limits = limits;
         this.json = json;
@@ -66,9 +68,7 @@ final class SocketUpgrade extends HttpFilter {
         ServletContextHandler context = ServletContextHandler.getServletContextHandler(getServletContext());
         WebSocketServerComponents.getWebSocketComponents(context).getExtensionRegistry().unregister("permessage-deflate");
         mappings = WebSocketMappings.ensureMappings(context);
-        JettyServerFrameHandlerFactory jetty = JettyServerFrameHandlerFactory.getFactory(getServletContext());
-        negotiator = WebSocketNegotiator.from((request, response, callback) -> sockets.newConnection(),
-                (listener, request, response) -> withoutUpgrade(jetty.newFrameHandler(listener, request, response)));
+        frameHandlers = JettyServerFrameHandlerFactory.getFactory(getServletContext());
     }
 
     /**
@@ -89,8 +89,16 @@ final class SocketUpgrade extends HttpFilter {
         return handler;
     }
 
-    /** What {@code JettyWebSocketServerContainer.upgrade} does, with our negotiator and limits. */
-    private boolean upgrade(HttpServletRequest req, HttpServletResponse res) throws IOException {
+    /**
+     * What {@code JettyWebSocketServerContainer.upgrade} does, with our limits and a negotiator
+     * that hands the new connection the client address resolved here, at upgrade time: the
+     * socket keeps no request to read forwarding headers from later.
+     */
+    private boolean upgrade(HttpServletRequest req, HttpServletResponse res, String client) throws IOException {
+        WebSocketNegotiator negotiator = WebSocketNegotiator.from(
+                (request, response, callback) -> sockets.newConnection(client),
+                (listener, request, response) ->
+                        withoutUpgrade(frameHandlers.newFrameHandler(listener, request, response)));
         Request request = ServletCoreRequest.wrap(req);
         Response response = ServletCoreResponse.wrap(request, res, false);
         request.setAttribute(WRAPPED_REQUEST, req);
@@ -112,11 +120,14 @@ final class SocketUpgrade extends HttpFilter {
             throws IOException, ServletException {
         if (req.getHeader("Sec-WebSocket-Key") == null) {
             chain.doFilter(req, res);
-        } else if (!origins.allows(req.getHeader("Origin"), req.getHeader("Host"), "https".equals(req.getScheme()))) {
+            return;
+        }
+        String client = proxies.clientAddress(req);
+        if (!origins.allows(req.getHeader("Origin"), proxies.ownOrigin(req))) {
             refuse(res, ErrorCode.FORBIDDEN, "origin not allowed");
-        } else if (!addresses.mayConnect(WebServer.address(req.getRemoteAddr()))) {
+        } else if (!addresses.mayConnect(client)) {
             refuse(res, ErrorCode.RATE_LIMITED, "too many connections from this address");
-        } else if (!upgrade(req, res)) {
+        } else if (!upgrade(req, res, client)) {
             refuse(res, ErrorCode.BAD_REQUEST, "not a valid WebSocket upgrade");
         }
     }

@@ -15,12 +15,31 @@ final class TokenBucket {
     }
 
     synchronized boolean tryTake(long nowNanos) {
-        refill(nowNanos);
-        if (tokens >= 1) {
-            tokens -= 1;
+        return tryTake(nowNanos, 1);
+    }
+
+    /** Takes {@code amount} tokens if there are that many. */
+    synchronized boolean tryTake(long nowNanos, double amount) {
+        if (canTake(nowNanos, amount)) {
+            tokens -= amount;
             return true;
         }
         return false;
+    }
+
+    /**
+     * Takes {@code amount} tokens whether or not there are that many, for a cost known only after
+     * the work is done; the bucket may go into debt down to minus its burst, which it then refills.
+     */
+    synchronized void charge(long nowNanos, double amount) {
+        refill(nowNanos);
+        tokens = Math.max(-burst, tokens - amount);
+    }
+
+    /** Whether {@code amount} tokens are there, without taking them. */
+    synchronized boolean canTake(long nowNanos, double amount) {
+        refill(nowNanos);
+        return tokens >= amount;
     }
 
     /** True when no token is left, without taking one. */

@@ -16,8 +16,6 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import jakarta.servlet.DispatcherType;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
@@ -60,14 +58,16 @@ public final class WebServer {
     public WebServer(Parts parts, Config config) {
         this.config = config;
         Limits limits = Limits.from(config);
-        AddressLimits addresses = new AddressLimits(!config.limitLoopback(), config.maxConnectionsPerIp(), config.roomCreatesPerMinute(),
-                config.authFailuresPerMinute());
+        AddressLimits addresses = new AddressLimits(config.exemptLoopback(), config.maxConnectionsPerIp(),
+                config.roomCreatesPerMinute(), config.authFailuresPerMinute());
         parts.scheduler().scheduleWithFixedDelay(addresses::sweep, 1, 1, TimeUnit.MINUTES);
         TokenGate gate = new TokenGate(parts.tokens(), addresses);
+        TrustedProxies proxies = new TrustedProxies(config.trustedProxies());
         this.sockets = new SocketEndpoint(parts.codec(), gate, addresses, parts.rooms(), parts.stats(), limits,
                 parts.scheduler());
-        HttpApi api = new HttpApi(parts.rooms(), parts.tokens(), gate, addresses, parts.json(), config);
+        HttpApi api = new HttpApi(parts.rooms(), parts.tokens(), gate, addresses, proxies, parts.json(), config);
         OriginPolicy origins = new OriginPolicy(config.allowedOrigins());
+        CrossSiteGuard crossSite = new CrossSiteGuard(origins, proxies);
         ObjectMapper json = parts.json();
         this.app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
@@ -79,7 +79,7 @@ public final class WebServer {
             });
             javalin.jetty.modifyServletContextHandler(context -> {
                 keepNoSessions(context);
-                context.addFilter(new FilterHolder(new SocketUpgrade(sockets, origins, addresses, limits, json)),
+                context.addFilter(new FilterHolder(new SocketUpgrade(sockets, origins, proxies, addresses, limits, json)),
                         "/ws", EnumSet.of(DispatcherType.REQUEST));
             });
             javalin.staticFiles.add(files -> {
@@ -89,6 +89,7 @@ public final class WebServer {
                 files.headers = Map.of("Cache-Control", "no-cache");
             });
             javalin.routes.before(ctx -> SECURITY_HEADERS.forEach(ctx::header));
+            javalin.routes.before("/api/*", crossSite::check);
             javalin.routes.get("/status", ctx -> ctx.contentType("application/json")
                     .result(json.writeValueAsString(parts.status().snapshot())));
             javalin.routes.get("/metrics", ctx -> ctx.contentType(PrometheusMetrics.CONTENT_TYPE)
@@ -165,22 +166,6 @@ public final class WebServer {
             case 503 -> ErrorCode.UNAVAILABLE;
             default -> status >= 500 ? ErrorCode.INTERNAL : ErrorCode.BAD_REQUEST;
         };
-    }
-
-    /** The client's IP address as text, for per-address limits. */
-    static String address(SocketAddress remote) {
-        return remote instanceof InetSocketAddress inet && inet.getAddress() != null
-                ? inet.getAddress().getHostAddress() : String.valueOf(remote);
-    }
-
-    /**
-     * The same text for an address that Jetty's request accessors give, which bracket IPv6
-     * ({@code [::1]}): without the brackets, as above, so that one client's budgets are counted
-     * under one key on HTTP and WebSocket alike.
-     */
-    static String address(String remote) {
-        return remote.length() > 1 && remote.startsWith("[") && remote.endsWith("]")
-                ? remote.substring(1, remote.length() - 1) : remote;
     }
 
     public WebServer start() {

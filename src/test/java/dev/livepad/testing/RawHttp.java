@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -61,6 +62,52 @@ public final class RawHttp {
 
     public static Response send(int port, String method, String target, String authorization, String body) {
         return send(port, method, target, authorization, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A socket to {@code 127.0.0.1:port} from a chosen local address: on Linux all of 127/8 is
+     * loopback, so one test can be several clients, or a proxy and the clients behind it.
+     */
+    public static Socket connectFrom(String localAddress, int port) {
+        Socket socket = new Socket();
+        try {
+            socket.bind(new InetSocketAddress(localAddress, 0));
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+            socket.setSoTimeout(10_000);
+            return socket;
+        } catch (IOException e) {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // already failing
+            }
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Sends {@code method target} on a connected socket (from any address, plain or TLS) with
+     * {@code Host}, {@code Connection: close} and exactly the given header lines ("Name: value",
+     * repeats allowed), reads the answer and closes the socket.
+     */
+    public static Response exchange(Socket socket, String method, String target, String host, List<String> headers,
+                                    String body) {
+        byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n")
+                .append("Host: ").append(host).append("\r\nConnection: close\r\n");
+        headers.forEach(line -> head.append(line).append("\r\n"));
+        if (body != null) {
+            head.append("Content-Length: ").append(bytes.length).append("\r\n");
+        }
+        head.append("\r\n");
+        try (socket) {
+            socket.getOutputStream().write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().write(bytes);
+            socket.getOutputStream().flush();
+            return read(socket.getInputStream());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**

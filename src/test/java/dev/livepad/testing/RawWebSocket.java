@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * A WebSocket client on a bare {@link Socket}, for what a well-behaved client library will not
@@ -52,17 +53,32 @@ public final class RawWebSocket implements AutoCloseable {
     }
 
     private void handshake(int port) throws IOException {
-        byte[] key = new byte[16];
-        RANDOM.nextBytes(key);
-        String request = "GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
-                + "Connection: Upgrade\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key)
-                + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
-        out.write(request.getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        String head = readHead(in);
+        String head = requestUpgrade(socket, "127.0.0.1:" + port, List.of());
         if (!head.startsWith("HTTP/1.1 101")) {
             throw new IOException("upgrade refused: " + head);
         }
+    }
+
+    /**
+     * Sends an upgrade to {@code /ws} with the given extra header lines ("Name: value") on a
+     * connected socket (from any local address, plain or TLS) and returns the response head.
+     * After a 101, {@link #over} speaks WebSocket on the same socket.
+     */
+    public static String requestUpgrade(Socket socket, String host, List<String> headers) throws IOException {
+        byte[] key = new byte[16];
+        RANDOM.nextBytes(key);
+        StringBuilder request = new StringBuilder("GET /ws HTTP/1.1\r\nHost: ").append(host)
+                .append("\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ")
+                .append(Base64.getEncoder().encodeToString(key)).append("\r\nSec-WebSocket-Version: 13\r\n");
+        headers.forEach(line -> request.append(line).append("\r\n"));
+        socket.getOutputStream().write(request.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        return readHead(socket.getInputStream());
+    }
+
+    /** A WebSocket on a socket whose upgrade {@link #requestUpgrade} completed. */
+    public static RawWebSocket over(Socket socket) throws IOException {
+        return new RawWebSocket(socket);
     }
 
     static String readHead(InputStream in) throws IOException {

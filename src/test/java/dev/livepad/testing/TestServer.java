@@ -20,12 +20,20 @@ public final class TestServer implements AutoCloseable {
         this.server = new LivepadServer(Config.fromEnv(env)).start();
     }
 
-    /** An in-memory server; {@code overrides} are environment variables such as MAX_DOC_CHARS. */
+    /**
+     * An in-memory server; {@code overrides} are environment variables such as MAX_DOC_CHARS, and
+     * a null value unsets one. Every test client is on loopback, so per-address limits are off
+     * ({@code EXEMPT_LOOPBACK=true}) unless a test that is about them turns them back on.
+     */
     public static TestServer start(String... overrides) {
         Map<String, String> env = new HashMap<>(Map.of("PORT", "0", "HOST", "127.0.0.1", "STORE", "memory",
-                "JWT_SECRET", SECRET));
+                "JWT_SECRET", SECRET, "EXEMPT_LOOPBACK", "true"));
         for (int i = 0; i + 1 < overrides.length; i += 2) {
-            env.put(overrides[i], overrides[i + 1]);
+            if (overrides[i + 1] == null) {
+                env.remove(overrides[i]);
+            } else {
+                env.put(overrides[i], overrides[i + 1]);
+            }
         }
         return new TestServer(env);
     }

@@ -80,7 +80,7 @@ class HardeningTest {
 
     @Test
     void per_address_limits_refuse_one_address_without_locking_out_another() throws Exception {
-        try (TestServer server = TestServer.start("LIMIT_LOOPBACK", "true", "ROOM_CREATES_PER_MINUTE", "2",
+        try (TestServer server = TestServer.start("EXEMPT_LOOPBACK", null, "ROOM_CREATES_PER_MINUTE", "2",
                 "AUTH_FAILURES_PER_MINUTE", "2", "MAX_CONNECTIONS_PER_IP", "2")) {
             String owner = server.createRoom("a1");
             server.createRoom("a2");
@@ -99,6 +99,37 @@ class HardeningTest {
                 CompletionException refused = assertThrows(CompletionException.class, server::connect);
                 assertTrue(refused.getCause() instanceof java.net.http.WebSocketHandshakeException);
             }
+        }
+    }
+
+    @Test
+    void loopback_clients_are_limited_like_any_other_unless_exempted() {
+        try (TestServer server = TestServer.start("EXEMPT_LOOPBACK", null, "ROOM_CREATES_PER_MINUTE", "2")) {
+            server.createRoom("l1");
+            server.createRoom("l2");
+            assertError(server.post("/api/rooms", "{\"name\":\"l3\"}", null), 429, "rate_limited");
+        }
+        try (TestServer server = TestServer.start("EXEMPT_LOOPBACK", "true", "ROOM_CREATES_PER_MINUTE", "2")) {
+            for (int i = 0; i < 5; i++) {
+                server.createRoom("e" + i);
+            }
+        }
+    }
+
+    @Test
+    void a_connection_sending_too_many_bytes_is_dropped_then_closed_with_1008() {
+        try (TestServer server = TestServer.start("MAX_MESSAGE_BYTES", "4096", "RATE_LIMIT_BYTES_PER_SECOND", "1",
+                "RATE_LIMIT_BYTES_BURST", "4096"); WsClient c = server.connect()) {
+            String big = "{\"type\":\"ping\",\"t\":\"" + "x".repeat(3000) + "\"}";
+            c.sendRaw(big);
+            assertEquals("pong", c.next().get("type").asText());
+            c.sendRaw(big);
+            JsonNode dropped = c.next();
+            assertEquals("rate_limited", dropped.path("code").asText(), "got a " + dropped.path("type").asText());
+            c.sendRaw("{\"type\":\"ping\",\"t\":1}");
+            assertEquals("pong", c.next().get("type").asText(), "a message that fits the bytes left passes");
+            c.sendRaw(big);
+            assertEquals(1008, c.awaitClose(), "more than a further burst of dropped bytes is abuse");
         }
     }
 
@@ -143,11 +174,19 @@ class HardeningTest {
 
     @Test
     void an_admin_key_guards_room_creation() {
-        try (TestServer server = TestServer.start("ADMIN_KEY", "s3cret-admin-key")) {
+        String key = "s3cret-admin-key-of-32-characters";
+        try (TestServer server = TestServer.start("ADMIN_KEY", key)) {
             assertError(server.post("/api/rooms", "{\"name\":\"guarded\"}", null), 401, "invalid_token");
             assertError(server.post("/api/rooms", "{\"name\":\"guarded\"}", "wrong"), 401, "invalid_token");
-            assertEquals(201, server.post("/api/rooms", "{\"name\":\"guarded\"}", "s3cret-admin-key").status());
+            assertEquals(201, server.post("/api/rooms", "{\"name\":\"guarded\"}", key).status());
         }
+    }
+
+    @Test
+    void a_guessable_admin_key_refuses_to_start() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TestServer.start("ADMIN_KEY", "s3cret"));
+        assertTrue(e.getMessage().contains("ADMIN_KEY"), e.getMessage());
     }
 
     @Test

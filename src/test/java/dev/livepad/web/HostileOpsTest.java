@@ -56,6 +56,23 @@ class HostileOpsTest {
         return ProtocolErrorsTest.opMessage(room, rev, id, op);
     }
 
+    /** Waits until the cursor was refused (the error) or moved and shown to {@code other} (null). */
+    private static JsonNode refusedOrMoved(WsClient sender, WsClient other) {
+        long deadline = System.nanoTime() + WsClient.TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode mine = sender.poll();
+            if (mine != null && "error".equals(mine.path("type").asText())) {
+                return mine;
+            }
+            JsonNode shown = other.poll();
+            if (shown != null && "cursor".equals(shown.path("type").asText())) {
+                return null;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+        }
+        throw new AssertionError("the cursor was neither refused nor shown");
+    }
+
     private static JsonNode ackOrError(WsClient client) {
         return client.next(m -> m.path("type").asText().matches("ack|error"));
     }
@@ -250,6 +267,44 @@ class HostileOpsTest {
             join(bob, "small", smallOwner);
             bob.send(op("small", 0, "now", "room again"));
             assertEquals("ack", ackOrError(bob).path("type").asText());
+        }
+    }
+
+    @Test
+    void a_cheap_cursor_against_a_long_history_pays_for_its_work_in_the_rate_budget() {
+        try (TestServer strict = TestServer.start("RATE_LIMIT_PER_SECOND", "10", "RATE_LIMIT_BURST", "10");
+             WsClient writer = strict.connect(); WsClient cursors = strict.connect()) {
+            String owner = strict.createRoom("costly");
+            join(writer, "costly", owner);
+            writer.send(op("costly", 0, "seed", "x".repeat(5_000)));
+            writer.nextOfType("ack");
+            Object[] scattered = new Object[5_000]; // 5,000 components, each op
+            for (int i = 0; i < scattered.length; i += 2) {
+                scattered[i] = 1;
+                scattered[i + 1] = "y";
+            }
+            int length = 5_000;
+            for (int rev = 1; rev <= 8; rev++) { // 9 messages so far with the join: within the writer's burst
+                Object[] op = java.util.Arrays.copyOf(scattered, scattered.length + 1);
+                op[scattered.length] = length - 2_500;
+                writer.send(op("costly", rev, "big-" + rev, op));
+                writer.nextOfType("ack");
+                length += 2_500;
+            }
+            // Each cursor made at revision 1 is moved through 40,000 components: 4 messages' worth of work.
+            // Counted alone, the cursor connection's burst of 10 would take 9 of them after its join.
+            join(cursors, "costly", owner);
+            JsonNode limited = null;
+            int sent = 0;
+            while (limited == null && sent < 9) {
+                ObjectNode cursor = WsClient.message("cursor").put("room", "costly").put("rev", 1);
+                cursor.putArray("ranges").add(JSON.createArrayNode().add(0).add(0));
+                cursors.send(cursor);
+                sent++;
+                limited = refusedOrMoved(cursors, writer);
+            }
+            assertTrue(limited != null && sent <= 4, "refused only after " + sent + " cursors");
+            assertEquals("rate_limited", limited.get("code").asText(), limited::toString);
         }
     }
 }

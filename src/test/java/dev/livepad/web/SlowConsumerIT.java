@@ -53,7 +53,8 @@ class SlowConsumerIT {
     @Test
     void a_member_that_stops_reading_is_closed_at_the_frame_bound_and_the_typists_lose_nothing() throws Exception {
         try (TestServer server = TestServer.start("OUTBOX_MAX_FRAMES", "64", "OUTBOX_MAX_BYTES", "1048576",
-                "RATE_LIMIT_PER_SECOND", "1000000", "RATE_LIMIT_BURST", "1000000")) {
+                "RATE_LIMIT_PER_SECOND", "1000000", "RATE_LIMIT_BURST", "1000000",
+                "RATE_LIMIT_BYTES_PER_SECOND", "1000000000", "RATE_LIMIT_BYTES_BURST", "1000000000")) {
             stall(server, 200, owner -> {
                 FrameClient client = FrameClient.connect(server.ws());
                 JsonNode joined = FuzzIT.join(client, ROOM, owner);
@@ -85,7 +86,8 @@ class SlowConsumerIT {
     @Test
     void a_member_whose_socket_is_full_is_closed_at_the_byte_bound_and_the_typists_lose_nothing() throws Exception {
         try (TestServer server = TestServer.start("OUTBOX_MAX_FRAMES", "1000000", "OUTBOX_MAX_BYTES", "1048576",
-                "RATE_LIMIT_PER_SECOND", "1000000", "RATE_LIMIT_BURST", "1000000")) {
+                "RATE_LIMIT_PER_SECOND", "1000000", "RATE_LIMIT_BURST", "1000000",
+                "RATE_LIMIT_BYTES_PER_SECOND", "1000000000", "RATE_LIMIT_BYTES_BURST", "1000000000")) {
             stall(server, 1500, owner -> {
                 RawWebSocket raw = RawWebSocket.connect(server.port(), 4096);
                 raw.sendText(FuzzIT.joinFrame(ROOM, owner, null));
