@@ -46,7 +46,8 @@ public record Config(
         int historyMaxBytes,
         int maxOpComponents,
         long memoryBudgetBytes,
-        long sendBudgetBytes) {
+        long sendBudgetBytes,
+        int resumeMaxBytes) {
     private static final int MIN_ADMIN_KEY_CHARS = 32;
 
     /** Settings that only make sense together. */
@@ -95,7 +96,8 @@ public record Config(
                 intValue(env, "HISTORY_MAX_BYTES", 4 * 1024 * 1024, 64 * 1024, Integer.MAX_VALUE),
                 intValue(env, "MAX_OP_COMPONENTS", 10_000, 16, 1_000_000),
                 longValue(env, "MEMORY_BUDGET_BYTES", Runtime.getRuntime().maxMemory() / 2),
-                longValue(env, "SEND_BUDGET_BYTES", Runtime.getRuntime().maxMemory() / 4));
+                longValue(env, "SEND_BUDGET_BYTES", Runtime.getRuntime().maxMemory() / 4),
+                intValue(env, "RESUME_MAX_BYTES", 64 * 1024, 0, Integer.MAX_VALUE));
     }
 
     /** A setting that changed meaning must not be silently ignored: its old name refuses to start. */

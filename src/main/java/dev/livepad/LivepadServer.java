@@ -52,7 +52,8 @@ public final class LivepadServer implements AutoCloseable {
         this.snapshots = Executors.newSingleThreadExecutor(daemon("livepad-snapshots"));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("livepad-timers"));
         RoomSettings roomSettings = new RoomSettings(config.maxDocChars(), config.historyOps(),
-                config.historyMaxBytes(), config.snapshotEvery(), config.emptyRoomLinger(), config.maxMembersPerRoom());
+                config.historyMaxBytes(), config.snapshotEvery(), config.emptyRoomLinger(), config.maxMembersPerRoom(),
+                config.resumeMaxBytes());
         RoomRegistry rooms = new RoomRegistry(store, codec, roomSettings, stats, new MemoryBudget(config.memoryBudgetBytes()),
                 roomPool, snapshots, scheduler);
         StatusReport status = new StatusReport(stats, rooms::roomCount, rooms::activeRooms, rooms::loadedRooms);

@@ -32,10 +32,12 @@ class DurabilityIT {
         String owner = api.createRoom("keep");
         String editor = api.mint("keep", owner, "editor");
         StringBuilder expected = new StringBuilder();
+        Object[] lastOp = null;
         try (WsClient writer = WsClient.connect(server.ws())) {
             join(writer, "keep", editor, null);
             for (int rev = 0; rev < 105; rev++) {
                 String piece = rev % 10 == 0 ? "😀" : String.valueOf((char) ('a' + rev % 26));
+                lastOp = new Object[] {expected.length(), piece};
                 writer.send(op("keep", rev, "w" + rev, expected.length(), piece));
                 expected.append(piece);
                 assertEquals(rev + 1, writer.nextOfType("ack").get("rev").asInt());
@@ -64,7 +66,7 @@ class DurabilityIT {
             assertTrue(reset.get("reset").asBoolean());
             assertEquals(expected.toString(), reset.get("text").asText());
 
-            resumer.send(op("keep", 104, "w104", 0, "x"));
+            resumer.send(op("keep", 104, "w104", (Integer) lastOp[0], (String) lastOp[1])); // the same op, again
             assertEquals(105, resumer.nextOfType("ack").get("rev").asInt(), "a retried id must not apply twice");
         }
         assertEquals(expected.toString(), new ApiClient(server.http("")).get("/api/rooms/keep/text", owner).body());

@@ -35,9 +35,6 @@ public final class Room {
     private final CommitLog commits;
     private final Members members;
     private final DurableMark durable;
-    /** Resume replies up to this size are always ops, even for a short text. */
-    static final int RESUME_FLOOR_BYTES = 64 * 1024;
-
     private volatile long tokenGeneration;
     private String text;
     private long weight; // this room's share of the memory budget, admitted by the loader
@@ -99,12 +96,13 @@ public final class Room {
 
     /**
      * Resumes with the missed ops when they are kept and cost no more to send than the text they
-     * would replace (or {@link #RESUME_FLOOR_BYTES}); otherwise a reset with the text, so a short
+     * would replace (or {@code RESUME_MAX_BYTES}); otherwise a reset with the text, so a short
      * join can never ask for a reply many times the document's size.
      */
     private ServerMessages.Joined joinedReply(Member m, long head, List<MemberInfo> others, OptionalLong resumeRev) {
         if (resumeRev.isPresent() && history.covers(resumeRev.getAsLong())
-                && history.wireBytesSince(resumeRev.getAsLong()) <= Math.max(RESUME_FLOOR_BYTES, text.length())) {
+                && history.wireBytesSince(resumeRev.getAsLong())
+                        <= Math.max(context.settings().resumeMaxBytes(), text.length())) {
             return new ServerMessages.Joined(name, m.info().clientId(), m.role(), head, null,
                     history.since(resumeRev.getAsLong()), false, others);
         }

@@ -65,7 +65,8 @@ class FuzzIT {
     void thousands_of_hostile_frames_each_get_their_documented_error_and_harm_no_one() throws Exception {
         replayable(SEED, () -> {
             server = TestServer.start("MAX_DOC_CHARS", "" + MAX_DOC, "MAX_MESSAGE_BYTES", "" + MAX_FRAME,
-                    "HISTORY_OPS", "1000000", "RATE_LIMIT_PER_SECOND", "1000000", "RATE_LIMIT_BURST", "1000000",
+                    "HISTORY_OPS", "1000000", "HISTORY_MAX_BYTES", "1000000000", "RESUME_MAX_BYTES", "1000000000",
+                    "RATE_LIMIT_PER_SECOND", "1000000", "RATE_LIMIT_BURST", "1000000",
                     "AUTH_FAILURES_PER_MINUTE", "1000000", "ROOM_CREATES_PER_MINUTE", "1000",
                     "MAX_CONNECTIONS_PER_IP", "10000", "MAX_ROOMS_PER_CONNECTION", "64",
                     "OUTBOX_MAX_FRAMES", "1000000", "OUTBOX_MAX_BYTES", "1000000000");
