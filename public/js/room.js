@@ -121,11 +121,13 @@ function roomView(link, binding, overlay, sessionRef) {
     peers(others) {
       overlay.update(binding.text, others);
     },
-    sync(state, joined) {
+    sync(state, joined, held) {
       const element = $('sync-state');
+      const waiting = !joined || held; // the edits stay here for a while: say so, not just "saving"
       if (state === 'synchronized') element.textContent = 'All changes saved';
-      else element.textContent = joined ? 'Saving…' : 'Unsaved changes kept here until the connection is back';
-      element.className = `sync-state sync-${state === 'synchronized' ? 'saved' : joined ? 'saving' : 'pending'}`;
+      else if (!joined) element.textContent = 'Unsaved changes kept here until the connection is back';
+      else element.textContent = held ? 'Unsaved changes kept here until the server can take them' : 'Saving…';
+      element.className = `sync-state sync-${state === 'synchronized' ? 'saved' : waiting ? 'pending' : 'saving'}`;
     },
     notice(message, level) {
       showNotice(message, level);
