@@ -1,4 +1,4 @@
-// The HTTP half of the protocol: create rooms, mint invites, delete rooms.
+// The HTTP half of the protocol: create rooms, mint invites, renew the owner token, delete rooms.
 
 import { describeError } from './errors.js';
 
@@ -51,3 +51,10 @@ export async function mintInvite(room, ownerToken, role, ttlSeconds) {
 export function deleteRoom(room, ownerToken) {
   return call('DELETE', `/api/rooms/${encodeURIComponent(room)}`, { token: ownerToken });
 }
+
+/** A fresh owner token for the room, lasting the server's full owner-token lifetime. */
+export async function renewOwnerToken(room, ownerToken) {
+  const data = await call('POST', `/api/rooms/${encodeURIComponent(room)}/owner-token`, { token: ownerToken });
+  return data.token;
+}
+

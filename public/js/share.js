@@ -8,9 +8,12 @@ const $ = (id) => document.getElementById(id);
 
 const TTL_LABELS = { 3600: '1 hour', 86400: '1 day', 604800: '7 days', 2592000: '30 days' };
 
-export function showSharePanel(room, ownerToken) {
+/** `owner` is the OwnerToken: the panel always uses its current value, and shows its current link. */
+export function showSharePanel(room, owner) {
   $('share').hidden = false;
-  $('owner-link').value = roomLink({ room, token: ownerToken });
+  const showOwnerLink = () => { $('owner-link').value = roomLink({ room, token: owner.value }); };
+  showOwnerLink();
+  owner.onChange(showOwnerLink);
   $('invite-form').addEventListener('submit', async (e) => {
     e.preventDefault();
     const role = $('invite-role').value;
@@ -20,7 +23,7 @@ export function showSharePanel(room, ownerToken) {
     error.hidden = true;
     button.disabled = true;
     try {
-      const token = await mintInvite(room, ownerToken, role, ttl);
+      const token = await mintInvite(room, owner.value, role, ttl);
       addInvite(roomLink({ room, token }), role, ttl);
     } catch (err) {
       error.textContent = err.message;
@@ -32,8 +35,8 @@ export function showSharePanel(room, ownerToken) {
   $('delete-room').addEventListener('click', async () => {
     if (!window.confirm(`Delete room "${room}" for everyone? Its text is gone for good.`)) return;
     try {
-      await deleteRoom(room, ownerToken);
-      forgetRoom(room, ownerToken);
+      await deleteRoom(room, owner.value);
+      forgetRoom(room, owner.value);
     } catch (err) {
       window.alert(err.message);
     }
