@@ -1,4 +1,4 @@
-// The HTTP half of the protocol: create rooms, mint invites, renew the owner token, delete rooms.
+// The HTTP half of the protocol: create rooms, mint invites, renew and revoke tokens, delete rooms.
 
 import { describeError } from './errors.js';
 
@@ -58,3 +58,11 @@ export async function renewOwnerToken(room, ownerToken) {
   return data.token;
 }
 
+/**
+ * Revokes every token of the room minted so far (invites and owner tokens alike); resolves to the
+ * owner's new token, the only one left that manages the room.
+ */
+export async function revokeLinks(room, ownerToken) {
+  const data = await call('POST', `/api/rooms/${encodeURIComponent(room)}/revoke`, { token: ownerToken });
+  return data.token;
+}

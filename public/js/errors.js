@@ -1,8 +1,8 @@
 // Plain-language messages for every error code the server can send (docs/protocol.md).
 
 const MESSAGES = {
-  invalid_token: 'This link is not valid: its token is damaged, or belongs to a room that was deleted. '
-    + 'Ask the room\'s owner for a new link.',
+  invalid_token: 'This link is not valid: its token is damaged, was revoked by the room\'s owner, or belongs '
+    + 'to a room that was deleted. Ask the room\'s owner for a new link.',
   token_expired: 'This link has expired. Ask the room\'s owner for a new invite link.',
   wrong_room: 'This link\'s token belongs to a different room. Check that the link was copied whole.',
   no_such_room: 'This room does not exist any more: it was deleted, or the name is mistyped.',

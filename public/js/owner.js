@@ -1,9 +1,9 @@
 // The owner's token. It does not last for ever: it expires (30 days after it was minted, by
-// default). This module keeps the one current copy, renews it once more than half of its life is
-// gone, and tells whoever keeps a copy (the session for its rejoins, the address bar, the share
-// panel, the start page's list) when it changes.
+// default) and revoking every link replaces it. This module keeps the one current copy, renews it
+// once more than half of its life is gone, and tells whoever keeps a copy (the session for its
+// rejoins, the address bar, the share panel, the start page's list) when it changes.
 
-import { renewOwnerToken } from './api.js';
+import { renewOwnerToken, revokeLinks } from './api.js';
 
 /**
  * The claims of a JWT, or null if it is not one. Read only to learn when the token was minted and
@@ -61,12 +61,19 @@ export class OwnerToken {
     if (this.renewing || !dueForRenewal(this.value)) return this.renewing;
     const sent = this.value;
     this.renewing = renewOwnerToken(this.room, sent).then((token) => {
-      if (this.value === sent) this.replace(token); // unless it was replaced meanwhile
+      // A revocation answered meanwhile has replaced the token we renewed: ours is of the old
+      // generation, refused already, and must not overwrite the new one.
+      if (this.value === sent) this.replace(token);
     }, (e) => {
       console.info(`livepad: could not renew the owner token (${e.code}); trying again on the next join`);
     }).finally(() => {
       this.renewing = null;
     });
     return this.renewing;
+  }
+
+  /** Makes every link of the room handed out so far stop working, and takes the new owner token. */
+  async revokeAll() {
+    this.replace(await revokeLinks(this.room, this.value));
   }
 }

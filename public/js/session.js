@@ -36,6 +36,7 @@ export class RoomSession {
     this.undo = new UndoManager();
     this.recovered = null;    // { text, op }: local edits the server could not merge after a gap
     this.wantFullText = false; // the next join asks for the whole text instead of resuming
+    this.joinToken = null;     // the token the last join carried (the owner's may be replaced meanwhile)
     // Everything the socket reports is handled strictly in order, and not during IME composition.
     const inOrder = (fn) => (arg) => this.editor.whenIdle(() => fn(arg));
     this.connection = new Connection(url, {
@@ -70,6 +71,7 @@ export class RoomSession {
 
   sendJoin() {
     const join = { type: 'join', room: this.room, token: this.token };
+    this.joinToken = this.token;
     if (this.name) join.name = this.name.slice(0, 64);
     if (this.client && !this.wantFullText) join.rev = this.client.revision;
     this.connection.send(join);
@@ -227,6 +229,12 @@ export class RoomSession {
   }
 
   joinFailed(m) {
+    if (m.code === 'invalid_token' && this.joinToken !== this.token) {
+      // The owner revoked every link while this join was on its way: it carried the old token,
+      // and the new one is already here. Join again with it.
+      this.connection.restart();
+      return;
+    }
     if (isFatalOnJoin(m.code)) {
       this.fail(describeError(m.code, m.message), m.code);
       return;

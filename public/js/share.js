@@ -1,4 +1,5 @@
-// The owner's panel: the owner link, invite links for editors and viewers, deleting the room.
+// The owner's panel: the owner link, invite links for editors and viewers, revoking every link
+// handed out so far, deleting the room.
 
 import { deleteRoom, mintInvite } from './api.js';
 import { roomLink } from './link.js';
@@ -39,6 +40,42 @@ export function showSharePanel(room, owner) {
       forgetRoom(room, owner.value);
     } catch (err) {
       window.alert(err.message);
+    }
+  });
+  wireRevoke(owner);
+}
+
+/**
+ * "Revoke all links": a dialog says what it does first, because it cannot be undone and reaches
+ * further than the invites listed here: every copy of the owner link too (bookmarks, other
+ * browsers). The dialog is a native modal <dialog>: it traps focus, starts on Cancel, and Escape
+ * closes it, so the keyboard alone can answer it.
+ */
+function wireRevoke(owner) {
+  const dialog = $('revoke-dialog');
+  const button = $('revoke-links');
+  const status = $('revoke-status');
+  const error = $('revoke-error');
+  button.addEventListener('click', () => {
+    dialog.returnValue = '';
+    dialog.showModal();
+  });
+  dialog.addEventListener('close', async () => {
+    if (dialog.returnValue !== 'revoke') return;
+    button.disabled = true;
+    status.textContent = 'Revoking every link…';
+    error.hidden = true;
+    try {
+      await owner.revokeAll();
+      $('invites').replaceChildren(); // they are dead links now
+      status.textContent = 'Done: every link handed out before has stopped working, the old owner link '
+        + 'included. The owner link above is your new one. People already in the room stay until they leave.';
+    } catch (err) {
+      status.textContent = '';
+      error.textContent = `Nothing was revoked: ${err.message}`;
+      error.hidden = false;
+    } finally {
+      button.disabled = false;
     }
   });
 }

@@ -202,6 +202,27 @@ class SessionIT {
         assertEquals("warning", r.get("notices").get(0).get("level").asText());
     }
 
+    @Test
+    void a_join_refused_for_a_token_replaced_while_it_was_on_its_way_is_sent_again_with_the_new_one()
+            throws Exception {
+        JsonNode r = run("""
+                const t = session();
+                t.s.joined = false;
+                t.s.sendJoin();
+                t.s.token = 'after-revocation';
+                t.server({ type: 'error', code: 'invalid_token', ref: 'join', message: 'revoked' });
+                const raced = { restarts: t.seen.restarts, stopped: t.s.stopped };
+                t.s.sendJoin();
+                t.server({ type: 'error', code: 'invalid_token', ref: 'join', message: 'revoked' });
+                const joins = t.seen.sent.filter((m) => m.type === 'join').map((m) => m.token);
+                return { raced, joins, restarts: t.seen.restarts, stopped: t.s.stopped };
+                """);
+        assertEquals(1, r.get("raced").get("restarts").asInt(), "joins again");
+        assertFalse(r.get("raced").get("stopped").asBoolean(), "does not give up");
+        assertEquals("[\"t\",\"after-revocation\"]", r.get("joins").toString());
+        assertTrue(r.get("stopped").asBoolean(), "the current token refused: the link is dead");
+    }
+
     private static JsonNode run(String scenario) throws Exception {
         Object result = page.driver().executeAsyncScript(HARNESS.replace("/*SCENARIO*/", scenario));
         assertFalse(String.valueOf(result).startsWith("ERROR"), String.valueOf(result));
