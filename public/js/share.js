@@ -72,7 +72,7 @@ function wireRevoke(owner) {
         + 'included. The owner link above is your new one. People already in the room stay until they leave.';
     } catch (err) {
       status.textContent = '';
-      error.textContent = `Nothing was revoked: ${err.message}`;
+      error.textContent = `The links could not be revoked: ${err.message}`;
       error.hidden = false;
     } finally {
       button.disabled = false;
