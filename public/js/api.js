@@ -1,4 +1,4 @@
-// The HTTP half of the protocol: create rooms, mint invites, delete rooms.
+// The HTTP half of the protocol: create rooms, mint invites, renew and revoke tokens, delete rooms.
 
 import { describeError } from './errors.js';
 
@@ -50,4 +50,19 @@ export async function mintInvite(room, ownerToken, role, ttlSeconds) {
 
 export function deleteRoom(room, ownerToken) {
   return call('DELETE', `/api/rooms/${encodeURIComponent(room)}`, { token: ownerToken });
+}
+
+/** A fresh owner token for the room, lasting the server's full owner-token lifetime. */
+export async function renewOwnerToken(room, ownerToken) {
+  const data = await call('POST', `/api/rooms/${encodeURIComponent(room)}/owner-token`, { token: ownerToken });
+  return data.token;
+}
+
+/**
+ * Revokes every token of the room minted so far (invites and owner tokens alike); resolves to the
+ * owner's new token, the only one left that manages the room.
+ */
+export async function revokeLinks(room, ownerToken) {
+  const data = await call('POST', `/api/rooms/${encodeURIComponent(room)}/revoke`, { token: ownerToken });
+  return data.token;
 }

@@ -8,9 +8,12 @@ const PING_EVERY_MS = 15000;  // the server closes a socket it has heard nothing
 const PONG_WITHIN_MS = 10000; // an unanswered ping means the link is dead even if the socket looks open
 const TICK_MS = 5000;
 
-/** The delay before reconnect attempt `attempt` (0-based): doubling from 0.5 s to 15 s, ±30 %. */
-export function backoffDelay(attempt, random = Math.random) {
-  const base = Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** attempt);
+/**
+ * The delay before attempt `attempt` (0-based): doubling from `first` up to `max` (for reconnects
+ * 0.5 s to 15 s), ±30 % at random so that many clients do not all come back at the same moment.
+ */
+export function backoffDelay(attempt, random = Math.random, { first = FIRST_DELAY_MS, max = MAX_DELAY_MS } = {}) {
+  const base = Math.min(max, first * 2 ** attempt);
   return Math.round(base * (1 - JITTER + 2 * JITTER * random()));
 }
 

@@ -1,8 +1,8 @@
 // Plain-language messages for every error code the server can send (docs/protocol.md).
 
 const MESSAGES = {
-  invalid_token: 'This link is not valid: its token is damaged, or belongs to a room that was deleted. '
-    + 'Ask the room\'s owner for a new link.',
+  invalid_token: 'This link is not valid: its token is damaged, was revoked by the room\'s owner, or belongs '
+    + 'to a room that was deleted. Ask the room\'s owner for a new link.',
   token_expired: 'This link has expired. Ask the room\'s owner for a new invite link.',
   wrong_room: 'This link\'s token belongs to a different room. Check that the link was copied whole.',
   no_such_room: 'This room does not exist any more: it was deleted, or the name is mistyped.',
@@ -36,6 +36,10 @@ const IN_CONTEXT = {
     bad_rev: 'The server kept refusing your last change as too far behind, so the editor now shows the '
       + 'server\'s text.',
   },
+  held: { // an op the server could not take now, kept and sent again later (same id)
+    unavailable: 'The server cannot take new text right now. Your changes are kept here and sent again '
+      + 'shortly; you can keep typing.',
+  },
   http: {
     rate_limited: 'Too many requests from this address. Wait a minute and try again.',
     forbidden: 'Only the owner of this room can do that.',
@@ -46,7 +50,10 @@ const IN_CONTEXT = {
 /** Codes after which reconnecting with the same link cannot help. */
 const FATAL_ON_JOIN = new Set(['invalid_token', 'token_expired', 'wrong_room', 'no_such_room', 'bad_request']);
 
-/** A message for people; `context` is 'join', 'op' (an edit refused for good), 'http' or absent. */
+/**
+ * A message for people; `context` is 'join', 'op' (an edit refused for good), 'held' (an edit kept
+ * to be sent again), 'http' or absent.
+ */
 export function describeError(code, fallback, context) {
   const special = context && IN_CONTEXT[context] && IN_CONTEXT[context][code];
   return special || MESSAGES[code] || fallback || `The server reported an error (${code}).`;

@@ -5,7 +5,8 @@ import { TextareaBinding } from './editor.js';
 import { CursorOverlay } from './overlay.js';
 import { renderMembers } from './presence.js';
 import { RoomSession } from './session.js';
-import { roomLink, socketUrl } from './link.js';
+import { parseLink, roomLink, socketUrl } from './link.js';
+import { OwnerToken } from './owner.js';
 import { forgetRoom, rememberRoom, saveName } from './prefs.js';
 import { copyText, showSharePanel } from './share.js';
 
@@ -40,8 +41,18 @@ export function showRoom(link) {
     }
   };
 
-  const view = roomView(link, binding, overlay, () => session);
+  const owner = new OwnerToken(link.room, link.token);
+  const view = roomView(link, binding, overlay, () => session, owner);
   session = new RoomSession({ room: link.room, token: link.token, name: link.name, editor: binding, view, url: socketUrl() });
+  owner.onChange((token) => {
+    // Everything that held the old token takes the new one: the next rejoin (after a revocation
+    // the old one is refused), the address bar (a bookmark made now must work), the start page.
+    session.token = token;
+    link.token = token;
+    const shown = parseLink(location.hash);
+    history.replaceState(null, '', roomLink({ room: link.room, token, name: shown ? shown.name : '' }));
+    rememberRoom(link.room, token); // replaces the room's entry, and its old token with it
+  });
   wireControls(link, session, binding);
   window.livepad = { debug: session.debug() };
   window.addEventListener('beforeunload', (e) => {
@@ -79,7 +90,7 @@ function wireControls(link, session, binding) {
 }
 
 /** What the session shows, as the `view` it reports to. */
-function roomView(link, binding, overlay, sessionRef) {
+function roomView(link, binding, overlay, sessionRef, owner) {
   let countdown = 0;
   let shared = false;
   let focused = false;
@@ -110,8 +121,10 @@ function roomView(link, binding, overlay, sessionRef) {
       if (self.role === 'owner' && !shared) {
         shared = true;
         rememberRoom(link.room, link.token); // listed on this browser's start page
-        showSharePanel(link.room, link.token);
+        showSharePanel(link.room, owner);
       }
+      // Checked at every join, so that a page left open for weeks renews too (when it reconnects).
+      if (self.role === 'owner') owner.renewIfDue();
     },
     members(self, others) {
       renderMembers($('members'), self, others);
@@ -121,11 +134,13 @@ function roomView(link, binding, overlay, sessionRef) {
     peers(others) {
       overlay.update(binding.text, others);
     },
-    sync(state, joined) {
+    sync(state, joined, held) {
       const element = $('sync-state');
+      const waiting = !joined || held; // the edits stay here for a while: say so, not just "saving"
       if (state === 'synchronized') element.textContent = 'All changes saved';
-      else element.textContent = joined ? 'Saving…' : 'Unsaved changes kept here until the connection is back';
-      element.className = `sync-state sync-${state === 'synchronized' ? 'saved' : joined ? 'saving' : 'pending'}`;
+      else if (!joined) element.textContent = 'Unsaved changes kept here until the connection is back';
+      else element.textContent = held ? 'Unsaved changes kept here until the server can take them' : 'Saving…';
+      element.className = `sync-state sync-${state === 'synchronized' ? 'saved' : waiting ? 'pending' : 'saving'}`;
     },
     notice(message, level) {
       showNotice(message, level);

@@ -2,7 +2,7 @@
 // to do about each error. It knows nothing about the DOM; `editor` is a TextareaBinding and
 // `view` receives everything the page shows.
 
-import { Connection } from './connection.js';
+import { Connection, backoffDelay } from './connection.js';
 import { OtClient } from './client.js';
 import { TextOperation, diff } from './ot.js';
 import { UndoManager } from './undo.js';
@@ -11,6 +11,7 @@ import { describeClose, describeError, isFatalOnJoin } from './errors.js';
 import { Outbox } from './outbox.js';
 
 const RATE_LIMITED_RETRY_MS = 1000;
+const HELD_RETRY = { first: 1000, max: 30000 }; // resending an op the server could not take now
 const MAX_REISSUES = 3;        // refusals of a fresh id in a row before we stop trying, see reissue()
 const RETIRED_IDS_KEPT = 256;  // ids of ops acknowledged or given up, whose late errors mean nothing now
 
@@ -31,9 +32,11 @@ export class RoomSession {
     this.stopped = false;
     this.retired = new Set(); // oldest first, at most RETIRED_IDS_KEPT
     this.reissues = 0;        // the outstanding op's messages refused since the last ack
+    this.holds = 0;           // `unavailable` replies to the outstanding op since the last ack
     this.undo = new UndoManager();
     this.recovered = null;    // { text, op }: local edits the server could not merge after a gap
     this.wantFullText = false; // the next join asks for the whole text instead of resuming
+    this.joinToken = null;     // the token the last join carried (the owner's may be replaced meanwhile)
     // Everything the socket reports is handled strictly in order, and not during IME composition.
     const inOrder = (fn) => (arg) => this.editor.whenIdle(() => fn(arg));
     this.connection = new Connection(url, {
@@ -68,6 +71,7 @@ export class RoomSession {
 
   sendJoin() {
     const join = { type: 'join', room: this.room, token: this.token };
+    this.joinToken = this.token;
     if (this.name) join.name = this.name.slice(0, 64);
     if (this.client && !this.wantFullText) join.rev = this.client.revision;
     this.connection.send(join);
@@ -146,6 +150,7 @@ export class RoomSession {
       this.recovered.op = TextOperation.transform(this.recovered.op, op)[0];
     }
     this.client = new OtClient(rev, text);
+    this.holds = 0;
     this.undo = new UndoManager();
     this.editor.applyRemote(op);
     this.others.transform(op);
@@ -190,6 +195,7 @@ export class RoomSession {
     if (!this.client.ack(id)) return false;
     this.retire(id);
     this.reissues = 0;
+    this.holds = 0;
     return true;
   }
 
@@ -223,6 +229,12 @@ export class RoomSession {
   }
 
   joinFailed(m) {
+    if (m.code === 'invalid_token' && this.joinToken !== this.token) {
+      // The owner revoked every link while this join was on its way: it carried the old token,
+      // and the new one is already here. Join again with it.
+      this.connection.restart();
+      return;
+    }
     if (isFatalOnJoin(m.code)) {
       this.fail(describeError(m.code, m.message), m.code);
       return;
@@ -268,9 +280,30 @@ export class RoomSession {
         this.view.notice(describeError(m.code), 'warning');
         this.connection.restart(); // resume; a reset keeps the local version, see resync()
         break;
+      case 'unavailable':
+        this.holdBack();
+        break;
       default: // forbidden, bad_op, doc_too_large: this op will never be accepted
         this.discardPending(describeError(m.code, m.message));
     }
+  }
+
+  /**
+   * The server could not take the op now (its store did not answer, or its rooms hold as much text
+   * as its memory allows) and applied nothing of it; the protocol says to send it again later with
+   * the same id. So the edit stays, later typing buffers behind it as usual, and the very message
+   * first sent goes out again after a pause that doubles from 1 s to 30 s: a full server frees
+   * memory only as rooms are emptied or leave it, which may take a while, and the jitter keeps the
+   * pages waiting on it from all coming back at once. The notice is calm, and shown once a wait.
+   */
+  holdBack() {
+    if (this.holds === 0) this.view.notice(describeError('unavailable', null, 'held'), 'warning');
+    const delay = backoffDelay(this.holds, Math.random, HELD_RETRY);
+    this.holds += 1;
+    this.client.outstanding.inFlight = false;
+    this.outbox.pause(delay);
+    this.outbox.pump();
+    this.changed();
   }
 
   /**
@@ -298,6 +331,7 @@ export class RoomSession {
     const old = this.client;
     if (old.outstanding) this.retire(old.outstanding.id);
     this.reissues = 0;
+    this.holds = 0;
     this.recovered = { text: old.text, op: null };
     const op = diff(old.text, old.serverText);
     this.client = new OtClient(old.revision, old.serverText);
@@ -369,7 +403,7 @@ export class RoomSession {
 
   changed() {
     const client = this.client;
-    this.view.sync(client ? client.state : 'synchronized', this.joined);
+    this.view.sync(client ? client.state : 'synchronized', this.joined, this.holds > 0);
   }
 
   /** Test hooks, see docs/client.md. */

@@ -1,4 +1,5 @@
-// The owner's panel: the owner link, invite links for editors and viewers, deleting the room.
+// The owner's panel: the owner link, invite links for editors and viewers, revoking every link
+// handed out so far, deleting the room.
 
 import { deleteRoom, mintInvite } from './api.js';
 import { roomLink } from './link.js';
@@ -8,9 +9,12 @@ const $ = (id) => document.getElementById(id);
 
 const TTL_LABELS = { 3600: '1 hour', 86400: '1 day', 604800: '7 days', 2592000: '30 days' };
 
-export function showSharePanel(room, ownerToken) {
+/** `owner` is the OwnerToken: the panel always uses its current value, and shows its current link. */
+export function showSharePanel(room, owner) {
   $('share').hidden = false;
-  $('owner-link').value = roomLink({ room, token: ownerToken });
+  const showOwnerLink = () => { $('owner-link').value = roomLink({ room, token: owner.value }); };
+  showOwnerLink();
+  owner.onChange(showOwnerLink);
   $('invite-form').addEventListener('submit', async (e) => {
     e.preventDefault();
     const role = $('invite-role').value;
@@ -20,7 +24,7 @@ export function showSharePanel(room, ownerToken) {
     error.hidden = true;
     button.disabled = true;
     try {
-      const token = await mintInvite(room, ownerToken, role, ttl);
+      const token = await mintInvite(room, owner.value, role, ttl);
       addInvite(roomLink({ room, token }), role, ttl);
     } catch (err) {
       error.textContent = err.message;
@@ -32,10 +36,46 @@ export function showSharePanel(room, ownerToken) {
   $('delete-room').addEventListener('click', async () => {
     if (!window.confirm(`Delete room "${room}" for everyone? Its text is gone for good.`)) return;
     try {
-      await deleteRoom(room, ownerToken);
-      forgetRoom(room, ownerToken);
+      await deleteRoom(room, owner.value);
+      forgetRoom(room, owner.value);
     } catch (err) {
       window.alert(err.message);
+    }
+  });
+  wireRevoke(owner);
+}
+
+/**
+ * "Revoke all links": a dialog says what it does first, because it cannot be undone and reaches
+ * further than the invites listed here: every copy of the owner link too (bookmarks, other
+ * browsers). The dialog is a native modal <dialog>: it traps focus, starts on Cancel, and Escape
+ * closes it, so the keyboard alone can answer it.
+ */
+function wireRevoke(owner) {
+  const dialog = $('revoke-dialog');
+  const button = $('revoke-links');
+  const status = $('revoke-status');
+  const error = $('revoke-error');
+  button.addEventListener('click', () => {
+    dialog.returnValue = '';
+    dialog.showModal();
+  });
+  dialog.addEventListener('close', async () => {
+    if (dialog.returnValue !== 'revoke') return;
+    button.disabled = true;
+    status.textContent = 'Revoking every link…';
+    error.hidden = true;
+    try {
+      await owner.revokeAll();
+      $('invites').replaceChildren(); // they are dead links now
+      status.textContent = 'Done: every link handed out before has stopped working, the old owner link '
+        + 'included. The owner link above is your new one. People already in the room stay until they leave.';
+    } catch (err) {
+      status.textContent = '';
+      error.textContent = `The links could not be revoked: ${err.message}`;
+      error.hidden = false;
+    } finally {
+      button.disabled = false;
     }
   });
 }

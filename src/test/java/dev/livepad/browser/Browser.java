@@ -93,7 +93,12 @@ final class Browser implements AutoCloseable {
     }
 
     void await(Predicate<Browser> condition, Supplier<String> expectation) {
-        new WebDriverWait(driver, WAIT)
+        await(WAIT, condition, expectation);
+    }
+
+    /** As {@link #await(Predicate, Supplier)}, for conditions that take longer by design (a retry's backoff). */
+    void await(Duration within, Predicate<Browser> condition, Supplier<String> expectation) {
+        new WebDriverWait(driver, within)
                 .withMessage(() -> label + ": expected " + expectation.get())
                 .ignoring(StaleElementReferenceException.class) // the page may reload meanwhile
                 .ignoring(JavascriptException.class)            // and not have its modules loaded yet

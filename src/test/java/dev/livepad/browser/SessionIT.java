@@ -202,6 +202,58 @@ class SessionIT {
         assertEquals("warning", r.get("notices").get(0).get("level").asText());
     }
 
+    @Test
+    void an_op_the_server_cannot_take_now_is_kept_and_resent_as_the_same_message_after_a_pause() throws Exception {
+        JsonNode r = run("""
+                const t = session();
+                t.type(2, 'X');
+                await until(() => t.ops().length === 1);
+                const refusedAt = Date.now();
+                t.server({ type: 'error', code: 'unavailable', ref: t.ops()[0].id, message: 'memory budget spent' });
+                t.server({ type: 'op', rev: 1, op: ['Z', 2], clientId: 'other', id: 'theirs' });
+                t.type(4, 'Y'); // typing goes on meanwhile
+                await until(() => t.ops().length === 2);
+                const pause = Date.now() - refusedAt;
+                t.server({ type: 'ack', id: t.ops()[1].id, rev: 2 });
+                await until(() => t.ops().length === 3);
+                t.server({ type: 'ack', id: t.ops()[2].id, rev: 3 });
+                return { ops: t.ops(), pause, notices: t.seen.notices, recovered: t.seen.recovered,
+                  state: t.s.client.state, revision: t.s.client.revision, text: t.editorText() };
+                """);
+        JsonNode ops = r.get("ops");
+        assertEquals(ops.get(0), ops.get(1), "resent as the very message first sent: " + ops);
+        assertTrue(r.get("pause").asLong() >= 600, "after a pause of about a second: " + r.get("pause"));
+        assertEquals(2, ops.get(2).get("rev").asInt(), "then the edit typed meanwhile");
+        assertEquals("[4,\"Y\"]", ops.get(2).get("op").toString());
+        assertEquals(1, r.get("notices").size(), "one notice: " + r.get("notices"));
+        assertEquals("warning", r.get("notices").get(0).get("level").asText());
+        assertEquals(0, r.get("recovered").size(), "nothing given up");
+        assertEquals("synchronized", r.get("state").asText());
+        assertEquals(3, r.get("revision").asInt());
+        assertEquals("ZabXY", r.get("text").asText());
+    }
+
+    @Test
+    void a_join_refused_for_a_token_replaced_while_it_was_on_its_way_is_sent_again_with_the_new_one()
+            throws Exception {
+        JsonNode r = run("""
+                const t = session();
+                t.s.joined = false;
+                t.s.sendJoin();
+                t.s.token = 'after-revocation';
+                t.server({ type: 'error', code: 'invalid_token', ref: 'join', message: 'revoked' });
+                const raced = { restarts: t.seen.restarts, stopped: t.s.stopped };
+                t.s.sendJoin();
+                t.server({ type: 'error', code: 'invalid_token', ref: 'join', message: 'revoked' });
+                const joins = t.seen.sent.filter((m) => m.type === 'join').map((m) => m.token);
+                return { raced, joins, restarts: t.seen.restarts, stopped: t.s.stopped };
+                """);
+        assertEquals(1, r.get("raced").get("restarts").asInt(), "joins again");
+        assertFalse(r.get("raced").get("stopped").asBoolean(), "does not give up");
+        assertEquals("[\"t\",\"after-revocation\"]", r.get("joins").toString());
+        assertTrue(r.get("stopped").asBoolean(), "the current token refused: the link is dead");
+    }
+
     private static JsonNode run(String scenario) throws Exception {
         Object result = page.driver().executeAsyncScript(HARNESS.replace("/*SCENARIO*/", scenario));
         assertFalse(String.valueOf(result).startsWith("ERROR"), String.valueOf(result));
