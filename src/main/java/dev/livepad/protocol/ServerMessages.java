@@ -23,7 +23,8 @@ public final class ServerMessages {
     }
 
     /** The reply to a join: either the whole text, or the ops since the client's revision. */
-    public record Joined(String room, String clientId, Role role, long rev, String text,
+    /** {@code textJson} is the text already encoded as a JSON string ({@link #jsonString}), or null. */
+    public record Joined(String room, String clientId, Role role, long rev, String textJson,
                          List<HistoryOp> ops, boolean reset, List<MemberInfo> members) {
     }
 
@@ -33,8 +34,9 @@ public final class ServerMessages {
             g.writeStringField("clientId", j.clientId());
             g.writeStringField("role", j.role().wireName());
             g.writeNumberField("rev", j.rev());
-            if (j.text() != null) {
-                g.writeStringField("text", j.text());
+            if (j.textJson() != null) {
+                g.writeFieldName("text");
+                g.writeRawValue(j.textJson());
             }
             if (j.ops() != null) {
                 g.writeArrayFieldStart("ops");
@@ -170,6 +172,20 @@ public final class ServerMessages {
         g.writeStringField("name", m.name());
         g.writeStringField("role", m.role().wireName());
         g.writeEndObject();
+    }
+
+    /**
+     * A string as a JSON value, escaped as every server message escapes it: a room encodes its text
+     * once per revision and hands it to every joiner's reply, however many join.
+     */
+    public static String jsonString(String text) {
+        StringWriter out = new StringWriter(text.length() + 16);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeString(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
     }
 
     private static void start(JsonGenerator g, String type, String room) throws IOException {

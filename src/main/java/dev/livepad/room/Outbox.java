@@ -70,7 +70,7 @@ public final class Outbox {
             }
             if (queue.size() + inFlight >= maxFrames
                     || (!queue.isEmpty() && queuedBytes + frame.length > maxBytes)
-                    || !shared.tryTake(frame.length, queue.isEmpty() && inFlight == 0)) {
+                    || !shared.tryTake(frame.length)) {
                 release();
                 closed = true;
             } else {

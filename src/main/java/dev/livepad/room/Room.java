@@ -37,6 +37,7 @@ public final class Room {
     private final DurableMark durable;
     private volatile long tokenGeneration;
     private String text;
+    private String textJson; // the text encoded for join replies, until the next op
     private long weight; // this room's share of the memory budget, admitted by the loader
     private boolean open = true;
 
@@ -82,11 +83,13 @@ public final class Room {
             members.add(member);
             long head = history.headRev();
             member.sinceRev = head;
-            String reply = ServerMessages.joined(joinedReply(member, head, others, resumeRev));
+            ServerMessages.Joined reply = joinedReply(member, head, others, resumeRev);
             String presence = ServerMessages.presence(name, "join", member.info());
             List<String> cursors = cursorsAtHead(member);
             commits.whenCommitted(head, () -> {
-                member.send(reply);
+                if (!member.peer().outbox().isClosed()) { // a joiner already gone costs no reply
+                    member.send(ServerMessages.joined(reply));
+                }
                 cursors.forEach(member::send);
                 members.broadcast(presence, member);
             });
@@ -106,8 +109,16 @@ public final class Room {
             return new ServerMessages.Joined(name, m.info().clientId(), m.role(), head, null,
                     history.since(resumeRev.getAsLong()), false, others);
         }
-        return new ServerMessages.Joined(name, m.info().clientId(), m.role(), head, text, null,
+        return new ServerMessages.Joined(name, m.info().clientId(), m.role(), head, textJson(), null,
                 resumeRev.isPresent(), others);
+    }
+
+    /** The text as a JSON string, encoded once per revision however many join at it. */
+    private String textJson() {
+        if (textJson == null) {
+            textJson = ServerMessages.jsonString(text);
+        }
+        return textJson;
     }
 
     /** Transforms, applies and stores one op; the ack and broadcast follow its commit. */
@@ -178,6 +189,7 @@ public final class Room {
         HistoryOp entry = new HistoryOp(rev, op, member.info().clientId(), opId);
         String opJson = ServerMessages.opJson(op);
         text = next;
+        textJson = null;
         history.add(entry, fingerprint, opJson.length());
         long nextWeight = MemoryBudget.weight(text, history);
         context.memory().adjust(nextWeight - weight);
@@ -285,15 +297,18 @@ public final class Room {
         });
     }
 
-    /** A failed commit means memory is ahead of disk: drop the room so it reloads from the store. */
+    /**
+     * A failed commit means memory is ahead of disk, and an error in a task may have left the
+     * room half changed: drop the room so it reloads from the store; its members resume.
+     */
     private void fail(Throwable failure) {
         if (!open) {
             return;
         }
-        LOG.error("room {}: storing an op failed; its members are closed with 1013 to resume", name, failure);
+        LOG.error("room {} failed; it leaves memory and its members are closed with 1013 to resume", name, failure);
         for (Member m : members.all()) {
             members.remove(m);
-            m.peer().outbox().abort(Outbox.TRY_AGAIN_LATER, "storage failure, resume");
+            m.peer().outbox().abort(Outbox.TRY_AGAIN_LATER, "room failure, resume");
         }
         close();
     }
@@ -332,7 +347,11 @@ public final class Room {
         return frames;
     }
 
-    /** Runs on the room's executor; a room that has closed answers {@link RoomGone}. */
+    /**
+     * Runs on the room's executor; a room that has closed answers {@link RoomGone}. An
+     * {@link Error} (out of memory, say) may have struck halfway through changing the room, so the
+     * room is dropped to reload from the store, and the message is answered {@code internal}.
+     */
     private <T> CompletableFuture<T> onExecutor(Supplier<T> work) {
         CompletableFuture<T> result = new CompletableFuture<>();
         executor.execute(() -> {
@@ -344,6 +363,9 @@ public final class Room {
                 result.complete(work.get());
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);
+            } catch (Error e) {
+                result.completeExceptionally(e);
+                fail(e);
             }
         });
         return result;

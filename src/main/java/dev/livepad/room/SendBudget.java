@@ -5,9 +5,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The bytes all connections together may have waiting to be sent. Each outbox is bounded on its
  * own, but a client that opens many connections and reads none of them multiplies that bound
- * (a join reply carries the whole text); past this budget, a connection that already has frames
- * waiting is closed as too slow (1013) rather than queue more. Frames shared by a broadcast are
- * counted once per connection, so the sum errs on the safe side.
+ * (a join reply carries the whole text); past this budget, the connection whose frame does not fit
+ * is closed as too slow (1013: it may come back and resume) rather than queue more. Frames
+ * shared by a broadcast are counted once per connection, so the sum errs on the safe side.
  */
 public final class SendBudget {
     /** No limit beyond each outbox's own. */
@@ -20,10 +20,10 @@ public final class SendBudget {
         this.limit = limit;
     }
 
-    /** Takes {@code bytes} unless that would pass the limit; a frame alone is always taken. */
-    boolean tryTake(long bytes, boolean alone) {
+    /** Takes {@code bytes} unless that would pass the limit. */
+    boolean tryTake(long bytes) {
         long now = used.addAndGet(bytes);
-        if (now > limit && !alone) {
+        if (now > limit) {
             used.addAndGet(-bytes);
             return false;
         }

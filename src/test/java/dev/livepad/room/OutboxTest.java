@@ -154,12 +154,14 @@ class OutboxTest {
         SocketStandIn slowB = new SocketStandIn();
         Outbox a = new Outbox(slowA, 1000, 1000, stats, shared);
         Outbox b = new Outbox(slowB, 1000, 1000, stats, shared);
-        assertTrue(a.send("a".repeat(80))); // in flight, never written: still held in memory
-        assertTrue(b.send("b".repeat(30))); // alone in its outbox: always taken
-        assertEquals(110, shared.used());
-        assertFalse(b.send("b"), "past the shared bound, a connection with frames waiting is too slow");
+        assertTrue(a.send("a".repeat(60))); // in flight, never written: still held in memory
+        assertTrue(b.send("b".repeat(30)));
+        assertEquals(90, shared.used());
+        assertFalse(b.send("b".repeat(20)), "past the shared bound, the connection whose frame does not fit is closed");
         assertEquals(1013, slowB.closedWith);
-        assertEquals(80, shared.used(), "a closed outbox gives back what it held");
+        assertEquals(60, shared.used(), "a closed outbox gives back what it held");
+        Outbox c = new Outbox(new SocketStandIn(), 1000, 1000, stats, shared);
+        assertFalse(c.send("c".repeat(50)), "even a first frame must fit: many silent joiners add up");
         slowA.completeAll();
         assertEquals(0, shared.used());
         assertTrue(a.send("a".repeat(50)));
