@@ -28,8 +28,9 @@ public final class AddressRange {
 
     /**
      * Parses {@code 192.0.2.1}, {@code 10.0.0.0/8}, {@code ::1} or {@code 2001:db8::/32}; host bits
-     * after the prefix are ignored. A prefix of 0 (everyone) is refused: it would let any client
-     * choose the address it is limited under.
+     * after the prefix are ignored. Prefixes shorter than /8 (IPv4) or /7 (IPv6) are refused:
+     * no proxy fleet spans them, and trusting them would let almost any client choose the address
+     * it is limited under.
      */
     public static AddressRange parse(String text) {
         int slash = text.indexOf('/');
@@ -40,8 +41,9 @@ public final class AddressRange {
         int prefix = bits;
         if (slash >= 0) {
             String length = text.substring(slash + 1);
-            if (!length.matches("\\d{1,3}") || Integer.parseInt(length) > bits || Integer.parseInt(length) == 0) {
-                throw new IllegalArgumentException("'" + text + "' needs a prefix length from 1 to " + bits);
+            int shortest = bits == 32 ? 8 : 7; // 10.0.0.0/8 and fc00::/7 are the widest private ranges
+            if (!length.matches("\\d{1,3}") || Integer.parseInt(length) > bits || Integer.parseInt(length) < shortest) {
+                throw new IllegalArgumentException("'" + text + "' needs a prefix length from " + shortest + " to " + bits);
             }
             prefix = Integer.parseInt(length);
         }

@@ -63,41 +63,76 @@ public record Config(
         refuseReplaced(env);
         return new Config(
                 env.getOrDefault("HOST", "0.0.0.0"),
-                intValue(env, "PORT", 3000),
+                intValue(env, "PORT", 3000, 0, 65_535),
                 Path.of(env.getOrDefault("DATA_DIR", "./data")),
                 env.getOrDefault("STORE", "sqlite"),
-                Optional.ofNullable(env.get("JWT_SECRET")).filter(s -> !s.isEmpty()),
-                Duration.ofSeconds(intValue(env, "OWNER_TOKEN_TTL_SECONDS", 30 * 24 * 3600)),
-                Duration.ofSeconds(intValue(env, "MAX_INVITE_TTL_SECONDS", 365 * 24 * 3600)),
-                intValue(env, "MAX_DOC_CHARS", 1_000_000),
-                intValue(env, "HISTORY_OPS", 1000),
-                intValue(env, "SNAPSHOT_EVERY", 200),
-                intValue(env, "MAX_MESSAGE_BYTES", 256 * 1024),
-                intValue(env, "OUTBOX_MAX_FRAMES", 2048),
-                intValue(env, "OUTBOX_MAX_BYTES", 8 * 1024 * 1024),
-                List.of(env.getOrDefault("ALLOWED_ORIGINS", "").split(",")).stream()
-                        .map(String::trim).filter(s -> !s.isEmpty()).toList(),
+                jwtSecret(env),
+                Duration.ofSeconds(intValue(env, "OWNER_TOKEN_TTL_SECONDS", 30 * 24 * 3600, 60, Integer.MAX_VALUE)),
+                Duration.ofSeconds(intValue(env, "MAX_INVITE_TTL_SECONDS", 365 * 24 * 3600, 60, Integer.MAX_VALUE)),
+                intValue(env, "MAX_DOC_CHARS", 1_000_000, 1, Integer.MAX_VALUE),
+                intValue(env, "HISTORY_OPS", 1000, 1, Integer.MAX_VALUE),
+                intValue(env, "SNAPSHOT_EVERY", 200, 1, Integer.MAX_VALUE),
+                intValue(env, "MAX_MESSAGE_BYTES", 256 * 1024, 1024, 64 * 1024 * 1024),
+                intValue(env, "OUTBOX_MAX_FRAMES", 2048, 1, Integer.MAX_VALUE),
+                intValue(env, "OUTBOX_MAX_BYTES", 8 * 1024 * 1024, 1024, Integer.MAX_VALUE),
+                allowedOrigins(env),
                 trustedProxies(env),
-                Duration.ofSeconds(intValue(env, "EMPTY_ROOM_LINGER_SECONDS", 30)),
-                intValue(env, "RATE_LIMIT_PER_SECOND", 1000),
-                intValue(env, "RATE_LIMIT_BURST", 2000),
+                Duration.ofSeconds(intValue(env, "EMPTY_ROOM_LINGER_SECONDS", 30, 0, Integer.MAX_VALUE)),
+                intValue(env, "RATE_LIMIT_PER_SECOND", 1000, 1, Integer.MAX_VALUE),
+                intValue(env, "RATE_LIMIT_BURST", 2000, 1, Integer.MAX_VALUE),
                 intValue(env, "RATE_LIMIT_BYTES_PER_SECOND", 1 << 20, 1, Integer.MAX_VALUE),
                 intValue(env, "RATE_LIMIT_BYTES_BURST", 4 << 20, 1, Integer.MAX_VALUE),
-                Duration.ofSeconds(intValue(env, "IDLE_TIMEOUT_SECONDS", 120)),
-                intValue(env, "MAX_BODY_BYTES", 64 * 1024),
-                intValue(env, "MAX_ROOMS_PER_CONNECTION", 32),
-                intValue(env, "MAX_MEMBERS_PER_ROOM", 2000),
-                intValue(env, "MAX_CONNECTIONS_PER_IP", 256),
-                intValue(env, "ROOM_CREATES_PER_MINUTE", 60),
-                intValue(env, "AUTH_FAILURES_PER_MINUTE", 30),
+                Duration.ofSeconds(intValue(env, "IDLE_TIMEOUT_SECONDS", 120, 1, Integer.MAX_VALUE)),
+                intValue(env, "MAX_BODY_BYTES", 64 * 1024, 256, Integer.MAX_VALUE),
+                intValue(env, "MAX_ROOMS_PER_CONNECTION", 32, 1, Integer.MAX_VALUE),
+                intValue(env, "MAX_MEMBERS_PER_ROOM", 2000, 1, Integer.MAX_VALUE),
+                intValue(env, "MAX_CONNECTIONS_PER_IP", 256, 1, Integer.MAX_VALUE),
+                intValue(env, "ROOM_CREATES_PER_MINUTE", 60, 1, Integer.MAX_VALUE),
+                intValue(env, "AUTH_FAILURES_PER_MINUTE", 30, 1, Integer.MAX_VALUE),
                 adminKey(env),
                 booleanValue(env, "EXEMPT_LOOPBACK", false),
                 Duration.ofNanos(1000L * intValue(env, "COMMIT_DELAY_MICROS", 0, 0, 100_000)),
                 intValue(env, "HISTORY_MAX_BYTES", 4 * 1024 * 1024, 64 * 1024, Integer.MAX_VALUE),
                 intValue(env, "MAX_OP_COMPONENTS", 10_000, 16, 1_000_000),
-                longValue(env, "MEMORY_BUDGET_BYTES", Runtime.getRuntime().maxMemory() / 2),
-                longValue(env, "SEND_BUDGET_BYTES", Runtime.getRuntime().maxMemory() / 4),
+                heapShare(env, "MEMORY_BUDGET_BYTES", 2),
+                heapShare(env, "SEND_BUDGET_BYTES", 4),
                 intValue(env, "RESUME_MAX_BYTES", 64 * 1024, 0, Integer.MAX_VALUE));
+    }
+
+    /** A secret of blanks is no secret: refused like a short one. */
+    private static Optional<String> jwtSecret(Map<String, String> env) {
+        String secret = env.get("JWT_SECRET");
+        if (secret != null && !secret.isEmpty() && secret.isBlank()) {
+            throw new IllegalArgumentException("JWT_SECRET is only blanks; set a random secret of 32 bytes or more");
+        }
+        return Optional.ofNullable(secret).filter(s -> !s.isEmpty());
+    }
+
+    /** Exact origins; {@code null} (sandboxed frames, local files) would let any such page in, so it is refused. */
+    private static List<String> allowedOrigins(Map<String, String> env) {
+        List<String> origins = List.of(env.getOrDefault("ALLOWED_ORIGINS", "").split(",")).stream()
+                .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        for (String origin : origins) {
+            if (!origin.matches("(?i)https?://[^/\\s]+/?")) {
+                throw new IllegalArgumentException("ALLOWED_ORIGINS entries are scheme://host[:port], got '"
+                        + origin + "'");
+            }
+        }
+        return origins;
+    }
+
+    /**
+     * A byte budget that defaults to 1/{@code divisor} of the heap and may not exceed the heap:
+     * a budget larger than memory would bound nothing.
+     */
+    private static long heapShare(Map<String, String> env, String key, int divisor) {
+        long heap = Runtime.getRuntime().maxMemory();
+        long value = longValue(env, key, heap / divisor);
+        if (value > heap) {
+            throw new IllegalArgumentException(key + " (" + value + ") is larger than the heap (" + heap
+                    + " bytes, -Xmx); it would bound nothing");
+        }
+        return value;
     }
 
     /** A setting that changed meaning must not be silently ignored: its old name refuses to start. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -85,5 +86,30 @@ class ConfigTest {
         assertTrue(e.getMessage().contains("ADMIN_KEY") && e.getMessage().contains("32"), e.getMessage());
         assertEquals(Optional.of(LONG_KEY), Config.fromEnv(Map.of("ADMIN_KEY", LONG_KEY)).adminKey());
         assertEquals(Optional.empty(), Config.fromEnv(Map.of("ADMIN_KEY", "")).adminKey());
+    }
+
+    @Test
+    void settings_that_would_switch_a_limit_off_or_break_the_server_refuse_to_start_naming_the_variable() {
+        String[][] refused = {
+            {"MAX_MESSAGE_BYTES", "-1"}, {"MAX_MESSAGE_BYTES", "0"}, {"SNAPSHOT_EVERY", "0"}, {"HISTORY_OPS", "0"},
+            {"IDLE_TIMEOUT_SECONDS", "0"}, {"IDLE_TIMEOUT_SECONDS", "-5"}, {"RATE_LIMIT_PER_SECOND", "0"},
+            {"RATE_LIMIT_BURST", "0"}, {"MAX_CONNECTIONS_PER_IP", "-1"}, {"AUTH_FAILURES_PER_MINUTE", "0"},
+            {"ROOM_CREATES_PER_MINUTE", "-1"}, {"MAX_DOC_CHARS", "-1"}, {"OUTBOX_MAX_FRAMES", "0"},
+            {"OUTBOX_MAX_BYTES", "-1"}, {"MAX_ROOMS_PER_CONNECTION", "-1"}, {"MAX_MEMBERS_PER_ROOM", "-1"},
+            {"OWNER_TOKEN_TTL_SECONDS", "-1"}, {"MAX_INVITE_TTL_SECONDS", "0"}, {"MAX_BODY_BYTES", "-1"},
+            {"PORT", "70000"}, {"MAX_OP_COMPONENTS", "0"}, {"HISTORY_MAX_BYTES", "1"},
+            {"JWT_SECRET", " ".repeat(40)}, {"ALLOWED_ORIGINS", "null"}, {"ALLOWED_ORIGINS", "https://ok.example,*"},
+            {"TRUSTED_PROXIES", "0.0.0.0/1,128.0.0.0/1"}, {"TRUSTED_PROXIES", "::/1"},
+            {"MEMORY_BUDGET_BYTES", String.valueOf(Long.MAX_VALUE)}, {"SEND_BUDGET_BYTES", "0"},
+        };
+        for (String[] setting : refused) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Config.fromEnv(Map.of(setting[0], setting[1])), setting[0] + "=" + setting[1]);
+            assertTrue(e.getMessage().contains(setting[0].equals("TRUSTED_PROXIES") ? "prefix" : setting[0]),
+                    e.getMessage());
+        }
+        assertEquals(List.of("https://pad.example.com", "http://localhost:3000"), Config.fromEnv(
+                Map.of("ALLOWED_ORIGINS", "https://pad.example.com, http://localhost:3000")).allowedOrigins());
+        assertEquals(1, Config.fromEnv(Map.of("TRUSTED_PROXIES", "10.0.0.0/8")).trustedProxies().size());
     }
 }
