@@ -91,12 +91,16 @@ public final class RoomRegistry {
 
     /**
      * Starts a new token generation: every token minted before, owner's and invites alike, is
-     * refused from now on. Returns the new generation, for the owner's fresh token.
+     * refused from now on. {@code record} carries the generation the caller's token was checked
+     * against; if another revocation came first, that token is dead and this one is refused.
+     * Returns the new generation, for the owner's fresh token.
      */
     public long revokeTokens(RoomRecord record) {
         synchronized (loadLock(record.name())) { // a load running now would keep the old generation
-            long generation = store.nextTokenGeneration(record.name(), record.id())
-                    .orElseThrow(() -> new ProtocolException(ErrorCode.NO_SUCH_ROOM, "no room named " + record.name()));
+            long generation = store.nextTokenGeneration(record.name(), record.id(), record.tokenGen())
+                    .orElseThrow(() -> store.findRoom(record.name()).filter(r -> r.id().equals(record.id())).isPresent()
+                            ? new ProtocolException(ErrorCode.INVALID_TOKEN, "the token was revoked by the room's owner")
+                            : new ProtocolException(ErrorCode.NO_SUCH_ROOM, "no room named " + record.name()));
             Room room = live.get(record.name());
             if (room != null && room.id().equals(record.id())) {
                 room.raiseTokenGeneration(generation);

@@ -31,11 +31,12 @@ public interface DocumentStore extends AutoCloseable {
     boolean deleteRoom(String name, String roomId);
 
     /**
-     * Starts a new token generation for the room's current incarnation {@code roomId}, so every
-     * token minted before is refused; returns the new generation, or empty when that incarnation
-     * no longer exists.
+     * Starts a new token generation for the room's current incarnation {@code roomId}, if its
+     * generation is still {@code current}, so every token minted before is refused; returns the
+     * new generation, or empty when that incarnation no longer exists or another revocation came
+     * first (so two concurrent revocations never both answer, one with a token already dead).
      */
-    OptionalLong nextTokenGeneration(String name, String roomId);
+    OptionalLong nextTokenGeneration(String name, String roomId, long current);
 
     /** How many rooms exist. */
     long roomCount();

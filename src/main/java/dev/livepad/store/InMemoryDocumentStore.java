@@ -51,11 +51,11 @@ public final class InMemoryDocumentStore implements DocumentStore {
     }
 
     @Override
-    public OptionalLong nextTokenGeneration(String name, String roomId) {
+    public OptionalLong nextTokenGeneration(String name, String roomId, long current) {
         checkOpen();
         synchronized (roomsByName) {
             Room room = roomsByName.get(name);
-            if (room == null || !room.record.id().equals(roomId)) {
+            if (room == null || !room.record.id().equals(roomId) || room.record.tokenGen() != current) {
                 return OptionalLong.empty();
             }
             RoomRecord r = room.record;

@@ -169,8 +169,8 @@ public final class SqliteDocumentStore implements DocumentStore {
     }
 
     @Override
-    public OptionalLong nextTokenGeneration(String name, String roomId) {
-        return call(ops -> ops.nextTokenGeneration(name, roomId));
+    public OptionalLong nextTokenGeneration(String name, String roomId, long current) {
+        return call(ops -> ops.nextTokenGeneration(name, roomId, current));
     }
 
     @Override

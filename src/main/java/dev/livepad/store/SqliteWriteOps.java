@@ -202,10 +202,12 @@ final class SqliteWriteOps implements AutoCloseable {
         return true;
     }
 
-    OptionalLong nextTokenGeneration(String name, String roomId) throws SQLException {
-        PreparedStatement bump = sql.get("UPDATE rooms SET token_gen = token_gen + 1 WHERE name = ? AND id = ?");
+    OptionalLong nextTokenGeneration(String name, String roomId, long current) throws SQLException {
+        PreparedStatement bump = sql.get(
+                "UPDATE rooms SET token_gen = token_gen + 1 WHERE name = ? AND id = ? AND token_gen = ?");
         bump.setString(1, name);
         bump.setString(2, roomId);
+        bump.setLong(3, current);
         if (bump.executeUpdate() != 1) {
             return OptionalLong.empty();
         }

@@ -123,8 +123,10 @@ abstract class DocumentStoreContract {
     void a_new_token_generation_is_counted_and_found_with_the_room() {
         RoomRecord room = created("alpha");
         assertEquals(0, store.findRoom("alpha").orElseThrow().tokenGen());
-        assertEquals(java.util.OptionalLong.of(1), store.nextTokenGeneration("alpha", room.id()));
-        assertEquals(java.util.OptionalLong.of(2), store.nextTokenGeneration("alpha", room.id()));
+        assertEquals(java.util.OptionalLong.of(1), store.nextTokenGeneration("alpha", room.id(), 0));
+        assertEquals(java.util.OptionalLong.of(2), store.nextTokenGeneration("alpha", room.id(), 1));
+        assertEquals(java.util.OptionalLong.empty(), store.nextTokenGeneration("alpha", room.id(), 1),
+                "a revocation that lost the race does not count");
         assertEquals(2, store.findRoom("alpha").orElseThrow().tokenGen());
     }
 
@@ -133,9 +135,9 @@ abstract class DocumentStoreContract {
         RoomRecord old = created("alpha");
         store.deleteRoom("alpha", old.id());
         RoomRecord fresh = created("alpha");
-        assertEquals(java.util.OptionalLong.empty(), store.nextTokenGeneration("alpha", old.id()));
+        assertEquals(java.util.OptionalLong.empty(), store.nextTokenGeneration("alpha", old.id(), 0));
         assertEquals(0, store.findRoom("alpha").orElseThrow().tokenGen());
-        assertEquals(java.util.OptionalLong.empty(), store.nextTokenGeneration("beta", fresh.id()));
+        assertEquals(java.util.OptionalLong.empty(), store.nextTokenGeneration("beta", fresh.id(), 0));
     }
 
     @Test

@@ -111,7 +111,7 @@ class SqliteDocumentStoreTest extends DocumentStoreContract {
         store = SqliteDocumentStore.open(dataDir);
         assertEquals(new RoomRecord("old", "r1", 5, 0), store.findRoom("old").orElseThrow());
         assertEquals(List.of(new StoredOp(1, "[\"hi\"]", "op-1", "c1", 7, 0)), store.load("r1", 10).ops());
-        assertEquals(java.util.OptionalLong.of(1), store.nextTokenGeneration("old", "r1"));
+        assertEquals(java.util.OptionalLong.of(1), store.nextTokenGeneration("old", "r1", 0));
     }
 
     @Test

@@ -95,4 +95,30 @@ class TokenLifecycleTest {
             assertEquals("invalid_token", joinReply(second, "kept", invite).path("code").asText());
         }
     }
+
+    @Test
+    void of_concurrent_revocations_with_one_token_only_one_answers_and_its_token_works() throws Exception {
+        String owner = server.createRoom("race");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            java.util.List<java.util.concurrent.Future<Response>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                answers.add(pool.submit(() -> server.post("/api/rooms/race/revoke", "", owner)));
+            }
+            int granted = 0;
+            for (java.util.concurrent.Future<Response> answer : answers) {
+                Response r = answer.get();
+                if (r.status() == 200) {
+                    granted++;
+                    assertEquals(201, server.post("/api/rooms/race/tokens", "{\"role\":\"viewer\"}", token(r)).status(),
+                            "a revocation answered 200 with a token that no longer works");
+                } else {
+                    assertEquals(401, r.status(), r.body());
+                }
+            }
+            assertEquals(1, granted);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
