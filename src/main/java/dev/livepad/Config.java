@@ -94,8 +94,8 @@ public record Config(
                 Duration.ofNanos(1000L * intValue(env, "COMMIT_DELAY_MICROS", 0, 0, 100_000)),
                 intValue(env, "HISTORY_MAX_BYTES", 4 * 1024 * 1024, 64 * 1024, Integer.MAX_VALUE),
                 intValue(env, "MAX_OP_COMPONENTS", 10_000, 16, 1_000_000),
-                heapShare(env, "MEMORY_BUDGET_BYTES", 2),
-                heapShare(env, "SEND_BUDGET_BYTES", 4),
+                heapShare(env, "MEMORY_BUDGET_BYTES", 4),
+                heapShare(env, "SEND_BUDGET_BYTES", 8),
                 intValue(env, "RESUME_MAX_BYTES", 64 * 1024, 0, Integer.MAX_VALUE));
     }
 

@@ -29,7 +29,8 @@ public final class ServerMessages {
     }
 
     public static String joined(Joined j) {
-        return write(g -> {
+        int size = 256 + (j.textJson() == null ? 0 : j.textJson().length()); // a megabyte text: grown once, not doubled
+        return write(size, g -> {
             start(g, "joined", j.room());
             g.writeStringField("clientId", j.clientId());
             g.writeStringField("role", j.role().wireName());
@@ -179,7 +180,14 @@ public final class ServerMessages {
      * once per revision and hands it to every joiner's reply, however many join.
      */
     public static String jsonString(String text) {
-        StringWriter out = new StringWriter(text.length() + 16);
+        int surrogates = 0;
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isSurrogate(text.charAt(i))) {
+                surrogates++;
+            }
+        }
+        // Sized once: doubling a buffer of megabytes needs three times the memory for a moment.
+        StringWriter out = new StringWriter(text.length() + 5 * surrogates + 64);
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.writeString(text);
         } catch (IOException e) {
@@ -198,7 +206,11 @@ public final class ServerMessages {
     }
 
     private static String write(Body body) {
-        StringWriter out = new StringWriter(128);
+        return write(128, body);
+    }
+
+    private static String write(int size, Body body) {
+        StringWriter out = new StringWriter(size);
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.writeStartObject();
             body.write(g);

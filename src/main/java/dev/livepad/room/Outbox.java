@@ -115,6 +115,14 @@ public final class Outbox {
         transport.close(statusCode, reason);
     }
 
+    /**
+     * Whether a frame of about {@code bytes} would fit the server-wide send budget now: checked
+     * before building a large frame (a join reply), so it is not built only to be refused.
+     */
+    public boolean couldQueue(long bytes) {
+        return shared.fits(bytes);
+    }
+
     public synchronized boolean isClosed() {
         return closed;
     }

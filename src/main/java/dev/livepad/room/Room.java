@@ -87,7 +87,12 @@ public final class Room {
             String presence = ServerMessages.presence(name, "join", member.info());
             List<String> cursors = cursorsAtHead(member);
             commits.whenCommitted(head, () -> {
-                if (!member.peer().outbox().isClosed()) { // a joiner already gone costs no reply
+                Outbox outbox = member.peer().outbox();
+                if (outbox.isClosed()) {
+                    // a joiner already gone costs no reply
+                } else if (!outbox.couldQueue(reply.textJson() == null ? 0 : reply.textJson().length())) {
+                    outbox.abort(Outbox.TRY_AGAIN_LATER, "the server is sending all it can hold; try again");
+                } else {
                     member.send(ServerMessages.joined(reply));
                 }
                 cursors.forEach(member::send);
@@ -113,12 +118,25 @@ public final class Room {
                 resumeRev.isPresent(), others);
     }
 
-    /** The text as a JSON string, encoded once per revision however many join at it. */
+    /**
+     * The text as a JSON string, encoded once per revision however many join at it. It counts
+     * against the memory budget while kept (escaped emoji take six bytes a unit).
+     */
     private String textJson() {
         if (textJson == null) {
             textJson = ServerMessages.jsonString(text);
+            context.memory().adjust(textJson.length());
+            weight += textJson.length();
         }
         return textJson;
+    }
+
+    private void dropTextJson() {
+        if (textJson != null) {
+            context.memory().adjust(-textJson.length());
+            weight -= textJson.length();
+            textJson = null;
+        }
     }
 
     /** Transforms, applies and stores one op; the ack and broadcast follow its commit. */
@@ -188,10 +206,10 @@ public final class Room {
         long rev = history.headRev() + 1;
         HistoryOp entry = new HistoryOp(rev, op, member.info().clientId(), opId);
         String opJson = ServerMessages.opJson(op);
+        dropTextJson();
         text = next;
-        textJson = null;
         history.add(entry, fingerprint, opJson.length());
-        long nextWeight = MemoryBudget.weight(text, history);
+        long nextWeight = MemoryBudget.weight(text, history); // textJson was dropped above
         context.memory().adjust(nextWeight - weight);
         weight = nextWeight;
         context.stats().opsApplied.increment();

@@ -30,6 +30,10 @@ public final class SendBudget {
         return true;
     }
 
+    boolean fits(long bytes) {
+        return used.get() + bytes <= limit;
+    }
+
     void give(long bytes) {
         used.addAndGet(-bytes);
     }
