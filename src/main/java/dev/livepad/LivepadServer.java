@@ -72,6 +72,11 @@ public final class LivepadServer implements AutoCloseable {
         return web.port();
     }
 
+    /** Answers {@code /ready} with 503 from now on, ahead of a stop; everything else goes on. */
+    public void drain() {
+        web.drain();
+    }
+
     /** Graceful stop: close sockets with 1012, let pending commits finish, close the store. */
     public synchronized void stop() {
         if (stopped) {

@@ -53,6 +53,7 @@ public final class WebServer {
 
     private final Javalin app;
     private final SocketEndpoint sockets;
+    private final Health health;
     private final Config config;
 
     public WebServer(Parts parts, Config config) {
@@ -69,6 +70,7 @@ public final class WebServer {
         OriginPolicy origins = new OriginPolicy(config.allowedOrigins());
         CrossSiteGuard crossSite = new CrossSiteGuard(origins, proxies);
         ObjectMapper json = parts.json();
+        this.health = new Health(parts.rooms(), json);
         this.app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             javalin.http.maxRequestSize = config.maxBodyBytes();
@@ -90,6 +92,8 @@ public final class WebServer {
             });
             javalin.routes.before(ctx -> SECURITY_HEADERS.forEach(ctx::header));
             javalin.routes.before("/api/*", crossSite::check);
+            javalin.routes.get("/health", health::health);
+            javalin.routes.get("/ready", health::ready);
             javalin.routes.get("/status", ctx -> ctx.contentType("application/json")
                     .result(json.writeValueAsString(parts.status().snapshot())));
             javalin.routes.get("/metrics", ctx -> ctx.contentType(PrometheusMetrics.CONTENT_TYPE)
@@ -178,7 +182,13 @@ public final class WebServer {
     }
 
     /** Closes every WebSocket with 1012 (clients reconnect and resume), then stops Jetty. */
+    /** Turns {@code /ready} to 503 (the first step of a shutdown), so balancers send no new clients. */
+    public void drain() {
+        health.drain();
+    }
+
     public void stop() {
+        health.drain();
         sockets.closeAll("server shutting down");
         app.stop();
     }

@@ -42,6 +42,11 @@ public final class TestServer implements AutoCloseable {
         return server.port();
     }
 
+    /** The first step of a shutdown: {@code /ready} answers 503. */
+    public void drain() {
+        server.drain();
+    }
+
     public URI http(String path) {
         return URI.create("http://127.0.0.1:" + port() + path);
     }

@@ -1,0 +1,45 @@
+package dev.livepad.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.livepad.protocol.ErrorCode;
+import dev.livepad.room.RoomRegistry;
+import io.javalin.http.Context;
+
+/**
+ * Liveness and readiness for load balancers. {@code /health} answers while the process does;
+ * {@code /ready} only while this instance can serve: its store answers, and no shutdown has
+ * begun, so a balancer stops sending new clients before the connections close.
+ */
+final class Health {
+    private final RoomRegistry rooms;
+    private final ObjectMapper json;
+    private volatile boolean draining;
+
+    Health(RoomRegistry rooms, ObjectMapper json) {
+        this.rooms = rooms;
+        this.json = json;
+    }
+
+    /** From now on {@code /ready} answers 503; nothing else changes. */
+    void drain() {
+        draining = true;
+    }
+
+    void health(Context ctx) {
+        ctx.contentType("application/json").result("{\"status\":\"ok\"}");
+    }
+
+    void ready(Context ctx) {
+        if (draining) {
+            HttpApi.error(ctx, json, ErrorCode.UNAVAILABLE, "this instance is shutting down");
+            return;
+        }
+        try {
+            rooms.roomCount(); // a query the store must answer
+        } catch (RuntimeException e) {
+            HttpApi.error(ctx, json, ErrorCode.UNAVAILABLE, "the store does not answer");
+            return;
+        }
+        ctx.contentType("application/json").result("{\"status\":\"ready\"}");
+    }
+}
