@@ -1,7 +1,5 @@
 package dev.livepad.room;
 
-import dev.livepad.ot.InvalidOperationException;
-import dev.livepad.ot.TextOperation;
 import dev.livepad.protocol.ClientMessage;
 import dev.livepad.protocol.ErrorCode;
 import dev.livepad.protocol.MemberInfo;
@@ -36,7 +34,7 @@ public final class Room {
     private final Members members;
     private final DurableMark durable;
     private volatile long tokenGeneration;
-    private String text;
+    private final DocumentCore core;
     private String textJson; // the text encoded for join replies, until the next op
     private long weight; // this room's share of the memory budget, admitted by the loader
     private boolean open = true;
@@ -45,13 +43,13 @@ public final class Room {
         this.name = name;
         this.id = id;
         this.tokenGeneration = tokenGeneration;
+        this.core = new DocumentCore(name, text, history, context.settings().maxDocChars());
         this.context = context;
         this.executor = new SerialExecutor(context.pool(), context.scheduler());
         this.history = history;
         this.commits = new CommitLog(history.headRev());
         this.durable = new DurableMark(history.headRev(), executor, commits::committed);
         this.members = new Members(context.stats(), context.pool());
-        this.text = text;
         this.weight = MemoryBudget.weight(text, history);
     }
 
@@ -110,7 +108,7 @@ public final class Room {
     private ServerMessages.Joined joinedReply(Member m, long head, List<MemberInfo> others, OptionalLong resumeRev) {
         if (resumeRev.isPresent() && history.covers(resumeRev.getAsLong())
                 && history.wireBytesSince(resumeRev.getAsLong())
-                        <= Math.max(context.settings().resumeMaxBytes(), text.length())) {
+                        <= Math.max(context.settings().resumeMaxBytes(), core.text().length())) {
             return new ServerMessages.Joined(name, m.info().clientId(), m.role(), head, null,
                     history.since(resumeRev.getAsLong()), false, others);
         }
@@ -124,7 +122,7 @@ public final class Room {
      */
     private String textJson() {
         if (textJson == null) {
-            textJson = ServerMessages.jsonString(text);
+            textJson = ServerMessages.jsonString(core.text());
             context.memory().adjust(textJson.length());
             weight += textJson.length();
         }
@@ -147,69 +145,31 @@ public final class Room {
                 throw new ProtocolException(ErrorCode.FORBIDDEN, "a viewer may not edit");
             }
             long fingerprint = OpFingerprint.of(msg.rev(), msg.op());
-            History.Entry seen = history.byId(msg.id());
-            if (seen != null) {
-                acknowledgeRetry(member, msg.id(), seen, fingerprint);
+            OptionalLong retried = core.retryOf(msg.id(), fingerprint);
+            if (retried.isPresent()) {
+                long rev = retried.getAsLong();
+                commits.whenCommitted(rev, () -> member.send(ServerMessages.ack(name, msg.id(), rev)));
                 return null;
             }
-            apply(member, msg.id(), transformed(member, msg), fingerprint);
+            member.peer().charge(core.transformSteps(msg.rev(), msg.op().componentCount()));
+            if (msg.op().insertedLength() > 0) { // a transformed op inserts what the op did
+                context.memory().requireRoom("inserting text");
+            }
+            stored(member, core.apply(member.info().clientId(), msg.id(), msg.rev(), msg.op(), fingerprint),
+                    fingerprint);
             return null;
         });
     }
 
-    /**
-     * A known id is a retry only when the op and its revision are the first message's too; any
-     * other op under that id is refused, so two clients that pick the same id never lose an edit.
-     * Ops stored before fingerprints were kept are taken on trust, as they always were.
-     */
-    private void acknowledgeRetry(Member member, String opId, History.Entry seen, long fingerprint) {
-        if (seen.fingerprint() != OpFingerprint.UNKNOWN && seen.fingerprint() != fingerprint) {
-            throw new ProtocolException(ErrorCode.BAD_REQUEST, "op id " + opId + " was already used in room "
-                    + name + " for a different op; send this op under a new id");
-        }
-        long rev = seen.op().rev();
-        commits.whenCommitted(rev, () -> member.send(ServerMessages.ack(name, opId, rev)));
-    }
-
-    private TextOperation transformed(Member member, ClientMessage.Op msg) {
-        if (!history.covers(msg.rev())) {
-            throw new ProtocolException(ErrorCode.BAD_REV, msg.rev() > history.headRev()
-                    ? "revision " + msg.rev() + " is in the future (head is " + history.headRev() + ")"
-                    : "revision " + msg.rev() + " is older than the kept history; rejoin to resync");
-        }
-        List<HistoryOp> concurrent = history.since(msg.rev());
-        member.peer().charge((long) msg.op().componentCount() * concurrent.size()
-                + history.componentsSince(msg.rev()));
-        int baseLength = history.lengthAt(msg.rev(), text.length());
-        if (msg.op().baseLength() != baseLength) {
-            throw new ProtocolException(ErrorCode.BAD_OP, "op covers " + msg.op().baseLength()
-                    + " units but the document had " + baseLength + " at revision " + msg.rev());
-        }
-        TextOperation op = History.transformAgainst(msg.op(), concurrent);
-        if (op.targetLength() > context.settings().maxDocChars() && op.targetLength() > op.baseLength()) {
-            throw new ProtocolException(ErrorCode.DOC_TOO_LARGE, "the document would exceed "
-                    + context.settings().maxDocChars() + " characters");
-        }
-        return op;
-    }
-
-    private void apply(Member member, String opId, TextOperation op, long fingerprint) {
-        if (op.insertedLength() > 0) {
-            context.memory().requireRoom("inserting text");
-        }
-        String next;
-        try {
-            next = op.apply(text);
-        } catch (InvalidOperationException e) {
-            throw new ProtocolException(ErrorCode.BAD_OP, e.getMessage());
-        }
-        long rev = history.headRev() + 1;
-        HistoryOp entry = new HistoryOp(rev, op, member.info().clientId(), opId);
-        String opJson = ServerMessages.opJson(op);
+    /** After the core applied an op: account its memory, store it, and release ack and broadcast on commit. */
+    private void stored(Member member, DocumentCore.Applied applied, long fingerprint) {
+        HistoryOp entry = applied.entry();
+        long rev = entry.rev();
+        String opId = entry.id();
+        String opJson = applied.opJson();
+        String next = core.text();
         dropTextJson();
-        text = next;
-        history.add(entry, fingerprint, opJson.length());
-        long nextWeight = MemoryBudget.weight(text, history); // textJson was dropped above
+        long nextWeight = MemoryBudget.weight(next, history);
         context.memory().adjust(nextWeight - weight);
         weight = nextWeight;
         context.stats().opsApplied.increment();
@@ -241,7 +201,7 @@ public final class Room {
             if (!history.covers(msg.rev())) {
                 throw new ProtocolException(ErrorCode.BAD_REV, "revision " + msg.rev() + " is not in the kept history");
             }
-            int length = history.lengthAt(msg.rev(), text.length());
+            int length = history.lengthAt(msg.rev(), core.text().length());
             for (ClientMessage.Range r : msg.ranges()) {
                 if (r.anchor() > length || r.head() > length) {
                     throw new ProtocolException(ErrorCode.BAD_REQUEST, "a range lies beyond the document's end");
@@ -296,7 +256,7 @@ public final class Room {
     CompletableFuture<String> committedText() {
         CompletableFuture<String> result = new CompletableFuture<>();
         onExecutor(() -> {
-            String current = text;
+            String current = core.text();
             commits.whenCommitted(history.headRev(), () -> result.complete(current));
             return null;
         }).whenComplete((ok, failure) -> {

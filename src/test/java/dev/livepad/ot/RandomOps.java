@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Random;
 
 /** Generators for random documents and operations that mix ASCII, BMP and surrogate-pair characters. */
-final class RandomOps {
+public final class RandomOps {
     /** Whole code points to build text from; the last two are surrogate pairs. */
     private static final String[] ATOMS = {"a", "b", "c", " ", "\n", "é", "中", "\uD83D\uDE00", "\uD834\uDD1E"};
 
@@ -35,7 +35,7 @@ final class RandomOps {
         }
     }
 
-    static String text(Random random, int maxCodePoints) {
+    public static String text(Random random, int maxCodePoints) {
         StringBuilder out = new StringBuilder();
         int n = random.nextInt(maxCodePoints + 1);
         for (int i = 0; i < n; i++) {
@@ -45,7 +45,7 @@ final class RandomOps {
     }
 
     /** A random operation on {@code doc} whose cuts all fall between code points. */
-    static TextOperation op(Random random, String doc) {
+    public static TextOperation op(Random random, String doc) {
         return build(pieces(random, doc));
     }
 

@@ -3,20 +3,20 @@ package dev.livepad.ot;
 import java.util.Random;
 
 /** Runs randomized property checks from one seed and names that seed in any failure, so a run can be replayed. */
-final class Seeded {
+public final class Seeded {
     /** Cases per property; override with -Dot.cases=N. */
-    static final int CASES = Integer.getInteger("ot.cases", 5000);
+    public static final int CASES = Integer.getInteger("ot.cases", 5000);
 
     private Seeded() {
     }
 
     /** One randomized case; it draws everything it needs from {@code random}. */
-    interface Case {
+    public interface Case {
         void run(Random random) throws Exception;
     }
 
     /** Runs {@code cases} cases from the seed in -Dot.seed, or a fresh random seed. */
-    static void check(int cases, Case body) {
+    public static void check(int cases, Case body) {
         String fixed = System.getProperty("ot.seed");
         long seed = fixed != null ? Long.parseLong(fixed.trim()) : new Random().nextLong();
         Random random = new Random(seed);

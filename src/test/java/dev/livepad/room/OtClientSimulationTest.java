@@ -1,8 +1,13 @@
-package dev.livepad.ot;
+package dev.livepad.room;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.livepad.ot.InvalidOperationException;
+import dev.livepad.ot.OtClient;
+import dev.livepad.ot.RandomOps;
+import dev.livepad.ot.Seeded;
+import dev.livepad.ot.TextOperation;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,8 +16,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Like ot.js's client test: several clients edit concurrently against a minimal in-memory server. Each link is FIFO,
- * but which link delivers next is random, so acknowledgements and remote ops interleave with local edits arbitrarily.
+ * Like ot.js's client test: several clients edit concurrently against the server's own {@link DocumentCore}. Each link
+ * is FIFO, but which link delivers next is random, so acknowledgements and remote ops interleave with local edits
+ * arbitrarily.
  */
 class OtClientSimulationTest {
     private static final int RUNS = Math.max(1, Seeded.CASES / 5);
@@ -26,22 +32,19 @@ class OtClientSimulationTest {
     private record Delivery(boolean ack, TextOperation op) {
     }
 
-    /** The server half of ot.js: transform an incoming op past everything the client had not seen, then broadcast. */
+    /** The server: the room's document core, broadcasting what it applied. */
     private static final class Server {
-        final List<TextOperation> history = new ArrayList<>();
-        String doc;
+        final DocumentCore core;
+        private int nextId;
 
         Server(String doc) {
-            this.doc = doc;
+            core = new DocumentCore("sim", doc, new History(Integer.MAX_VALUE, Long.MAX_VALUE, 0), Integer.MAX_VALUE);
         }
 
-        void receive(int sender, Submission submission, List<Peer> peers) throws InvalidOperationException {
-            TextOperation op = submission.op();
-            for (TextOperation concurrent : history.subList((int) submission.revision(), history.size())) {
-                op = TextOperation.transform(op, concurrent).aPrime();
-            }
-            doc = op.apply(doc); // also proves the transformed op never splits a surrogate pair
-            history.add(op);
+        void receive(int sender, Submission submission, List<Peer> peers) {
+            String id = "op-" + nextId++;
+            TextOperation op = core.apply("c" + sender, id, submission.revision(), submission.op(),
+                    OpFingerprint.of(submission.revision(), submission.op())).entry().op();
             for (int i = 0; i < peers.size(); i++) {
                 peers.get(i).inbox.add(new Delivery(i == sender, op));
             }
@@ -98,8 +101,8 @@ class OtClientSimulationTest {
                 // drain every link
             }
             for (Peer peer : peers) {
-                assertEquals(server.doc, peer.client.text());
-                assertEquals(server.history.size(), peer.client.revision());
+                assertEquals(server.core.text(), peer.client.text());
+                assertEquals(server.core.history().headRev(), peer.client.revision());
                 assertTrue(peer.client.isSynchronized());
             }
         });

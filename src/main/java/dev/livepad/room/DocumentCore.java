@@ -1,0 +1,102 @@
+package dev.livepad.room;
+
+import dev.livepad.ot.InvalidOperationException;
+import dev.livepad.ot.TextOperation;
+import dev.livepad.protocol.ErrorCode;
+import dev.livepad.protocol.ProtocolException;
+import dev.livepad.protocol.ServerMessages;
+import dev.livepad.protocol.ServerMessages.HistoryOp;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * The synchronous heart of a room, as ot.js's server: recognise a retry by its id, check the
+ * revision is in the kept history, transform the op past every op since, apply it, append it.
+ * It sends, stores and orders nothing; it says what happened, and its caller (the room) sends
+ * the ack and broadcast, stores the op and keeps the order. Not thread-safe: one room's
+ * executor owns it.
+ */
+final class DocumentCore {
+    /** An op applied as {@code entry.rev()}, with its wire form. */
+    record Applied(HistoryOp entry, String opJson) {
+    }
+
+    private final String room;
+    private final History history;
+    private final int maxDocChars;
+    private String text;
+
+    DocumentCore(String room, String text, History history, int maxDocChars) {
+        this.room = room;
+        this.text = text;
+        this.history = history;
+        this.maxDocChars = maxDocChars;
+    }
+
+    String text() {
+        return text;
+    }
+
+    History history() {
+        return history;
+    }
+
+    /**
+     * The revision of the kept op this message retries, or empty if its id is new. A known id is
+     * a retry only when the op and its revision are the first message's too ({@code fingerprint});
+     * any other op under that id is {@code bad_request}, so two clients that pick one id never
+     * lose an edit. Ops stored before fingerprints were kept are taken on trust, as they were.
+     */
+    OptionalLong retryOf(String opId, long fingerprint) {
+        History.Entry seen = history.byId(opId);
+        if (seen == null) {
+            return OptionalLong.empty();
+        }
+        if (seen.fingerprint() != OpFingerprint.UNKNOWN && seen.fingerprint() != fingerprint) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "op id " + opId + " was already used in room "
+                    + room + " for a different op; send this op under a new id");
+        }
+        return OptionalLong.of(seen.op().rev());
+    }
+
+    /** What transforming an op of {@code components} made at {@code rev} costs, in steps. */
+    long transformSteps(long rev, int components) {
+        return history.covers(rev)
+                ? (long) components * (history.headRev() - rev) + history.componentsSince(rev) : 0;
+    }
+
+    /**
+     * Transforms {@code op}, made at {@code rev}, past every op since, applies it and appends it
+     * to the history as the next revision. Refuses with {@code bad_rev}, {@code bad_op} or
+     * {@code doc_too_large}, changing nothing.
+     */
+    Applied apply(String clientId, String opId, long rev, TextOperation op, long fingerprint) {
+        if (!history.covers(rev)) {
+            throw new ProtocolException(ErrorCode.BAD_REV, rev > history.headRev()
+                    ? "revision " + rev + " is in the future (head is " + history.headRev() + ")"
+                    : "revision " + rev + " is older than the kept history; rejoin to resync");
+        }
+        List<HistoryOp> concurrent = history.since(rev);
+        int baseLength = history.lengthAt(rev, text.length());
+        if (op.baseLength() != baseLength) {
+            throw new ProtocolException(ErrorCode.BAD_OP, "op covers " + op.baseLength()
+                    + " units but the document had " + baseLength + " at revision " + rev);
+        }
+        TextOperation transformed = History.transformAgainst(op, concurrent);
+        if (transformed.targetLength() > maxDocChars && transformed.targetLength() > transformed.baseLength()) {
+            throw new ProtocolException(ErrorCode.DOC_TOO_LARGE, "the document would exceed " + maxDocChars
+                    + " characters");
+        }
+        String next;
+        try {
+            next = transformed.apply(text);
+        } catch (InvalidOperationException e) {
+            throw new ProtocolException(ErrorCode.BAD_OP, e.getMessage());
+        }
+        HistoryOp entry = new HistoryOp(history.headRev() + 1, transformed, clientId, opId);
+        String opJson = ServerMessages.opJson(transformed);
+        text = next;
+        history.add(entry, fingerprint, opJson.length());
+        return new Applied(entry, opJson);
+    }
+}
