@@ -60,7 +60,6 @@ public record Config(
 
     /** Reads the settings from environment variables (names as in the README); absent means default. */
     public static Config fromEnv(Map<String, String> env) {
-        refuseReplaced(env);
         return new Config(
                 env.getOrDefault("HOST", "0.0.0.0"),
                 intValue(env, "PORT", 3000, 0, 65_535),
@@ -90,7 +89,7 @@ public record Config(
                 intValue(env, "ROOM_CREATES_PER_MINUTE", 60, 1, Integer.MAX_VALUE),
                 intValue(env, "AUTH_FAILURES_PER_MINUTE", 30, 1, Integer.MAX_VALUE),
                 adminKey(env),
-                booleanValue(env, "EXEMPT_LOOPBACK", false),
+                exemptLoopback(env),
                 Duration.ofNanos(1000L * intValue(env, "COMMIT_DELAY_MICROS", 0, 0, 100_000)),
                 intValue(env, "HISTORY_MAX_BYTES", 4 * 1024 * 1024, 64 * 1024, Integer.MAX_VALUE),
                 intValue(env, "MAX_OP_COMPONENTS", 10_000, 16, 1_000_000),
@@ -135,12 +134,24 @@ public record Config(
         return value;
     }
 
-    /** A setting that changed meaning must not be silently ignored: its old name refuses to start. */
-    private static void refuseReplaced(Map<String, String> env) {
-        if (env.containsKey("LIMIT_LOOPBACK")) {
-            throw new IllegalArgumentException("LIMIT_LOOPBACK was replaced by EXEMPT_LOOPBACK: loopback clients are"
-                    + " now limited like any other unless EXEMPT_LOOPBACK=true; unset LIMIT_LOOPBACK");
+    /**
+     * {@code EXEMPT_LOOPBACK}, or its predecessor {@code LIMIT_LOOPBACK} with the opposite sense,
+     * which load-test scripts still set ({@code LIMIT_LOOPBACK=false}, as shared/bench does). Both
+     * are parsed strictly; set both and disagreeing, they refuse to start.
+     */
+    private static boolean exemptLoopback(Map<String, String> env) {
+        boolean exempt = booleanValue(env, "EXEMPT_LOOPBACK", false);
+        String legacy = env.get("LIMIT_LOOPBACK");
+        if (legacy == null || legacy.isBlank()) {
+            return exempt;
         }
+        boolean legacyExempt = !booleanValue(env, "LIMIT_LOOPBACK", true);
+        String current = env.get("EXEMPT_LOOPBACK");
+        if (current != null && !current.isBlank() && exempt != legacyExempt) {
+            throw new IllegalArgumentException("LIMIT_LOOPBACK (the old name) and EXEMPT_LOOPBACK disagree;"
+                    + " set EXEMPT_LOOPBACK only");
+        }
+        return legacyExempt;
     }
 
     /** An admin key short enough to guess would guard nothing, so a short one refuses to start. */
