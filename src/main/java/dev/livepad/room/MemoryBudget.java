@@ -25,14 +25,6 @@ public final class MemoryBudget {
         return 2L * text.length() + history.weight();
     }
 
-    long used() {
-        return used.get();
-    }
-
-    long limit() {
-        return limit;
-    }
-
     void adjust(long delta) {
         used.addAndGet(delta);
     }

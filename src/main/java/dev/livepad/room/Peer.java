@@ -18,10 +18,6 @@ public final class Peer {
     private final LongConsumer workMeter;
     private volatile Map<String, Member> memberships = Map.of();
 
-    public Peer(String clientId, Outbox outbox) {
-        this(clientId, outbox, steps -> { });
-    }
-
     /**
      * {@code workMeter} is told what each of this connection's messages cost the room beyond
      * its size (in steps of transforming ops and moving ranges), so the connection's budget can

@@ -36,7 +36,7 @@ public final class Room {
     private volatile long tokenGeneration;
     private final DocumentCore core;
     private String textJson; // the text encoded for join replies, until the next op
-    private long weight; // this room's share of the memory budget, admitted by the loader
+    private long weight; // this room's share of the memory budget as last accounted; admitted by the loader
     private boolean open = true;
 
     Room(String name, String id, long tokenGeneration, String text, History history, RoomContext context) {
@@ -123,18 +123,16 @@ public final class Room {
     private String textJson() {
         if (textJson == null) {
             textJson = ServerMessages.jsonString(core.text());
-            context.memory().adjust(textJson.length());
-            weight += textJson.length();
+            account();
         }
         return textJson;
     }
 
-    private void dropTextJson() {
-        if (textJson != null) {
-            context.memory().adjust(-textJson.length());
-            weight -= textJson.length();
-            textJson = null;
-        }
+    /** Brings this room's share of the memory budget up to date with what it holds now. */
+    private void account() {
+        long now = MemoryBudget.weight(core.text(), history) + (textJson == null ? 0 : textJson.length());
+        context.memory().adjust(now - weight);
+        weight = now;
     }
 
     /** Transforms, applies and stores one op; the ack and broadcast follow its commit. */
@@ -168,10 +166,8 @@ public final class Room {
         String opId = entry.id();
         String opJson = applied.opJson();
         String next = core.text();
-        dropTextJson();
-        long nextWeight = MemoryBudget.weight(next, history);
-        context.memory().adjust(nextWeight - weight);
-        weight = nextWeight;
+        textJson = null; // of the text before this op
+        account();
         context.stats().opsApplied.increment();
         StoredOp stored = new StoredOp(rev, opJson, opId, entry.clientId(),
                 System.currentTimeMillis(), fingerprint);
@@ -207,8 +203,7 @@ public final class Room {
                     throw new ProtocolException(ErrorCode.BAD_REQUEST, "a range lies beyond the document's end");
                 }
             }
-            member.peer().charge(history.componentsSince(msg.rev())
-                    + (long) msg.ranges().size() * (history.headRev() - msg.rev()));
+            member.peer().charge(core.transformSteps(msg.rev(), msg.ranges().size())); // a range walks like a component
             List<ClientMessage.Range> moved = history.moveRanges(msg.rev(), msg.ranges());
             long head = history.headRev();
             member.cursor = moved;

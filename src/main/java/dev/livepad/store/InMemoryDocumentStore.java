@@ -95,12 +95,13 @@ public final class InMemoryDocumentStore implements DocumentStore {
 
     @Override
     public void load(String roomId, int historyOps, LoadSink sink) {
-        LoadedDocument document = snapshotOf(roomId, historyOps);
+        LoadedDocument document = load(roomId, historyOps);
         sink.base(document.baseRev(), document.baseText());
         document.ops().forEach(sink::op);
     }
 
-    private LoadedDocument snapshotOf(String roomId, int historyOps) {
+    @Override
+    public LoadedDocument load(String roomId, int historyOps) {
         checkOpen();
         Room room = liveRoom(roomId);
         synchronized (room) {

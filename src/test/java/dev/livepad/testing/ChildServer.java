@@ -40,6 +40,8 @@ public final class ChildServer {
                 "EXEMPT_LOOPBACK", "true")); // many clients, all on loopback
         builder.environment().putAll(env);
         Process process = builder.start();
+        // A test that fails before it stops its child must not leave a server running after the test JVM.
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "child-server-reaper"));
         CompletableFuture<Integer> port = new CompletableFuture<>();
         Thread reader = new Thread(() -> pipe(process, port), "child-server-log");
         reader.setDaemon(true);
