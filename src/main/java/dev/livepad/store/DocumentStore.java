@@ -1,6 +1,8 @@
 package dev.livepad.store;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -87,6 +89,42 @@ public interface DocumentStore extends AutoCloseable {
      * for one room complete in the order their appends were made.
      */
     CompletableFuture<Void> append(String roomId, StoredOp op);
+
+    /**
+     * Appends consecutive ops, the first at the current head plus one, all or none: the future
+     * completes after all are durable, or exceptionally with {@link AppendConflict} (when another
+     * writer took any of those revisions; then none of them is stored) or {@link StoreException}.
+     * This is how an instance of a cluster commits what its room ordered since the last commit.
+     *
+     * <p>The default appends one by one, which is all or none only for a store with a single
+     * writer (SQLite holds its directory lock; nobody else can take a revision there).
+     */
+    default CompletableFuture<Void> appendAll(String roomId, List<StoredOp> ops) {
+        CompletableFuture<?>[] each = new CompletableFuture<?>[ops.size()];
+        for (int i = 0; i < each.length; i++) {
+            each[i] = append(roomId, ops.get(i));
+        }
+        return CompletableFuture.allOf(each);
+    }
+
+    /**
+     * At most {@code limit} stored ops after revision {@code afterRev}, oldest first, for filling
+     * a gap in what another instance published. When the log was already pruned past
+     * {@code afterRev}, the first op returned is later than {@code afterRev + 1}: the caller must
+     * reload the room instead.
+     *
+     * @throws StoreException when the room cannot be read
+     */
+    List<StoredOp> opsAfter(String roomId, long afterRev, int limit);
+
+    /**
+     * The head revision of each of these rooms (by room id) as stored now; rooms that no longer
+     * exist are left out. One query for many rooms: an instance checks its rooms' heads this way
+     * to notice a last op whose message it never received.
+     *
+     * @throws StoreException when the store cannot be read
+     */
+    Map<String, Long> heads(Collection<String> roomIds);
 
     /** Records the full text at {@code rev}; the store may drop ops older than the kept history. */
     void saveSnapshot(String roomId, long rev, String text, int historyOps);

@@ -1,6 +1,7 @@
 package dev.livepad.store;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -144,6 +145,60 @@ public final class InMemoryDocumentStore implements DocumentStore {
             room.head = op.rev();
         }
         return CompletableFuture.completedFuture(null);
+    }
+
+    /** All or none, under the room's monitor, so two instances sharing this store really conflict. */
+    @Override
+    public CompletableFuture<Void> appendAll(String roomId, List<StoredOp> ops) {
+        ops.forEach(op -> Objects.requireNonNull(op.opJson(), "opJson"));
+        if (closed) {
+            return CompletableFuture.failedFuture(new StoreException("store is closed"));
+        }
+        Room room = roomsById.get(roomId);
+        if (room == null) {
+            return CompletableFuture.failedFuture(new StoreException("room " + roomId + " does not exist"));
+        }
+        synchronized (room) {
+            if (room.deleted) {
+                return CompletableFuture.failedFuture(new StoreException("room " + roomId + " does not exist"));
+            }
+            for (int i = 0; i < ops.size(); i++) {
+                if (ops.get(i).rev() != room.head + 1 + i) {
+                    return CompletableFuture.failedFuture(new AppendConflict(roomId, ops.get(i).rev()));
+                }
+            }
+            for (StoredOp op : ops) {
+                room.ops.put(op.rev(), op);
+                room.head = op.rev();
+            }
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public List<StoredOp> opsAfter(String roomId, long afterRev, int limit) {
+        checkOpen();
+        Room room = liveRoom(roomId);
+        synchronized (room) {
+            return room.ops.tailMap(afterRev, false).values().stream().limit(limit).toList();
+        }
+    }
+
+    @Override
+    public Map<String, Long> heads(Collection<String> roomIds) {
+        checkOpen();
+        Map<String, Long> heads = new HashMap<>();
+        for (String roomId : roomIds) {
+            Room room = roomsById.get(roomId);
+            if (room != null) {
+                synchronized (room) {
+                    if (!room.deleted) {
+                        heads.put(roomId, room.head);
+                    }
+                }
+            }
+        }
+        return heads;
     }
 
     @Override

@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -192,6 +194,18 @@ public final class SqliteDocumentStore implements DocumentStore {
         WriteCommand.Append command = new WriteCommand.Append(roomId, op);
         RuntimeException refused = queue.offer(command);
         return refused == null ? command.future : CompletableFuture.failedFuture(refused);
+    }
+
+    @Override
+    public List<StoredOp> opsAfter(String roomId, long afterRev, int limit) {
+        checkOpen();
+        return reader.opsAfter(roomId, afterRev, limit);
+    }
+
+    @Override
+    public Map<String, Long> heads(Collection<String> roomIds) {
+        checkOpen();
+        return reader.heads(roomIds);
     }
 
     @Override

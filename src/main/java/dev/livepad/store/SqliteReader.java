@@ -5,6 +5,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -147,6 +152,45 @@ final class SqliteReader implements AutoCloseable {
         }
         if (last != head) {
             throw new StoreException("room " + roomId + ": log ends at revision " + last + " but its head is " + head);
+        }
+    }
+
+    synchronized List<StoredOp> opsAfter(String roomId, long afterRev, int limit) {
+        try {
+            PreparedStatement read = sql.get("SELECT rev, op_json, op_id, client_id, time, fingerprint FROM ops"
+                    + " WHERE room_id = ? AND rev > ? ORDER BY rev LIMIT ?");
+            read.setString(1, roomId);
+            read.setLong(2, afterRev);
+            read.setInt(3, limit);
+            List<StoredOp> ops = new ArrayList<>();
+            try (ResultSet rows = read.executeQuery()) {
+                while (rows.next()) {
+                    ops.add(new StoredOp(rows.getLong(1), rows.getString(2), rows.getString(3), rows.getString(4),
+                            rows.getLong(5), rows.getLong(6)));
+                }
+            }
+            return ops;
+        } catch (SQLException e) {
+            throw new StoreException("reading ops of room " + roomId + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    synchronized Map<String, Long> heads(Collection<String> roomIds) {
+        try {
+            PreparedStatement probe = sql.get(PROBE_ROOM);
+            Map<String, Long> heads = new HashMap<>();
+            for (String roomId : roomIds) {
+                probe.setString(1, roomId);
+                try (ResultSet row = probe.executeQuery()) {
+                    row.next();
+                    if (row.getBoolean(1)) {
+                        heads.put(roomId, Math.max(row.getLong(3), row.getLong(4))); // NULL reads as 0
+                    }
+                }
+            }
+            return heads;
+        } catch (SQLException e) {
+            throw new StoreException("reading room heads failed: " + e.getMessage(), e);
         }
     }
 

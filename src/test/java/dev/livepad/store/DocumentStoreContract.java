@@ -48,6 +48,15 @@ abstract class DocumentStoreContract {
         return false;
     }
 
+    /**
+     * Whether {@link DocumentStore#appendAll} is all or none even when another writer took a
+     * revision. Only stores that can have another writer must be: a single-writer store (SQLite
+     * behind its directory lock) never sees a conflict outside these tests.
+     */
+    protected boolean hasSharedWriters() {
+        return true;
+    }
+
     /** Closes {@link #store} and returns a store over the same data. */
     protected DocumentStore reopen() throws Exception {
         throw new UnsupportedOperationException("not durable");
@@ -209,6 +218,63 @@ abstract class DocumentStoreContract {
         }
         CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
         assertEquals(LongStream.rangeClosed(1, 200).boxed().toList(), completed);
+    }
+
+    @Test
+    void append_all_stores_consecutive_ops_together() {
+        RoomRecord room = created("alpha");
+        append(room, 1, "a");
+        join(store.appendAll(room.id(), List.of(op(2, "b"), op(3, "c"), op(4, "d"))));
+        assertEquals("abcd", text(store.load(room.id(), 10)));
+    }
+
+    @Test
+    void append_all_that_conflicts_stores_none_of_its_ops() {
+        assumeTrue(hasSharedWriters(), "a single-writer store never conflicts");
+        RoomRecord room = created("alpha");
+        append(room, 1, "a");
+        append(room, 2, "b");
+        // Another writer took revision 2; this batch of 2..4 must leave no trace, not even 3 and 4.
+        assertInstanceOf(AppendConflict.class,
+                failureOf(store.appendAll(room.id(), List.of(op(2, "x"), op(3, "y"), op(4, "z")))));
+        assertEquals("ab", text(store.load(room.id(), 10)));
+        join(store.appendAll(room.id(), List.of(op(3, "c"), op(4, "d"))));
+        assertEquals("abcd", text(store.load(room.id(), 10)));
+    }
+
+    @Test
+    void one_rooms_conflict_never_fails_another_rooms_batch() throws Exception {
+        assumeTrue(hasSharedWriters(), "a single-writer store never conflicts");
+        RoomRecord a = created("alpha");
+        RoomRecord b = created("beta");
+        append(a, 1, "a");
+        CompletableFuture<Void> conflicting = store.appendAll(a.id(), List.of(op(1, "x"), op(2, "y")));
+        CompletableFuture<Void> fine = store.appendAll(b.id(), List.of(op(1, "p"), op(2, "q")));
+        assertInstanceOf(AppendConflict.class, failureOf(conflicting));
+        join(fine);
+        assertEquals("a", text(store.load(a.id(), 10)));
+        assertEquals("pq", text(store.load(b.id(), 10)));
+    }
+
+    @Test
+    void ops_after_a_revision_are_read_in_order_up_to_a_limit() {
+        RoomRecord room = created("alpha");
+        appendAll(room, 1, 10);
+        assertEquals(List.of(4L, 5L, 6L), store.opsAfter(room.id(), 3, 3).stream().map(StoredOp::rev).toList());
+        assertEquals(List.of(9L, 10L), store.opsAfter(room.id(), 8, 100).stream().map(StoredOp::rev).toList());
+        assertEquals(List.of(), store.opsAfter(room.id(), 10, 100));
+        assertEquals(op(7, "7,"), store.opsAfter(room.id(), 6, 1).get(0), "every field is read back");
+    }
+
+    @Test
+    void heads_name_each_live_room_with_its_last_revision() {
+        RoomRecord a = created("alpha");
+        RoomRecord b = created("beta");
+        RoomRecord gone = created("gone");
+        appendAll(a, 1, 5);
+        store.deleteRoom("gone", gone.id());
+        assertEquals(java.util.Map.of(a.id(), 5L, b.id(), 0L),
+                store.heads(List.of(a.id(), b.id(), gone.id(), "no-such-room")));
     }
 
     // --- load -------------------------------------------------------------------------------------

@@ -45,6 +45,11 @@ class SqliteDocumentStoreTest extends DocumentStoreContract {
     }
 
     @Override
+    protected boolean hasSharedWriters() {
+        return false; // one process holds the directory lock
+    }
+
+    @Override
     protected DocumentStore reopen() {
         store.close();
         return SqliteDocumentStore.open(dataDir);
