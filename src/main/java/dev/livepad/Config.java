@@ -47,7 +47,12 @@ public record Config(
         int maxOpComponents,
         long memoryBudgetBytes,
         long sendBudgetBytes,
-        int resumeMaxBytes) {
+        int resumeMaxBytes,
+        Optional<String> databaseUrl,
+        Optional<String> redisUrl,
+        String instanceId,
+        Duration headCheckEvery,
+        Duration presenceExpiry) {
     private static final int MIN_ADMIN_KEY_CHARS = 32;
 
     /** Settings that only make sense together. */
@@ -95,7 +100,35 @@ public record Config(
                 intValue(env, "MAX_OP_COMPONENTS", 10_000, 16, 1_000_000),
                 heapShare(env, "MEMORY_BUDGET_BYTES", 4),
                 heapShare(env, "SEND_BUDGET_BYTES", 8),
-                intValue(env, "RESUME_MAX_BYTES", 64 * 1024, 0, Integer.MAX_VALUE));
+                intValue(env, "RESUME_MAX_BYTES", 64 * 1024, 0, Integer.MAX_VALUE),
+                optional(env, "DATABASE_URL"),
+                optional(env, "REDIS_URL"),
+                instanceId(env),
+                Duration.ofMillis(intValue(env, "HEAD_CHECK_MILLIS", 1000, 50, 3_600_000)),
+                Duration.ofSeconds(intValue(env, "PRESENCE_EXPIRY_SECONDS", 15, 3, 3600)));
+    }
+
+    /** Several instances share one database: PostgreSQL is the store, whatever STORE says. */
+    public boolean clustered() {
+        return databaseUrl.isPresent();
+    }
+
+    private static Optional<String> optional(Map<String, String> env, String name) {
+        return Optional.ofNullable(env.get(name)).map(String::trim).filter(s -> !s.isEmpty());
+    }
+
+    /**
+     * The name this instance gives itself in a cluster: in client ids (unique across instances),
+     * on the bus, in /status and logs. Random unless INSTANCE_ID names it.
+     */
+    private static String instanceId(Map<String, String> env) {
+        String id = optional(env, "INSTANCE_ID").orElseGet(() ->
+                Long.toString(new java.security.SecureRandom().nextLong() >>> 28, 36));
+        if (!id.matches("[A-Za-z0-9_.-]{1,32}")) {
+            throw new IllegalArgumentException("INSTANCE_ID is 1 to 32 characters from A-Z a-z 0-9 . _ -, got '"
+                    + id + "'");
+        }
+        return id;
     }
 
     /** A secret of blanks is no secret: refused like a short one. */

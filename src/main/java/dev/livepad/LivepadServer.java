@@ -3,19 +3,24 @@ package dev.livepad;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.livepad.auth.SecretFile;
 import dev.livepad.auth.TokenService;
+import dev.livepad.cluster.RedisRoomBus;
+import dev.livepad.cluster.RoomBus;
 import dev.livepad.metrics.PrometheusMetrics;
 import dev.livepad.metrics.ServerStats;
 import dev.livepad.metrics.StatusReport;
 import dev.livepad.protocol.Json;
 import dev.livepad.protocol.MessageCodec;
+import dev.livepad.room.ClusterLink;
 import dev.livepad.room.MemoryBudget;
 import dev.livepad.room.RoomRegistry;
 import dev.livepad.room.RoomSettings;
 import dev.livepad.store.DocumentStore;
 import dev.livepad.store.InMemoryDocumentStore;
+import dev.livepad.store.PostgresDocumentStore;
 import dev.livepad.store.SqliteDocumentStore;
 import dev.livepad.web.WebServer;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
@@ -38,14 +43,34 @@ public final class LivepadServer implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final PrometheusMetrics metrics;
     private final WebServer web;
+    private final boolean ownsStore; // false when given a shared store and bus (tests)
+    private final RoomBus bus; // the bus this server opened and closes, if any
+    private final ExecutorService sharedLogReaders; // null for a single process
     private boolean stopped;
 
     public LivepadServer(Config config) {
+        this(config, openStore(config), null, config.clustered(), true);
+    }
+
+    /**
+     * An instance of a cluster over a store and bus it is given, as several instances in one JVM
+     * share them in tests; the server closes neither.
+     */
+    public LivepadServer(Config config, DocumentStore sharedStore, RoomBus bus) {
+        this(config, sharedStore, bus, true, false);
+    }
+
+    private LivepadServer(Config config, DocumentStore store, RoomBus bus, boolean clustered, boolean owned) {
         this.config = config;
-        this.store = openStore(config);
+        this.store = store;
+        this.ownsStore = owned;
         ObjectMapper json = Json.mapper(config.maxMessageBytes());
         MessageCodec codec = new MessageCodec(json, config.maxOpComponents());
-        TokenService tokens = new TokenService(secret(config), Clock.systemUTC());
+        if (clustered && bus == null && config.redisUrl().isPresent()) {
+            bus = openBus(config.redisUrl().get(), store);
+        }
+        this.bus = ownsStore ? bus : null;
+        TokenService tokens = new TokenService(secret(config, store, clustered), Clock.systemUTC());
         ServerStats stats = new ServerStats();
         this.roomPool = new ForkJoinPool(Runtime.getRuntime().availableProcessors(),
                 ForkJoinPool.defaultForkJoinWorkerThreadFactory, null, true);
@@ -54,9 +79,22 @@ public final class LivepadServer implements AutoCloseable {
         RoomSettings roomSettings = new RoomSettings(config.maxDocChars(), config.historyOps(),
                 config.historyMaxBytes(), config.snapshotEvery(), config.emptyRoomLinger(), config.maxMembersPerRoom(),
                 config.resumeMaxBytes());
+        ClusterLink cluster = null;
+        if (clustered) {
+            this.sharedLogReaders = Executors.newFixedThreadPool(2, daemon("livepad-shared-log"));
+            cluster = new ClusterLink(config.instanceId(), Optional.ofNullable(bus), sharedLogReaders, codec, json,
+                    config.headCheckEvery(), config.presenceExpiry().dividedBy(3), config.presenceExpiry());
+            if (bus == null) {
+                LOG.warn("DATABASE_URL without REDIS_URL: instances learn of each other's ops only by polling the"
+                        + " database every {} ms; set REDIS_URL for real-time fan-out", config.headCheckEvery().toMillis());
+            }
+        } else {
+            this.sharedLogReaders = null;
+        }
         RoomRegistry rooms = new RoomRegistry(store, codec, roomSettings, stats, new MemoryBudget(config.memoryBudgetBytes()),
-                roomPool, snapshots, scheduler);
-        StatusReport status = new StatusReport(stats, rooms::roomCount, rooms::activeRooms, rooms::loadedRooms);
+                roomPool, snapshots, scheduler, cluster);
+        StatusReport status = new StatusReport(stats, rooms::roomCount, rooms::activeRooms, rooms::loadedRooms,
+                rooms::clusterStatus);
         this.metrics = new PrometheusMetrics(stats, status);
         this.web = new WebServer(new WebServer.Parts(rooms, tokens, codec, json, stats, status, metrics, scheduler),
                 config);
@@ -64,7 +102,12 @@ public final class LivepadServer implements AutoCloseable {
 
     public LivepadServer start() {
         web.start();
-        LOG.info("livepad listening on http://{}:{} (store: {})", config.host(), port(), config.store());
+        if (config.clustered()) {
+            LOG.info("livepad instance {} listening on http://{}:{} (store: PostgreSQL, bus: {})", config.instanceId(),
+                    config.host(), port(), bus == null ? "none" : "Redis");
+        } else {
+            LOG.info("livepad listening on http://{}:{} (store: {})", config.host(), port(), config.store());
+        }
         return this;
     }
 
@@ -89,7 +132,15 @@ public final class LivepadServer implements AutoCloseable {
         snapshots.shutdown();
         awaitQuietly(snapshots);
         scheduler.shutdownNow();
-        store.close();
+        if (sharedLogReaders != null) {
+            sharedLogReaders.shutdownNow();
+        }
+        if (bus != null) {
+            bus.close();
+        }
+        if (ownsStore) {
+            store.close();
+        }
         metrics.close();
         LOG.info("livepad stopped");
     }
@@ -100,6 +151,9 @@ public final class LivepadServer implements AutoCloseable {
     }
 
     private static DocumentStore openStore(Config config) {
+        if (config.clustered()) {
+            return PostgresDocumentStore.open(config.databaseUrl().get());
+        }
         return switch (config.store()) {
             case "memory" -> new InMemoryDocumentStore();
             case "sqlite" -> SqliteDocumentStore.open(config.dataDir(), config.commitDelay());
@@ -107,9 +161,21 @@ public final class LivepadServer implements AutoCloseable {
         };
     }
 
-    private static String secret(Config config) {
+    /**
+     * The Redis bus, under a channel prefix kept in the database: two deployments sharing one
+     * Redis but not one database never see each other's traffic, with nothing to configure.
+     */
+    private static RoomBus openBus(String redisUrl, DocumentStore store) {
+        String deployment = store.putSettingIfAbsent("deployment_id", TokenService.generateSecret().substring(0, 16));
+        return RedisRoomBus.open(redisUrl, "livepad:" + deployment);
+    }
+
+    private static String secret(Config config, DocumentStore store, boolean clustered) {
         if (config.jwtSecret().isPresent()) {
             return config.jwtSecret().get();
+        }
+        if (clustered) { // one secret for every instance, generated by whichever starts first
+            return store.putSettingIfAbsent("jwt_secret", TokenService.generateSecret());
         }
         return "memory".equals(config.store()) ? TokenService.generateSecret() : SecretFile.loadOrCreate(config.dataDir());
     }

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /** The figures {@code GET /status} reports, from the counters and the room registry. */
 public final class StatusReport {
@@ -11,12 +12,20 @@ public final class StatusReport {
     private final LongSupplier rooms;
     private final IntSupplier activeRooms;
     private final IntSupplier loadedRooms;
+    private final Supplier<Map<String, Object>> cluster;
 
     public StatusReport(ServerStats stats, LongSupplier rooms, IntSupplier activeRooms, IntSupplier loadedRooms) {
+        this(stats, rooms, activeRooms, loadedRooms, Map::of);
+    }
+
+    /** {@code cluster} adds what a cluster instance reports: its id, and members on every instance. */
+    public StatusReport(ServerStats stats, LongSupplier rooms, IntSupplier activeRooms, IntSupplier loadedRooms,
+                        Supplier<Map<String, Object>> cluster) {
         this.stats = stats;
         this.rooms = rooms;
         this.activeRooms = activeRooms;
         this.loadedRooms = loadedRooms;
+        this.cluster = cluster;
     }
 
     public double rooms() {
@@ -44,6 +53,7 @@ public final class StatusReport {
         status.put("opsApplied", stats.opsApplied.sum());
         status.put("errors", stats.errors.sum());
         status.put("slowConsumersClosed", stats.slowConsumersClosed.sum());
+        status.putAll(cluster.get());
         return status;
     }
 }

@@ -59,6 +59,35 @@ final class DocumentCore {
         return OptionalLong.of(seen.op().rev());
     }
 
+    /**
+     * Applies an op that another instance already stored as the next revision; it needs no
+     * transform, since that instance ordered it after everything this core holds.
+     *
+     * @throws IllegalStateException when it is not the next revision or does not fit the text:
+     *     the shared log and this core disagree, and the room must reload
+     */
+    Applied applyStored(long rev, TextOperation op, String opJson, String clientId, String opId, long fingerprint) {
+        if (rev != history.headRev() + 1) {
+            throw new IllegalStateException("room " + room + ": stored op " + rev + " does not follow "
+                    + history.headRev());
+        }
+        try {
+            text = op.apply(text);
+        } catch (InvalidOperationException e) {
+            throw new IllegalStateException("room " + room + ": stored op " + rev + " does not apply: "
+                    + e.getMessage(), e);
+        }
+        HistoryOp entry = new HistoryOp(rev, op, clientId, opId);
+        history.add(entry, fingerprint, opJson.length());
+        return new Applied(entry, opJson);
+    }
+
+    /** Forgets the ops after {@code rev}, going back to {@code textAtRev}: a batch that lost its revisions. */
+    void rollBack(long rev, String textAtRev) {
+        history.truncateAfter(rev);
+        text = textAtRev;
+    }
+
     /** What transforming an op of {@code components} made at {@code rev} costs, in steps. */
     long transformSteps(long rev, int components) {
         return history.covers(rev)

@@ -74,6 +74,20 @@ final class History {
         }
     }
 
+    /**
+     * Forgets the ops after {@code rev}, newest first: a cluster instance's tentative batch that
+     * lost its revisions to another instance. Ops already dropped off the front stay dropped, so
+     * the history may cover less than before, never more.
+     */
+    void truncateAfter(long rev) {
+        while (!entries.isEmpty() && entries.peekLast().op().rev() > rev) {
+            Entry dropped = entries.removeLast();
+            weight -= dropped.weight();
+            byId.remove(dropped.op().id(), dropped);
+        }
+        headRev = Math.min(headRev, rev);
+    }
+
     /** The estimated bytes the kept ops hold. */
     long weight() {
         return weight;

@@ -8,7 +8,9 @@ import dev.livepad.protocol.ServerMessages;
 import dev.livepad.protocol.ServerMessages.HistoryOp;
 import dev.livepad.store.StoredOp;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +37,10 @@ public final class Room {
     private final DurableMark durable;
     private volatile long tokenGeneration;
     private final DocumentCore core;
+    private final SharedLog shared; // null when this process alone writes the store
+    private final RemoteMembers remote = new RemoteMembers(); // on other instances of a cluster
+    private final Map<String, BusMessage.Cursor> remoteCursors = new HashMap<>(); // by client id, at their rev
+    private volatile int remoteCount; // remote.count() for other threads
     private String textJson; // the text encoded for join replies, until the next op
     private long weight; // this room's share of the memory budget as last accounted; admitted by the loader
     private boolean open = true;
@@ -51,6 +57,7 @@ public final class Room {
         this.durable = new DurableMark(history.headRev(), executor, commits::committed);
         this.members = new Members(context.stats(), context.pool());
         this.weight = MemoryBudget.weight(text, history);
+        this.shared = context.cluster() == null ? null : new SharedLog(this, core, context.cluster());
     }
 
     public String name() {
@@ -77,8 +84,11 @@ public final class Room {
                 throw new ProtocolException(ErrorCode.LIMIT_EXCEEDED, "room " + name + " is full ("
                         + context.settings().maxMembers() + " members)");
             }
-            List<MemberInfo> others = members.infos();
+            List<MemberInfo> others = new ArrayList<>(members.infos());
+            others.addAll(remote.all());
             members.add(member);
+            publish(new BusMessage.Joined(id, instanceId(), member.info()));
+            announce();
             long head = history.headRev();
             member.sinceRev = head;
             ServerMessages.Joined reply = joinedReply(member, head, others, resumeRev);
@@ -143,33 +153,36 @@ public final class Room {
                 throw new ProtocolException(ErrorCode.FORBIDDEN, "a viewer may not edit");
             }
             long fingerprint = OpFingerprint.of(msg.rev(), msg.op());
+            if (shared != null) {
+                return shared.submit(member, msg, fingerprint);
+            }
             OptionalLong retried = core.retryOf(msg.id(), fingerprint);
             if (retried.isPresent()) {
                 long rev = retried.getAsLong();
                 commits.whenCommitted(rev, () -> member.send(ServerMessages.ack(name, msg.id(), rev)));
                 return null;
             }
-            member.peer().charge(core.transformSteps(msg.rev(), msg.op().componentCount()));
-            if (msg.op().insertedLength() > 0) { // a transformed op inserts what the op did
-                context.memory().requireRoom("inserting text");
-            }
-            stored(member, core.apply(member.info().clientId(), msg.id(), msg.rev(), msg.op(), fingerprint),
-                    fingerprint);
+            stored(member, applyLocal(member, msg, fingerprint), fingerprint);
             return null;
-        });
+        }).thenCompose(later -> later == null ? CompletableFuture.completedFuture(null) : later);
+    }
+
+    /** Charges the sender for the transform, checks memory, and has the core apply the op. */
+    DocumentCore.Applied applyLocal(Member member, ClientMessage.Op msg, long fingerprint) {
+        member.peer().charge(core.transformSteps(msg.rev(), msg.op().componentCount()));
+        if (msg.op().insertedLength() > 0) { // a transformed op inserts what the op did
+            context.memory().requireRoom("inserting text");
+        }
+        return core.apply(member.info().clientId(), msg.id(), msg.rev(), msg.op(), fingerprint);
     }
 
     /** After the core applied an op: account its memory, store it, and release ack and broadcast on commit. */
     private void stored(Member member, DocumentCore.Applied applied, long fingerprint) {
         HistoryOp entry = applied.entry();
         long rev = entry.rev();
-        String opId = entry.id();
-        String opJson = applied.opJson();
-        String next = core.text();
-        textJson = null; // of the text before this op
-        account();
+        textChanged();
         context.stats().opsApplied.increment();
-        StoredOp stored = new StoredOp(rev, opJson, opId, entry.clientId(),
+        StoredOp stored = new StoredOp(rev, applied.opJson(), entry.id(), entry.clientId(),
                 System.currentTimeMillis(), fingerprint);
         context.store().append(id, stored).whenComplete((ok, failure) -> {
             if (failure != null) {
@@ -178,16 +191,217 @@ public final class Room {
                 durable.advance(rev);
             }
         });
-        String broadcast = ServerMessages.op(name, entry, opJson);
+        String broadcast = ServerMessages.op(name, entry, applied.opJson());
         commits.whenCommitted(rev, () -> {
-            member.send(ServerMessages.ack(name, opId, rev));
+            member.send(ServerMessages.ack(name, entry.id(), rev));
             members.broadcastRevision(broadcast, member, rev);
         });
+        snapshotIfDue(rev);
+    }
+
+    private void snapshotIfDue(long rev) {
         if (rev % context.settings().snapshotEvery() == 0) {
-            String snapshot = next;
+            String snapshot = core.text();
             commits.whenCommitted(rev, () -> context.snapshots().execute(() ->
                     context.store().saveSnapshot(id, rev, snapshot, context.settings().historyOps())));
         }
+    }
+
+    /** The text changed (or went back): its cached encoding is stale and its memory is recounted. */
+    void textChanged() {
+        textJson = null;
+        account();
+    }
+
+    /** A local op of a shared log's batch is committed: ack it, show it to the others. */
+    void deliverCommitted(Member sender, DocumentCore.Applied applied) {
+        HistoryOp entry = applied.entry();
+        commits.committed(entry.rev());
+        context.stats().opsApplied.increment();
+        sender.send(ServerMessages.ack(name, entry.id(), entry.rev()));
+        members.broadcastRevision(ServerMessages.op(name, entry, applied.opJson()), sender, entry.rev());
+        snapshotIfDue(entry.rev());
+    }
+
+    /** Another instance's op, committed and applied here: every local member receives it. */
+    void deliverRemote(DocumentCore.Applied applied) {
+        textChanged();
+        HistoryOp entry = applied.entry();
+        commits.committed(entry.rev());
+        members.broadcastRevision(ServerMessages.op(name, entry, applied.opJson()), null, entry.rev());
+        for (BusMessage.Cursor c : remoteCursors.values()) {
+            if (c.rev() == entry.rev()) { // it waited for this op
+                members.broadcast(ServerMessages.cursor(name, c.clientId(), c.rev(), c.ranges()), null);
+            }
+        }
+    }
+
+    /** Tells the other instances, if there is a bus; at most once, never waited for. */
+    void publish(BusMessage message) {
+        ClusterLink link = context.cluster();
+        if (link != null && link.bus().isPresent()) {
+            link.bus().get().publish(ClusterLink.channel(name), BusMessage.encode(link.json(), message))
+                    .exceptionally(e -> null); // lost like any bus message; the others read the store
+        }
+    }
+
+    private String instanceId() {
+        return context.cluster() == null ? "" : context.cluster().instanceId();
+    }
+
+    /**
+     * Tells the other instances who is here now, on the bus and in the shared presence hash that
+     * an instance reads when it loads the room. Repeated every few seconds by the registry.
+     */
+    void announce() {
+        ClusterLink link = context.cluster();
+        if (link == null || link.bus().isEmpty()) {
+            return;
+        }
+        List<MemberInfo> here = members.infos();
+        BusMessage.Members message = new BusMessage.Members(id, link.instanceId(), here);
+        String key = ClusterLink.presenceKey(name);
+        if (here.isEmpty()) {
+            link.bus().get().removeField(key, link.instanceId()).exceptionally(e -> null);
+        } else {
+            link.bus().get().putField(key, link.instanceId(),
+                    System.currentTimeMillis() + " " + BusMessage.encode(link.json(), message)).exceptionally(e -> null);
+        }
+        publish(message);
+    }
+
+    /**
+     * The registry's periodic call: members of instances silent since {@code deadlineNanos}
+     * leave, and this instance repeats its own members.
+     */
+    void heartbeat(long deadlineNanos) {
+        for (MemberInfo gone : remote.expire(deadlineNanos)) {
+            remoteCursors.remove(gone.clientId());
+            members.broadcast(ServerMessages.presence(name, "leave", gone), null);
+        }
+        remoteCount = remote.count();
+        if (!members.isEmpty()) {
+            announce();
+        }
+    }
+
+    /** Members found in the shared presence hash at load, written no earlier than {@code sinceMillis}. */
+    void seedRemote(Map<String, String> fields, long sinceMillis) {
+        ClusterLink link = context.cluster();
+        long now = System.nanoTime();
+        fields.forEach((instance, value) -> {
+            int space = value.indexOf(' ');
+            if (instance.equals(link.instanceId()) || space < 0) {
+                return;
+            }
+            long written;
+            try {
+                written = Long.parseLong(value.substring(0, space));
+            } catch (NumberFormatException e) {
+                return;
+            }
+            BusMessage.decode(link.json(), value.substring(space + 1)).ifPresent(m -> {
+                if (written >= sinceMillis && m instanceof BusMessage.Members ms && ms.roomId().equals(id)) {
+                    remote.heard(instance, now);
+                    ms.members().forEach(info -> remote.joined(instance, info));
+                }
+            });
+        });
+        remoteCount = remote.count();
+    }
+
+    /** A message from another instance about this room. */
+    void onBus(BusMessage message) {
+        if (!open || !message.roomId().equals(id) || message.from().equals(instanceId())) {
+            return;
+        }
+        remote.heard(message.from(), System.nanoTime());
+        if (message instanceof BusMessage.Ops ops) {
+            if (shared != null) {
+                shared.arrived(ops.ops());
+            }
+        } else if (message instanceof BusMessage.Joined joined) {
+            if (remote.joined(joined.from(), joined.member())) {
+                members.broadcast(ServerMessages.presence(name, "join", joined.member()), null);
+            }
+        } else if (message instanceof BusMessage.Left left) {
+            remoteCursors.remove(left.member().clientId());
+            if (remote.left(left.from(), left.member())) {
+                members.broadcast(ServerMessages.presence(name, "leave", left.member()), null);
+            }
+        } else if (message instanceof BusMessage.Members all) {
+            List<MemberInfo> joined = new ArrayList<>();
+            List<MemberInfo> left = new ArrayList<>();
+            remote.replace(all.from(), all.members(), joined, left);
+            joined.forEach(m -> members.broadcast(ServerMessages.presence(name, "join", m), null));
+            left.forEach(m -> {
+                remoteCursors.remove(m.clientId());
+                members.broadcast(ServerMessages.presence(name, "leave", m), null);
+            });
+        } else if (message instanceof BusMessage.Cursor cursor) {
+            remoteCursor(cursor);
+        } else if (message instanceof BusMessage.Closed) {
+            closeDeleted();
+        } else if (message instanceof BusMessage.Revoked revoked) {
+            raiseTokenGeneration(revoked.generation());
+        }
+        remoteCount = remote.count();
+    }
+
+    /** Shows a remote member's cursor now if its revision is here, else when its op arrives. */
+    private void remoteCursor(BusMessage.Cursor cursor) {
+        long head = history.headRev();
+        if (cursor.rev() > head) {
+            remoteCursors.put(cursor.clientId(), cursor);
+        } else if (history.covers(cursor.rev())) {
+            List<ClientMessage.Range> moved = history.moveRanges(cursor.rev(), cursor.ranges());
+            remoteCursors.put(cursor.clientId(), new BusMessage.Cursor(id, cursor.from(), cursor.clientId(), head, moved));
+            members.broadcast(ServerMessages.cursor(name, cursor.clientId(), head, moved), null);
+        }
+    }
+
+    /** The room's head in the store, read by the registry; absent when the room was deleted. */
+    void storeHead(OptionalLong head) {
+        if (!open) {
+            return;
+        }
+        if (head.isEmpty()) {
+            closeDeleted();
+        } else if (shared != null) {
+            shared.storeHead(head.getAsLong());
+        }
+    }
+
+    /** The bus came back after an outage: read whatever was missed. */
+    void resync() {
+        if (open && shared != null) {
+            shared.resync();
+            announce();
+        }
+    }
+
+    /** Members on other instances, as last heard; read from any thread for /status, so approximate. */
+    int remoteMemberCount() {
+        return remoteCount;
+    }
+
+    RoomContext context() {
+        return context;
+    }
+
+    boolean isOpen() {
+        return open;
+    }
+
+    /** Runs on the room's executor; a failure there drops the room (it reloads from the store). */
+    void execute(Runnable task) {
+        executor.execute(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                fail(e);
+            }
+        });
     }
 
     /** Moves the member's ranges to the head revision and shows them to the others. */
@@ -210,6 +424,7 @@ public final class Room {
             member.cursorRev = head;
             String frame = ServerMessages.cursor(name, member.info().clientId(), head, moved);
             commits.whenCommitted(head, () -> members.broadcast(frame, member));
+            publish(new BusMessage.Cursor(id, instanceId(), member.info().clientId(), head, moved));
             return null;
         });
     }
@@ -219,6 +434,8 @@ public final class Room {
         return onExecutor(() -> {
             requireMember(member);
             members.remove(member);
+            publish(new BusMessage.Left(id, instanceId(), member.info()));
+            announce();
             String presence = ServerMessages.presence(name, "leave", member.info());
             commits.whenCommitted(history.headRev(), () -> {
                 if (reply) {
@@ -237,14 +454,21 @@ public final class Room {
     /** Ends the room after deletion: every member receives {@code closed}. */
     CompletableFuture<Void> delete() {
         return onExecutor(() -> {
-            String frame = ServerMessages.closed(name);
-            for (Member m : members.all()) {
-                members.remove(m);
-                m.send(frame);
-            }
-            close();
+            closeDeleted();
             return null;
         });
+    }
+
+    private void closeDeleted() {
+        if (!open) {
+            return;
+        }
+        String frame = ServerMessages.closed(name);
+        for (Member m : members.all()) {
+            members.remove(m);
+            m.send(frame);
+        }
+        close();
     }
 
     /** The text for export, once every op applied so far is committed. */
@@ -264,7 +488,7 @@ public final class Room {
 
     private void evictIfIdle() {
         executor.execute(() -> {
-            if (open && members.isEmpty() && commits.isIdle()) {
+            if (open && members.isEmpty() && commits.isIdle() && (shared == null || shared.isIdle())) {
                 close();
             }
         });
@@ -274,7 +498,7 @@ public final class Room {
      * A failed commit means memory is ahead of disk, and an error in a task may have left the
      * room half changed: drop the room so it reloads from the store; its members resume.
      */
-    private void fail(Throwable failure) {
+    void fail(Throwable failure) {
         if (!open) {
             return;
         }
@@ -291,10 +515,13 @@ public final class Room {
         context.memory().adjust(-weight);
         weight = 0;
         commits.abandon();
+        if (shared != null) {
+            shared.abandon();
+        }
         context.onClosed().accept(this);
     }
 
-    private void requireMember(Member member) {
+    void requireMember(Member member) {
         if (!members.contains(member)) {
             throw new ProtocolException(ErrorCode.NOT_JOINED, "not a member of room " + name);
         }
@@ -317,6 +544,11 @@ public final class Room {
                 frames.add(ServerMessages.cursor(name, m.info().clientId(), head, m.cursor));
             }
         }
+        for (BusMessage.Cursor c : remoteCursors.values()) {
+            if (history.covers(c.rev())) {
+                frames.add(ServerMessages.cursor(name, c.clientId(), head, history.moveRanges(c.rev(), c.ranges())));
+            }
+        }
         return frames;
     }
 
@@ -327,21 +559,28 @@ public final class Room {
      */
     private <T> CompletableFuture<T> onExecutor(Supplier<T> work) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        executor.execute(() -> {
-            if (!open) {
-                result.completeExceptionally(new RoomGone(name));
-                return;
-            }
-            try {
-                result.complete(work.get());
-            } catch (RuntimeException e) {
-                result.completeExceptionally(e);
-            } catch (Error e) {
-                result.completeExceptionally(e);
-                fail(e);
-            }
-        });
+        executor.execute(() -> run(work, result));
         return result;
+    }
+
+    /** With a shared log, waits until no batch is in flight, so no reply shows an op rolled back later. */
+    private <T> void run(Supplier<T> work, CompletableFuture<T> result) {
+        if (!open) {
+            result.completeExceptionally(new RoomGone(name));
+            return;
+        }
+        if (shared != null && !shared.settled()) {
+            shared.defer(() -> run(work, result));
+            return;
+        }
+        try {
+            result.complete(work.get());
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+        } catch (Error e) {
+            result.completeExceptionally(e);
+            fail(e);
+        }
     }
 
     /** Members right now; safe to read from any thread. */

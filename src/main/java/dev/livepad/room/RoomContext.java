@@ -6,7 +6,10 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 
-/** What every room of a server shares: the store, the thread pools, settings and counters. */
+/**
+ * What every room of a server shares: the store, the thread pools, settings and counters, and
+ * in a cluster the link to the other instances ({@code cluster}, null for a single process).
+ */
 record RoomContext(
         DocumentStore store,
         Executor pool,
@@ -15,5 +18,6 @@ record RoomContext(
         RoomSettings settings,
         ServerStats stats,
         MemoryBudget memory,
-        Consumer<Room> onClosed) {
+        Consumer<Room> onClosed,
+        ClusterLink cluster) {
 }

@@ -1,5 +1,6 @@
 package dev.livepad.room;
 
+import dev.livepad.cluster.RoomBus;
 import dev.livepad.metrics.ServerStats;
 import dev.livepad.protocol.ClientMessage;
 import dev.livepad.protocol.ErrorCode;
@@ -11,6 +12,8 @@ import dev.livepad.store.RoomRecord;
 import dev.livepad.store.StoreException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -33,23 +36,89 @@ import org.slf4j.LoggerFactory;
 public final class RoomRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(RoomRegistry.class);
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final long BUS_WAIT_SECONDS = 3;
 
     private final DocumentStore store;
     private final MessageCodec codec;
     private final RoomContext context;
     private final ConcurrentHashMap<String, Room> live = new ConcurrentHashMap<>();
+    private final ClusterLink cluster; // null for a single process
+    private final Map<Room, RoomBus.Subscription> subscriptions = new ConcurrentHashMap<>();
     private final Object[] loadLocks = new Object[64];
 
     public RoomRegistry(DocumentStore store, MessageCodec codec, RoomSettings settings, ServerStats stats,
                         MemoryBudget memory, Executor pool, ExecutorService snapshots,
-                        ScheduledExecutorService scheduler) {
+                        ScheduledExecutorService scheduler, ClusterLink cluster) {
         this.store = store;
         this.codec = codec;
+        this.cluster = cluster;
         this.context = new RoomContext(store, pool, snapshots, scheduler, settings, stats, memory,
-                room -> live.remove(room.name(), room));
+                this::closed, cluster);
+        if (cluster != null) {
+            long heads = cluster.headCheckEvery().toMillis();
+            scheduler.scheduleWithFixedDelay(() -> cluster.io().execute(this::checkHeads), heads, heads,
+                    TimeUnit.MILLISECONDS);
+            long presence = cluster.presenceEvery().toMillis();
+            scheduler.scheduleWithFixedDelay(this::heartbeat, presence, presence, TimeUnit.MILLISECONDS);
+            cluster.bus().ifPresent(bus -> bus.onReconnect(() -> live.values().forEach(r -> r.execute(r::resync))));
+        }
         for (int i = 0; i < loadLocks.length; i++) {
             loadLocks[i] = new Object();
         }
+    }
+
+    private void closed(Room room) {
+        live.remove(room.name(), room);
+        RoomBus.Subscription subscription = subscriptions.remove(room);
+        if (subscription != null) {
+            subscription.cancel();
+        }
+    }
+
+    /**
+     * Compares every loaded room's head with the store's, in one query: a room behind it missed
+     * an op whose bus message was lost (the last op of a burst leaves no gap to notice), and a
+     * room missing from the answer was deleted on another instance.
+     */
+    private void checkHeads() {
+        if (live.isEmpty()) {
+            return;
+        }
+        List<Room> rooms = List.copyOf(live.values());
+        Map<String, Long> heads;
+        try {
+            heads = store.heads(rooms.stream().map(Room::id).toList());
+        } catch (RuntimeException e) {
+            LOG.warn("cannot check room heads in the store: {}", e.toString());
+            return;
+        }
+        for (Room room : rooms) {
+            Long head = heads.get(room.id());
+            room.execute(() -> room.storeHead(head == null ? OptionalLong.empty() : OptionalLong.of(head)));
+        }
+    }
+
+    private void heartbeat() {
+        long deadline = System.nanoTime() - cluster.presenceExpiry().toNanos();
+        live.values().forEach(room -> room.execute(() -> room.heartbeat(deadline)));
+    }
+
+    /** Tells the other instances about a room, loaded here or not. */
+    private void publish(RoomRecord record, BusMessage message) {
+        if (cluster != null && cluster.bus().isPresent()) {
+            cluster.bus().get().publish(ClusterLink.channel(record.name()), BusMessage.encode(cluster.json(), message))
+                    .exceptionally(e -> null);
+        }
+    }
+
+    /** Routes a bus message to the room it is about, if that incarnation is loaded here. */
+    private void onBus(String name, String text) {
+        BusMessage.decode(cluster.json(), text).ifPresent(message -> {
+            Room room = live.get(name);
+            if (room != null && room.id().equals(message.roomId())) {
+                room.execute(() -> room.onBus(message));
+            }
+        });
     }
 
     /** Creates a room with a fresh incarnation id; {@code room_exists} if the name is taken. */
@@ -66,7 +135,7 @@ public final class RoomRegistry {
      * generation it was minted in: tokens of a deleted room or of a revoked generation are refused.
      */
     public RoomRecord require(String name, String roomId, long generation) {
-        Room loaded = live.get(name);
+        Room loaded = cluster == null ? live.get(name) : null; // in a cluster, revocations happen anywhere
         RoomRecord record = loaded != null && loaded.id().equals(roomId)
                 ? new RoomRecord(name, roomId, 0, loaded.tokenGeneration())
                 : current(name, roomId);
@@ -105,6 +174,7 @@ public final class RoomRegistry {
             if (room != null && room.id().equals(record.id())) {
                 room.raiseTokenGeneration(generation);
             }
+            publish(record, new BusMessage.Revoked(record.id(), instanceId(), generation));
             return generation;
         }
     }
@@ -119,6 +189,11 @@ public final class RoomRegistry {
             live.remove(record.name(), room);
             room.delete();
         }
+        publish(record, new BusMessage.Closed(record.id(), instanceId()));
+    }
+
+    private String instanceId() {
+        return cluster == null ? "" : cluster.instanceId();
     }
 
     /**
@@ -134,7 +209,7 @@ public final class RoomRegistry {
     private CompletableFuture<Void> join(Peer peer, String name, String roomId, long generation, String displayName,
                                          Role role, OptionalLong resumeRev, int attempt) {
         Room room = liveRoom(name, roomId);
-        requireGeneration(room.tokenGeneration(), generation);
+        requireGeneration(cluster == null ? room.tokenGeneration() : current(name, roomId).tokenGen(), generation);
         Member member = new Member(peer, room, displayName, role);
         if (!peer.claim(member)) {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "already joined room " + name + "; leave first");
@@ -198,6 +273,26 @@ public final class RoomRegistry {
         return live.size();
     }
 
+    /** What client ids start with: in a cluster, the instance's id, so ids never clash across instances. */
+    public String clientIdPrefix() {
+        return cluster == null ? "c" : cluster.instanceId() + "-c";
+    }
+
+    /** For /status in a cluster: this instance's id and the members of its loaded rooms on every instance. */
+    public Map<String, Object> clusterStatus() {
+        if (cluster == null) {
+            return Map.of();
+        }
+        int members = live.values().stream().mapToInt(r -> r.memberCount() + r.remoteMemberCount()).sum();
+        return Map.of("instance", cluster.instanceId(), "clusterMembers", members,
+                "bus", cluster.bus().map(b -> b.isUp() ? "up" : "down").orElse("none"));
+    }
+
+    /** Whether the bus to the other instances is up; true when there is none to wait for. */
+    public boolean busUp() {
+        return cluster == null || cluster.bus().map(RoomBus::isUp).orElse(true);
+    }
+
     public int activeRooms() {
         return (int) live.values().stream().filter(r -> r.memberCount() > 0).count();
     }
@@ -225,15 +320,57 @@ public final class RoomRegistry {
 
     private Room load(String name, String roomId) {
         RoomRecord record = current(name, roomId);
+        // Subscribed before reading the store, so an op committed after the read is on the bus.
+        RoomBus.Subscription subscription = subscribe(name);
+        Room room;
         try {
             Replay replay = new Replay(codec, context.settings());
             store.load(record.id(), context.settings().historyOps(), replay);
-            return replay.room(record, context);
+            room = replay.room(record, context);
         } catch (StoreException | IllegalStateException | OutOfMemoryError e) {
+            if (subscription != null) {
+                subscription.cancel();
+            }
             // Out of memory here is this room's alone (its ops are dropped as it fails): log it,
             // refuse the room, and keep serving the others.
             LOG.error("room {} could not be loaded; refusing to serve it", name, e);
             throw new ProtocolException(ErrorCode.UNAVAILABLE, "room " + name + " cannot be loaded right now");
+        }
+        if (subscription != null) {
+            subscriptions.put(room, subscription);
+            seedPresence(room);
+        }
+        return room;
+    }
+
+    /** Subscribes to the room's channel, waiting briefly; without it the head check still catches up. */
+    private RoomBus.Subscription subscribe(String name) {
+        if (cluster == null || cluster.bus().isEmpty()) {
+            return null;
+        }
+        try {
+            return cluster.bus().get().subscribe(ClusterLink.channel(name), text -> onBus(name, text))
+                    .get(BUS_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("room {}: not subscribed to the bus ({}); it catches up from the store", name, e.toString());
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** The members other instances have in the room now, so the first joiner here sees them. */
+    private void seedPresence(Room room) {
+        long since = System.currentTimeMillis() - cluster.presenceExpiry().toMillis();
+        try {
+            Map<String, String> fields = cluster.bus().get().readFields(ClusterLink.presenceKey(room.name()))
+                    .get(BUS_WAIT_SECONDS, TimeUnit.SECONDS);
+            room.execute(() -> room.seedRemote(fields, since));
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("room {}: presence on other instances unknown until they repeat it: {}", room.name(), e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -40,6 +40,10 @@ final class Health {
             HttpApi.error(ctx, json, ErrorCode.UNAVAILABLE, "the store does not answer");
             return;
         }
+        if (!rooms.busUp()) {
+            HttpApi.error(ctx, json, ErrorCode.UNAVAILABLE, "the connection to the other instances (Redis) is down");
+            return;
+        }
         ctx.contentType("application/json").result("{\"status\":\"ready\"}");
     }
 }

@@ -121,7 +121,7 @@ final class SocketEndpoint {
     private void connected(Connection connection, Session session) {
         Outbox outbox = new Outbox(new JettyTransport(session, scheduler),
                 limits.outboxMaxFrames(), limits.outboxMaxBytes(), stats, sendBudget);
-        connection.peer = new Peer("c" + nextClientId.incrementAndGet(), outbox, connection.limiter::charge);
+        connection.peer = new Peer(rooms.clientIdPrefix() + nextClientId.incrementAndGet(), outbox, connection.limiter::charge);
         connections.add(connection);
         addresses.connected(connection.address);
         stats.connections.incrementAndGet();

@@ -3,6 +3,8 @@ package dev.livepad.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.livepad.Config;
 import dev.livepad.LivepadServer;
+import dev.livepad.cluster.RoomBus;
+import dev.livepad.store.DocumentStore;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
@@ -20,12 +22,29 @@ public final class TestServer implements AutoCloseable {
         this.server = new LivepadServer(Config.fromEnv(env)).start();
     }
 
+    private TestServer(LivepadServer server) {
+        this.server = server.start();
+    }
+
+    /**
+     * One instance of a cluster inside this JVM: several of them given the same store (and bus,
+     * which may be null: then they learn of each other's ops from the store alone) serve the
+     * same rooms, as separate processes sharing PostgreSQL and Redis do.
+     */
+    public static TestServer instance(DocumentStore store, RoomBus bus, String... overrides) {
+        return new TestServer(new LivepadServer(Config.fromEnv(env(overrides)), store, bus));
+    }
+
     /**
      * An in-memory server; {@code overrides} are environment variables such as MAX_DOC_CHARS, and
      * a null value unsets one. Every test client is on loopback, so per-address limits are off
      * ({@code EXEMPT_LOOPBACK=true}) unless a test that is about them turns them back on.
      */
     public static TestServer start(String... overrides) {
+        return new TestServer(env(overrides));
+    }
+
+    private static Map<String, String> env(String... overrides) {
         Map<String, String> env = new HashMap<>(Map.of("PORT", "0", "HOST", "127.0.0.1", "STORE", "memory",
                 "JWT_SECRET", SECRET, "EXEMPT_LOOPBACK", "true"));
         for (int i = 0; i + 1 < overrides.length; i += 2) {
@@ -35,7 +54,7 @@ public final class TestServer implements AutoCloseable {
                 env.put(overrides[i], overrides[i + 1]);
             }
         }
-        return new TestServer(env);
+        return env;
     }
 
     public int port() {
