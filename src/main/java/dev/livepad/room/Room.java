@@ -79,6 +79,9 @@ public final class Room {
 
     /** Adds the member and replies {@code joined} (full text, or the ops since {@code resumeRev}). */
     CompletableFuture<Void> join(Member member, OptionalLong resumeRev) {
+        if (shared != null && resumeRev.isPresent()) {
+            execute(() -> shared.catchUpTo(resumeRev.getAsLong())); // the join below waits for it
+        }
         return onExecutor(() -> {
             if (members.count() >= context.settings().maxMembers()) {
                 throw new ProtocolException(ErrorCode.LIMIT_EXCEEDED, "room " + name + " is full ("

@@ -52,6 +52,7 @@ final class SharedLog {
         final long fingerprint;
         final CompletableFuture<Void> done = new CompletableFuture<>();
         int conflicts;
+        boolean caughtUpForRev;
 
         Submission(Member member, ClientMessage.Op msg, long fingerprint) {
             this.member = member;
@@ -124,6 +125,16 @@ final class SharedLog {
         }
     }
 
+    /**
+     * A client resumes from a revision it saw on another instance: read up to it before
+     * answering, rather than answer with a reset to an older text.
+     */
+    void catchUpTo(long rev) {
+        if (rev > committedRev && settled()) {
+            catchUp();
+        }
+    }
+
     /** The bus was down for a while: anything may have been missed. */
     void resync() {
         if (settled()) {
@@ -185,7 +196,18 @@ final class SharedLog {
         List<Tentative> batch = new ArrayList<>();
         List<StoredOp> ops = new ArrayList<>();
         while (!waiting.isEmpty() && ops.size() < MAX_BATCH) {
-            Submission s = waiting.pollFirst();
+            Submission s = waiting.peekFirst();
+            if (s.msg.rev() > committedRev && !s.caughtUpForRev) {
+                // Its sender saw ops of another instance that this one has not yet: read them
+                // first (once; a revision still ahead after that is really in the future), after
+                // committing what this batch already holds.
+                if (ops.isEmpty()) {
+                    s.caughtUpForRev = true;
+                    catchUp();
+                }
+                break;
+            }
+            waiting.pollFirst();
             try {
                 room.requireMember(s.member);
                 OptionalLong retried = core.retryOf(s.msg.id(), s.fingerprint);
