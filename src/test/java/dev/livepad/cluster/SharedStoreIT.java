@@ -36,16 +36,16 @@ class SharedStoreIT {
     void editors_on_two_instances_sharing_only_the_store_converge_on_its_log() throws Exception {
         long seed = Long.getLong("cluster.seed", new Random().nextLong());
         try {
-            run(seed, null);
+            run(seed, null, null);
         } catch (Throwable e) {
             throw new AssertionError("replay with -Dcluster.seed=" + seed, e);
         }
     }
 
-    static void run(long seed, RoomBus bus) throws Exception {
+    static void run(long seed, RoomBus busA, RoomBus busB) throws Exception {
         InMemoryDocumentStore store = new InMemoryDocumentStore();
-        try (TestServer a = TestServer.instance(store, bus, "INSTANCE_ID", "a", "HEAD_CHECK_MILLIS", "100");
-             TestServer b = TestServer.instance(store, bus, "INSTANCE_ID", "b", "HEAD_CHECK_MILLIS", "100")) {
+        try (TestServer a = TestServer.instance(store, busA, "INSTANCE_ID", "a", "HEAD_CHECK_MILLIS", "100");
+             TestServer b = TestServer.instance(store, busB, "INSTANCE_ID", "b", "HEAD_CHECK_MILLIS", "100")) {
             String owner = a.createRoom("shared");
             List<CollabClient> clients = new ArrayList<>();
             for (int i = 0; i < 2 * CLIENTS_PER_INSTANCE; i++) {
