@@ -53,6 +53,43 @@ public final class Nginx implements AutoCloseable {
     }
 
     /**
+     * An http block for nginx on {@code 127.0.0.1:listenPort} in front of a cluster: it balances
+     * requests and WebSockets round-robin over {@code upstreamPorts} on 127.0.0.1, with the
+     * headers and WebSocket timeout of docs/operations.md's block, and sends a new connection that
+     * fails to connect (a dead instance) to the next instance instead.
+     */
+    public static String loadBalancing(int listenPort, List<Integer> upstreamPorts) {
+        StringBuilder upstream = new StringBuilder("upstream livepad {\n");
+        // After one failed connect an instance gets no new clients for 2 s, then is tried again.
+        upstreamPorts.forEach(p -> upstream.append("    server 127.0.0.1:").append(p)
+                .append(" max_fails=1 fail_timeout=2s;\n"));
+        return upstream.append("}\n").toString() + String.join("\n",
+                "map $http_upgrade $connection_upgrade {",
+                "    default upgrade;",
+                "    ''      close;",
+                "}",
+                "",
+                "server {",
+                "    listen 127.0.0.1:" + listenPort + ";",
+                "    client_header_timeout 10s;",
+                "",
+                "    location / {",
+                "        proxy_pass http://livepad;",
+                "        proxy_http_version 1.1;",
+                "        proxy_set_header Upgrade $http_upgrade;",
+                "        proxy_set_header Connection $connection_upgrade;",
+                "        proxy_set_header Host $host;",
+                "        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
+                "        proxy_set_header X-Forwarded-Proto $scheme;",
+                "        proxy_set_header X-Forwarded-Host $http_host;",
+                "        proxy_read_timeout 180s;      # longer than IDLE_TIMEOUT_SECONDS: clients ping",
+                "        proxy_connect_timeout 2s;     # an instance that does not answer is skipped soon",
+                "        proxy_next_upstream error timeout;",
+                "    }",
+                "}", "");
+    }
+
+    /**
      * Starts nginx in {@code dir} with {@code httpBlock} (server blocks, maps) inside its
      * {@code http} context, and waits until it accepts connections on {@code port}.
      */
