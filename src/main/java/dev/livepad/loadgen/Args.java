@@ -37,9 +37,14 @@ final class Args {
         return v == null ? fallback : Integer.parseInt(v.replace("_", ""));
     }
 
-    long pid() {
-        String v = string("pid", null);
-        return v == null || v.isBlank() ? -1 : Long.parseLong(v.trim());
+    /** A comma-separated list of process ids; none when absent or blank. */
+    long[] pids(String name) {
+        String v = string(name, null);
+        if (v == null || v.isBlank()) {
+            return new long[0];
+        }
+        return java.util.Arrays.stream(v.split("[,\\s]+")).filter(s -> !s.isBlank()).mapToLong(Long::parseLong)
+                .toArray();
     }
 
     double decimal(String name, double fallback) {

@@ -2,8 +2,16 @@ package dev.livepad.loadgen;
 
 import java.time.Duration;
 
-/** What every scenario works with: the server's API, its process, the shared sockets and the run's tally. */
-record Bench(ServerApi api, ServerProbe server, WsLoops sockets, Tally tally) {
+/**
+ * What every scenario works with: the server's API, its processes, the processes it relies on ({@code support}:
+ * PostgreSQL and Redis under a cluster; none otherwise), the shared sockets and the run's tally.
+ */
+record Bench(ServerApi api, ServerProbe server, ServerProbe support, WsLoops sockets, Tally tally) {
+
+    /** Sends ops in a fresh phase {@code name} for {@code seconds} while watching the server and its support. */
+    Window measure(String name, double seconds) {
+        return Window.measure(tally, server, support, name, seconds);
+    }
 
     Swarm swarm() {
         return new Swarm(api, sockets, tally, 2);

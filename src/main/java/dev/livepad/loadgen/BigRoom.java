@@ -32,7 +32,7 @@ final class BigRoom {
             bench.tally().begin("warmup");
             swarm.startTyping(e -> e.index - first < typists, (long) (intervalMs * 1000));
             Swarm.sleep((long) (warmup * 1000));
-            Window w = Window.measure(bench.tally(), bench.server(), "measure", duration);
+            Window w = bench.measure("measure", duration);
             Bench.Outcome outcome = bench.finish(swarm, Duration.ofSeconds(60));
             Bench.traffic(report, w);
             outcome.addTo(report);

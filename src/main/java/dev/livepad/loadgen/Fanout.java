@@ -33,7 +33,7 @@ final class Fanout {
             bench.tally().begin("warmup");
             swarm.startTyping(e -> true, (long) (intervalMs * 1000));
             Swarm.sleep((long) (warmup * 1000));
-            Window w = Window.measure(bench.tally(), bench.server(), "measure", duration);
+            Window w = bench.measure("measure", duration);
             Bench.Outcome outcome = bench.finish(swarm, Duration.ofSeconds(30));
             Bench.traffic(report, w);
             outcome.addTo(report);

@@ -4,6 +4,8 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The load generator's command line: {@code java -cp livepad.jar dev.livepad.loadgen.LoadGen SCENARIO [--options]}.
@@ -13,6 +15,8 @@ import java.net.UnknownHostException;
 public final class LoadGen {
     private static final String USAGE = """
             usage: LoadGen fanout|saturate|idle|bigroom [--url http://127.0.0.1:3000] [--pid SERVER_PID] [options]
+              a cluster: --url URL1,URL2,URL3 spreads each room's members over the instances, --pid P1,P2,P3 sums
+              their CPU, and --support-pids PIDS (PostgreSQL's and Redis's) reports theirs apart
               fanout    --rooms 50 --members 4 --interval-ms 50 --duration 30 --warmup 5 [--doc-chars 0]
               saturate  --rooms 200 --members 4 --start-rate 5000 --factor 1.25 --step-duration 8 --p99-ms 50
               idle      --connections 10000 --members 10 --hold 10
@@ -42,11 +46,15 @@ public final class LoadGen {
     /** Runs one scenario, prints its summary and JSON line to {@code out}, and returns the report. */
     static Report run(String[] args, PrintStream out) {
         Args options = new Args(args, 1);
-        URI url = URI.create(options.string("url", "http://127.0.0.1:3000"));
-        requireLoopback(url, options.flag("allow-remote", false));
-        ServerProbe server = new ServerProbe(options.pid());
+        List<URI> urls = Arrays.stream(options.string("url", "http://127.0.0.1:3000").split(","))
+                .map(String::trim).map(URI::create).toList();
+        boolean allowRemote = options.flag("allow-remote", false);
+        urls.forEach(u -> requireLoopback(u, allowRemote));
+        URI url = urls.get(0);
+        ServerProbe server = new ServerProbe(options.pids("pid"));
+        ServerProbe support = new ServerProbe(options.pids("support-pids"));
         try (WsLoops sockets = new WsLoops(options.integer("io-threads", 2))) {
-            Bench bench = new Bench(new ServerApi(url), server, sockets, new Tally());
+            Bench bench = new Bench(new ServerApi(urls), server, support, sockets, new Tally());
             Report report = switch (args[0]) {
                 case "fanout" -> Fanout.run(bench, options);
                 case "saturate" -> Saturate.run(bench, options);
@@ -55,7 +63,7 @@ public final class LoadGen {
                 default -> throw new IllegalArgumentException("unknown scenario " + args[0]);
             };
             report.put("serverPid", server.pid());
-            out.println(args[0] + " against " + url + (server.enabled() ? " (pid " + server.pid() + ")" : ""));
+            out.println(args[0] + " against " + urls + (server.enabled() ? " (pid " + server.pid() + ")" : ""));
             out.print(report.summary());
             out.println(report.jsonLine());
             out.flush();

@@ -48,6 +48,11 @@ final class Report {
         put("serverKernelCpuShare", w.serverCpuSeconds() <= 0 ? -1.0
                 : w.serverSystemCpuSeconds() / w.serverCpuSeconds());
         put("serverPeakRssMb", w.peakRssKb() < 0 ? -1.0 : w.peakRssKb() / 1024.0);
+        if (w.supportCpuSeconds() >= 0) { // PostgreSQL and Redis under a cluster
+            put("supportCpuMsPer1000Deliveries", w.delivered() == 0 ? -1.0
+                    : w.supportCpuSeconds() * 1000 / (w.delivered() / 1000.0));
+            put("supportCpuCores", w.supportCpuSeconds() / w.seconds());
+        }
         put("generatorCpuCores", w.generatorCpuSeconds() / w.seconds());
         put("otherCpuCores", w.otherCpuSeconds() < 0 ? -1.0 : w.otherCpuSeconds() / w.seconds());
         return this;

@@ -82,7 +82,7 @@ final class Saturate {
         bench.tally().begin("warmup" + step + "-" + System.nanoTime());
         swarm.startTyping(e -> true, intervalMicros);
         Swarm.sleep((long) (warmup * 1000));
-        Window w = Window.measure(bench.tally(), bench.server(), "step" + step + "-" + System.nanoTime(), seconds);
+        Window w = bench.measure("step" + step + "-" + System.nanoTime(), seconds);
         bench.tally().begin("settle" + step + "-" + System.nanoTime());
         Report r = new Report("step").put("step", step).put("offeredDeliveriesPerSec", rate)
                 .put("intervalMs", intervalMicros / 1000.0);

@@ -9,21 +9,30 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 
-/** The HTTP half of the protocol that the load generator needs: create and delete rooms, read text and status. */
+/**
+ * The HTTP half of the protocol that the load generator needs: create and delete rooms, read text and status.
+ * Against a cluster it knows every instance: rooms are created on the first, and the members of a room are
+ * spread over all of them, as a load balancer would spread them.
+ */
 final class ServerApi {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
+    private final List<URI> instances;
     private final URI base;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
-    ServerApi(URI base) {
-        this.base = URI.create(base.toString().replaceAll("/+$", ""));
+    ServerApi(List<URI> instances) {
+        this.instances = instances.stream().map(u -> URI.create(u.toString().replaceAll("/+$", ""))).toList();
+        this.base = this.instances.get(0);
     }
 
-    URI webSocket() {
-        return URI.create(base.toString().replaceFirst("^http", "ws") + "/ws");
+    /** The WebSocket of the instance that the {@code member}-th member of a room uses. */
+    URI webSocket(int member) {
+        URI instance = instances.get(Math.floorMod(member, instances.size()));
+        return URI.create(instance.toString().replaceFirst("^http", "ws") + "/ws");
     }
 
     /** Creates room {@code name}; returns its owner token. */

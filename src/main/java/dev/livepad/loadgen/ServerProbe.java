@@ -18,13 +18,16 @@ import java.util.regex.Pattern;
 final class ServerProbe {
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
 
+    private final long[] pids;
     private final long pid;
     private final long ticksPerSecond;
     private final AtomicLong peakRssKb = new AtomicLong(-1);
     private Thread sampler;
 
-    ServerProbe(long pid) {
-        this.pid = pid;
+    /** Several processes (the instances of a cluster) are read as one: their CPU and memory summed. */
+    ServerProbe(long... pids) {
+        this.pids = java.util.Arrays.stream(pids).filter(p -> p > 0).toArray();
+        this.pid = this.pids.length == 0 ? -1 : this.pids[0];
         this.ticksPerSecond = clockTicks();
     }
 
@@ -53,13 +56,19 @@ final class ServerProbe {
     }
 
     private long[] cpuTicks() {
-        String stat = read("stat");
-        if (stat == null) {
-            return null;
+        long[] sum = null;
+        for (long p : pids) {
+            String stat = read(p, "stat");
+            if (stat == null) {
+                continue; // gone: it used nothing more
+            }
+            // Fields after "(comm) " start at field 3 (state); utime and stime are fields 14 and 15.
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            sum = sum == null ? new long[2] : sum;
+            sum[0] += Long.parseLong(f[11]);
+            sum[1] += Long.parseLong(f[12]);
         }
-        // Fields after "(comm) " start at field 3 (state); utime and stime are fields 14 and 15.
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
+        return sum;
     }
 
     /** Busy CPU seconds of the whole machine (all cores, from /proc/stat) since boot; -1 off Linux. */
@@ -136,22 +145,22 @@ final class ServerProbe {
     }
 
     private long statusField(String name) {
-        String status = read("status");
-        if (status == null) {
-            return -1;
-        }
-        for (String line : status.split("\n")) {
-            if (line.startsWith(name)) {
-                return Long.parseLong(line.substring(name.length()).replace("kB", "").trim());
+        long sum = -1;
+        for (long p : pids) {
+            String status = read(p, "status");
+            if (status == null) {
+                continue;
+            }
+            for (String line : status.split("\n")) {
+                if (line.startsWith(name)) {
+                    sum = Math.max(sum, 0) + Long.parseLong(line.substring(name.length()).replace("kB", "").trim());
+                }
             }
         }
-        return -1;
+        return sum;
     }
 
-    private String read(String file) {
-        if (!enabled()) {
-            return null;
-        }
+    private static String read(long pid, String file) {
         try {
             return Files.readString(Path.of("/proc", Long.toString(pid), file));
         } catch (IOException e) {

@@ -73,7 +73,7 @@ final class Swarm implements AutoCloseable {
                 Editor editor = new Editor(room.name(), nextEditor++, tally);
                 room.editors().add(editor);
                 inFlight.acquireUninterruptibly();
-                joins.add(join(editor, room).whenComplete((e, failure) -> inFlight.release()));
+                joins.add(join(editor, room, room.editors().size() - 1).whenComplete((e, failure) -> inFlight.release()));
             }
         }
         CompletableFuture.allOf(joins.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
@@ -82,9 +82,9 @@ final class Swarm implements AutoCloseable {
         }
     }
 
-    private CompletableFuture<Editor> join(Editor editor, Room room) {
+    private CompletableFuture<Editor> join(Editor editor, Room room, int member) {
         long start = System.nanoTime();
-        return editor.open(sockets, api.webSocket(), room.token())
+        return editor.open(sockets, api.webSocket(member), room.token())
                 .orTimeout(JOIN_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
                 .whenComplete((e, failure) -> {
                     if (failure == null) {
