@@ -116,6 +116,11 @@ public final class Cluster implements AutoCloseable {
         return instances.get(i - 1);
     }
 
+    /** A WebSocket client connected straight to instance {@code i} (no balancer between). */
+    public WsClient connect(int i) {
+        return WsClient.connect(instance(i).ws());
+    }
+
     /** Every instance's port, in order: the upstreams for {@link Nginx#loadBalancing}. */
     public List<Integer> ports() {
         return instances.stream().map(ChildServer::port).toList();

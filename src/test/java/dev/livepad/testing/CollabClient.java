@@ -159,6 +159,11 @@ public final class CollabClient implements AutoCloseable {
         }
     }
 
+    /** Whether the connection is gone (closed by the server, or its process died). */
+    public boolean isClosed() {
+        return ws.isClosed();
+    }
+
     public Optional<String> outstandingId() {
         return Optional.ofNullable(outstandingId);
     }
