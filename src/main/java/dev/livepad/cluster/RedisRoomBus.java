@@ -36,9 +36,9 @@ import org.slf4j.LoggerFactory;
 public final class RedisRoomBus implements RoomBus {
     private static final Logger LOG = LoggerFactory.getLogger(RedisRoomBus.class);
     /** Command, handshake and connect timeout: long for Redis on a LAN, short for a caller waiting on /ready. */
-    static final Duration TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration TIMEOUT = Duration.ofSeconds(2);
     /** Commands that may wait for their reply per connection; beyond that they fail instead of piling up. */
-    static final int REQUEST_QUEUE = 10_000;
+    private static final int REQUEST_QUEUE = 10_000;
 
     private final String prefix;
     private final ClientResources resources;
