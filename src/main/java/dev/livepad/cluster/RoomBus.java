@@ -14,7 +14,9 @@ import java.util.function.Consumer;
  * <p>Channel and hash key names are the caller's; the bus prepends its deployment prefix, so two
  * deployments sharing one Redis never see each other. A bus receives its own publications too.
  * Methods never block on the network: they return futures, and fail fast while the bus is down
- * instead of queueing without bound. Implementations are thread-safe.
+ * instead of queueing without bound; failures are {@link BusException}s. The futures complete on a
+ * bus thread, so whatever a caller chains on them must not block either. Implementations are
+ * thread-safe.
  */
 public interface RoomBus extends AutoCloseable {
 

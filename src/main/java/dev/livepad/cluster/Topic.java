@@ -37,10 +37,6 @@ final class Topic {
         return entries.isEmpty();
     }
 
-    boolean isEmpty() {
-        return entries.isEmpty();
-    }
-
     void deliver(String message) {
         for (Entry entry : entries) {
             if (entry.cancelled) {

@@ -61,7 +61,11 @@ abstract class RoomBusContract {
     }
 
     protected RoomBus open(String busPrefix) throws Exception {
-        RoomBus opened = newBus(busPrefix);
+        return closeAfter(newBus(busPrefix));
+    }
+
+    /** Closes {@code opened} after the test. */
+    protected RoomBus closeAfter(RoomBus opened) {
         buses.add(opened);
         return opened;
     }
