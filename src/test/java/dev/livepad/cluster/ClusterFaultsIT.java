@@ -109,9 +109,9 @@ class ClusterFaultsIT {
                     synchronized (step) {
                         step[0]++;
                         if (step[0] == 1) {
-                            Redis.killPubSubClients();
+                            assertTrue(Redis.killSubscribers(busClientName(cluster)) >= 3, "every instance's subscriber");
                         } else if (step[0] == 2) {
-                            Redis.restart();
+                            restartRedis();
                         }
                     }
                 });
@@ -230,6 +230,40 @@ class ClusterFaultsIT {
             }
         } finally {
             threads.shutdownNow();
+        }
+    }
+
+    /** The client name of this cluster's Redis connections: its deployment id comes from PostgreSQL. */
+    private static String busClientName(Cluster cluster) throws Exception {
+        try (Connection db = DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:5432/test?user=root&currentSchema=" + cluster.schema());
+             PreparedStatement read = db.prepareStatement("SELECT value FROM settings WHERE key = 'deployment_id'");
+             ResultSet row = read.executeQuery()) {
+            assertTrue(row.next(), "the cluster has a deployment id");
+            return "livepad-livepad:" + row.getString(1);
+        }
+    }
+
+    /** Stops Redis (it keeps nothing) and starts it again as the machine does; waits until it answers. */
+    private static void restartRedis() throws Exception {
+        try {
+            Redis.command("SHUTDOWN", "NOSAVE");
+        } catch (RuntimeException e) {
+            // the connection dies with the server
+        }
+        Process start = new ProcessBuilder("redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1",
+                "--port", "6379", "--save", "", "--appendonly", "no").inheritIO().start();
+        assertEquals(0, start.waitFor(), "redis-server did not start");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            try {
+                if ("PONG".equals(Redis.command("PING"))) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                assertTrue(System.nanoTime() < deadline, "Redis did not come back: " + e);
+            }
+            Thread.sleep(100);
         }
     }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.livepad.cluster.RoomBus.Subscription;
 import dev.livepad.testing.Redis;
+import dev.livepad.testing.TcpProxy;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -88,14 +89,14 @@ class RedisRoomBusTest extends RoomBusContract {
 
     @Test
     void while_redis_is_unreachable_the_bus_is_down_fails_fast_and_then_comes_back() throws Exception {
-        try (TcpProxy proxy = new TcpProxy(Redis.PORT).start()) {
+        try (TcpProxy proxy = TcpProxy.start(Redis.HOST, Redis.PORT)) {
             RoomBus cut = openAt("redis://127.0.0.1:" + proxy.port());
             AtomicInteger reconnects = new AtomicInteger();
             cut.onReconnect(reconnects::incrementAndGet);
             Inbox inbox = new Inbox();
             await(cut.subscribe("room", inbox));
 
-            proxy.stop();
+            proxy.cut();
             eventually(() -> !cut.isUp(), "down once the connections broke");
             long start = System.nanoTime();
             CompletableFuture<Void> publish = cut.publish("room", "lost");
@@ -106,7 +107,7 @@ class RedisRoomBusTest extends RoomBusContract {
             assertInstanceOf(BusException.class, failureOf(put));
             assertTrue(System.nanoTime() - start < 500_000_000L, "failed fast, not after a timeout");
 
-            proxy.start();
+            proxy.restore();
             eventually(() -> reconnects.get() == 1, "onReconnect ran once Redis was reachable again");
             assertTrue(cut.isUp());
             await(bus.publish("room", "back"));
@@ -116,15 +117,15 @@ class RedisRoomBusTest extends RoomBusContract {
 
     @Test
     void a_channel_cancelled_while_redis_is_unreachable_is_left_after_the_reconnect() throws Exception {
-        try (TcpProxy proxy = new TcpProxy(Redis.PORT).start()) {
+        try (TcpProxy proxy = TcpProxy.start(Redis.HOST, Redis.PORT)) {
             RoomBus cut = openAt("redis://127.0.0.1:" + proxy.port());
             AtomicInteger reconnects = new AtomicInteger();
             cut.onReconnect(reconnects::incrementAndGet);
             Subscription subscription = await(cut.subscribe("room", new Inbox()));
-            proxy.stop();
+            proxy.cut();
             eventually(() -> !cut.isUp(), "down");
             subscription.cancel(); // the UNSUBSCRIBE is refused: Lettuce will resubscribe "room"
-            proxy.start();
+            proxy.restore();
             eventually(() -> reconnects.get() == 1, "reconnected");
             eventually(() -> Redis.subscribers(prefix + ":room") == 0, "the orphan was unsubscribed");
         }
