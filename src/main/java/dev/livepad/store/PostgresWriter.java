@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * version, so it finds its revision taken. The ops are inserted only behind a successful UPDATE.
  *
  * <p>Round trips: all head UPDATEs of a group go as one JDBC batch, whose per-statement counts say
- * which batches won, and all their inserts as a second batch; then COMMIT. A lost race updates zero
+ * which batches won (one UPDATE per run of a room's batches that follow on from each other), and
+ * all their inserts as a second batch; then COMMIT. A lost race updates zero
  * rows without aborting the transaction, so it needs no savepoint. Only when a statement fails (a
  * row behind the head's back, text PostgreSQL refuses, a lock timeout) is the group rolled back and
  * redone with a SAVEPOINT around each room batch, so that failure fails that batch alone. Keeping
@@ -146,19 +147,26 @@ final class PostgresWriter implements Runnable {
         return false;
     }
 
-    /** The common path: one batch of head moves, one of inserts, no savepoints. */
+    /**
+     * The common path: one batch of head moves, one of inserts, no savepoints. A room's batches that
+     * follow on from each other (1..3, then 4, then 5..6) move its head once, from 0 to 6, rather
+     * than once each, which would write a row version each. A chain that loses the race is resolved
+     * again batch by batch, so the outcome is as if each batch had been tried in turn. (Those
+     * retries lock the room's row out of room id order; should that ever deadlock with another
+     * instance, PostgreSQL aborts one statement and the group is redone with savepoints.)
+     */
     private void applyBatched(Connection connection, List<PostgresAppend> ordered) throws SQLException {
+        List<List<PostgresAppend>> chains = chains(ordered);
         List<PostgresAppend> refused = new ArrayList<>();
         try (PreparedStatement move = connection.prepareStatement(MOVE_HEAD)) {
-            for (PostgresAppend append : ordered) {
-                append.reset();
-                bindMove(move, append);
+            for (List<PostgresAppend> chain : chains) {
+                bindMove(move, chain.get(0).roomId, chain.get(0).firstRev(), chain.get(chain.size() - 1).lastRev());
                 move.addBatch();
             }
             int[] moved = move.executeBatch();
             for (int i = 0; i < moved.length; i++) {
                 if (moved[i] != 1) {
-                    refused.add(ordered.get(i));
+                    moveOneByOne(move, chains.get(i), refused);
                 }
             }
         }
@@ -185,8 +193,7 @@ final class PostgresWriter implements Runnable {
                 append.reset();
                 Savepoint savepoint = connection.setSavepoint();
                 try {
-                    bindMove(move, append);
-                    if (move.executeUpdate() == 1) {
+                    if (moveHead(move, append) == 1) {
                         addInserts(insert, append);
                         insert.executeBatch();
                     } else {
@@ -206,6 +213,46 @@ final class PostgresWriter implements Runnable {
                 }
             }
         }
+    }
+
+    /**
+     * Splits the room-ordered group into the statements of its head batch: all of a room's batches
+     * as one chain when each starts right after the previous one ends (the common case), else each
+     * on its own. Merging only whole rooms keeps a lost chain the room's last statement in the
+     * batch, so resolving it afterwards, batch by batch, sees the head exactly as trying each in
+     * turn would. Outcomes recorded by a rolled-back attempt are forgotten here.
+     */
+    private static List<List<PostgresAppend>> chains(List<PostgresAppend> ordered) {
+        List<List<PostgresAppend>> chains = new ArrayList<>();
+        for (int from = 0, to; from < ordered.size(); from = to) {
+            boolean consecutive = true;
+            for (to = from + 1; to < ordered.size() && ordered.get(to).roomId.equals(ordered.get(from).roomId); to++) {
+                consecutive &= ordered.get(to).firstRev() == ordered.get(to - 1).lastRev() + 1;
+            }
+            List<PostgresAppend> room = ordered.subList(from, to);
+            room.forEach(PostgresAppend::reset);
+            if (consecutive) {
+                chains.add(room);
+            } else {
+                room.forEach(append -> chains.add(List.of(append)));
+            }
+        }
+        return chains;
+    }
+
+    /** After a chain's head did not move (nothing changed): each batch of it on its own, in order. */
+    private static void moveOneByOne(PreparedStatement move, List<PostgresAppend> chain, List<PostgresAppend> refused)
+            throws SQLException {
+        for (PostgresAppend append : chain) {
+            if (chain.size() == 1 || moveHead(move, append) != 1) {
+                refused.add(append);
+            }
+        }
+    }
+
+    private static int moveHead(PreparedStatement move, PostgresAppend append) throws SQLException {
+        bindMove(move, append.roomId, append.firstRev(), append.lastRev());
+        return move.executeUpdate();
     }
 
     /** Fails batches whose head did not move: a conflict if the room is live, else a missing room. */
@@ -230,10 +277,11 @@ final class PostgresWriter implements Runnable {
         }
     }
 
-    private static void bindMove(PreparedStatement move, PostgresAppend append) throws SQLException {
-        move.setLong(1, append.lastRev());
-        move.setString(2, append.roomId);
-        move.setLong(3, append.firstRev() - 1);
+    private static void bindMove(PreparedStatement move, String roomId, long firstRev, long lastRev)
+            throws SQLException {
+        move.setLong(1, lastRev);
+        move.setString(2, roomId);
+        move.setLong(3, firstRev - 1);
     }
 
     private static void addInserts(PreparedStatement insert, PostgresAppend append) throws SQLException {

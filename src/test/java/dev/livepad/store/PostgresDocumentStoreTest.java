@@ -307,6 +307,48 @@ class PostgresDocumentStoreTest extends DocumentStoreContract {
         assertEquals("ab", text(store.load(refused.id(), 10)));
     }
 
+    /**
+     * Batches of one room that land in one group resolve as trying them one by one in append order
+     * would: a room whose batches are irregular (one takes a revision already taken, one skips
+     * ahead), and a room whose batches form one chain that another instance partly took first.
+     */
+    @Test
+    void batches_of_one_room_in_one_group_resolve_as_if_tried_in_turn() throws Exception {
+        RoomRecord blocker = created("blocker");
+        RoomRecord irregular = created("irregular");
+        RoomRecord chained = created("chained");
+        List<CompletableFuture<Void>> futures = new ArrayList<>();
+        try (Connection holder = Postgres.connect(url); PostgresDocumentStore other = PostgresDocumentStore.open(url)) {
+            // The writer takes the blocker's append alone and waits on its row; the rest queue behind.
+            holder.setAutoCommit(false);
+            try (Statement statement = holder.createStatement()) {
+                statement.execute("SELECT 1 FROM rooms WHERE id = '" + blocker.id() + "' FOR UPDATE");
+            }
+            CompletableFuture<Void> blocked = store.append(blocker.id(), op(1, "x"));
+            Thread.sleep(200);
+            futures.add(store.append(irregular.id(), op(1, "a")));
+            futures.add(store.appendAll(irregular.id(), List.of(op(2, "b"), op(3, "c"))));
+            futures.add(store.append(irregular.id(), op(3, "taken")));
+            futures.add(store.append(irregular.id(), op(4, "d")));
+            futures.add(store.append(irregular.id(), op(6, "ahead")));
+            futures.add(store.append(irregular.id(), op(5, "e")));
+            futures.add(store.append(chained.id(), op(1, "p")));
+            futures.add(store.append(chained.id(), op(2, "q")));
+            futures.add(store.append(chained.id(), op(3, "r")));
+            join(other.appendAll(chained.id(), List.of(op(1, "o"), op(2, "o")))); // the other instance was first
+            holder.rollback();
+            join(blocked);
+        }
+        List<String> outcomes = new ArrayList<>();
+        for (CompletableFuture<Void> future : futures) {
+            outcomes.add(future.handle((ok, e) -> e == null ? "ok" : e.getClass().getSimpleName()).get(30, TimeUnit.SECONDS));
+        }
+        assertEquals(List.of("ok", "ok", "AppendConflict", "ok", "AppendConflict", "ok",
+                "AppendConflict", "AppendConflict", "ok"), outcomes);
+        assertEquals("abcde", text(store.load(irregular.id(), 10)));
+        assertEquals("oor", text(store.load(chained.id(), 10)));
+    }
+
     @Test
     void append_all_with_gaps_between_its_ops_is_refused() {
         RoomRecord room = created("alpha");
