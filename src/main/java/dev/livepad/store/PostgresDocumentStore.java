@@ -48,7 +48,7 @@ public final class PostgresDocumentStore implements DocumentStore {
     private final PostgresPool pool;
     private final PostgresPool writerPool;
     private final PostgresReader reader;
-    private final PostgresWrites writes;
+    private final PostgresDirectWrites writes;
     private final PostgresWriteQueue queue = new PostgresWriteQueue(QUEUE_MAX_OPS, QUEUE_MAX_CHARS);
     private final ExecutorService acks;
     private volatile Thread ackThread;
@@ -60,7 +60,7 @@ public final class PostgresDocumentStore implements DocumentStore {
         this.pool = pool;
         this.writerPool = writerPool;
         this.reader = new PostgresReader(pool);
-        this.writes = new PostgresWrites(pool);
+        this.writes = new PostgresDirectWrites(pool);
         this.acks = Executors.newSingleThreadExecutor(task -> {
             Thread thread = new Thread(task, "livepad-pg-ack");
             thread.setDaemon(true);

@@ -123,7 +123,8 @@ final class PostgresReader {
         long baseRev = base == null ? 0 : base.rev();
         sink.base(baseRev, base == null ? "" : base.text());
         long last = baseRev;
-        try (PreparedStatement read = connection.prepareStatement(OP_COLUMNS + " WHERE room_id = ? AND rev > ? ORDER BY rev")) {
+        try (PreparedStatement read = connection.prepareStatement(
+                OP_COLUMNS + " WHERE room_id = ? AND rev > ? ORDER BY rev")) {
             read.setFetchSize(FETCH_SIZE);
             read.setString(1, roomId);
             read.setLong(2, baseRev);
@@ -182,7 +183,8 @@ final class PostgresReader {
             return Map.of();
         }
         return pool.call("reading room heads", connection -> {
-            try (PreparedStatement read = connection.prepareStatement("SELECT id, head FROM rooms WHERE id = ANY (?)")) {
+            try (PreparedStatement read = connection.prepareStatement(
+                    "SELECT id, head FROM rooms WHERE id = ANY (?)")) {
                 read.setArray(1, connection.createArrayOf("text", roomIds.toArray()));
                 Map<String, Long> heads = new HashMap<>();
                 try (ResultSet rows = read.executeQuery()) {

@@ -82,7 +82,8 @@ record PostgresUrl(String host, int port, String database, String user, String p
      * encoded again; the query is passed on exactly as written.
      */
     String jdbcUrl() {
-        String jdbc = "jdbc:postgresql://" + host + ":" + port + "/" + URLEncoder.encode(database, StandardCharsets.UTF_8);
+        String jdbc = "jdbc:postgresql://" + host + ":" + port + "/"
+                + URLEncoder.encode(database, StandardCharsets.UTF_8);
         return query == null || query.isEmpty() ? jdbc : jdbc + "?" + query;
     }
 

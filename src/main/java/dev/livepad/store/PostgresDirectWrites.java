@@ -7,17 +7,18 @@ import java.sql.SQLException;
 import java.util.OptionalLong;
 
 /**
- * The writes other than appends: rooms, token generations, snapshots and settings. Each is one
- * short statement or transaction on a pooled connection, made by the calling thread. They are rare
- * and their callers wait for them, so there is nothing to gain from the writer's group commit, and
- * running them beside it keeps a slow snapshot from delaying acks. Each is atomic in PostgreSQL
- * itself (ON CONFLICT, conditional UPDATE, row locks), since other instances write the same rows.
+ * The writes other than appends (rooms, token generations, snapshots and settings), made directly
+ * by the calling thread on a pooled connection rather than through the writer's queue, each one
+ * short statement or transaction. They are rare and their callers wait for them, so there is
+ * nothing to gain from the writer's group commit, and running them beside it keeps a slow
+ * snapshot from delaying acks. Each is atomic in PostgreSQL itself (ON CONFLICT, conditional
+ * UPDATE, row locks), since other instances write the same rows.
  */
-final class PostgresWrites {
+final class PostgresDirectWrites {
 
     private final PostgresPool pool;
 
-    PostgresWrites(PostgresPool pool) {
+    PostgresDirectWrites(PostgresPool pool) {
         this.pool = pool;
     }
 
