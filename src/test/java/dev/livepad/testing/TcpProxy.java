@@ -15,7 +15,8 @@ import java.util.Set;
 /**
  * A TCP forwarder on a free loopback port, put between an instance and a service (PostgreSQL,
  * Redis, another instance) so a fault test can cut the network at a chosen moment: {@link #cut}
- * drops every open connection at once and refuses new ones until {@link #restore}. One thread
+ * drops every open connection at once and refuses new ones until {@link #restore}; {@link #stall}
+ * forwards nothing while keeping connections open. One thread
  * accepts; each connection has a thread per direction.
  */
 public final class TcpProxy implements AutoCloseable {
@@ -25,6 +26,7 @@ public final class TcpProxy implements AutoCloseable {
     private final InetSocketAddress target;
     private final Set<Link> links = new HashSet<>();
     private boolean cut;
+    private volatile boolean stalled;
 
     private TcpProxy(ServerSocket listener, InetSocketAddress target) {
         this.listener = listener;
@@ -58,9 +60,18 @@ public final class TcpProxy implements AutoCloseable {
         open.forEach(Link::reset);
     }
 
-    /** Lets new connections through again; connections cut before stay closed. */
+    /**
+     * Keeps every connection open and accepts new ones, but forwards nothing either way until
+     * {@link #restore}: a network that silently drops packets, where only timeouts help.
+     */
+    public void stall() {
+        stalled = true;
+    }
+
+    /** Lets new connections through again and ends a stall; connections cut before stay closed. */
     public synchronized void restore() {
         cut = false;
+        stalled = false;
     }
 
     /** Connections being forwarded now. */
@@ -120,6 +131,9 @@ public final class TcpProxy implements AutoCloseable {
             InputStream in = from.getInputStream();
             OutputStream out = to.getOutputStream();
             for (int n; (n = in.read(buffer)) >= 0; ) {
+                while (stalled && !from.isClosed()) {
+                    Thread.sleep(10);
+                }
                 out.write(buffer, 0, n);
             }
             to.shutdownOutput();
@@ -128,6 +142,9 @@ public final class TcpProxy implements AutoCloseable {
             }
         } catch (IOException e) {
             drop(link, true); // one side failed or was cut: nothing more can flow either way
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            drop(link, true);
         }
     }
 

@@ -1,0 +1,64 @@
+package dev.livepad.store;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One {@link DocumentStore#appendAll} waiting for the writer: consecutive ops of one room, stored
+ * all or none. Its outcome is decided inside the group's transaction but delivered to its future
+ * only once that transaction committed (or failed), so nobody hears of an op that may vanish.
+ */
+final class PostgresAppend {
+
+    /** Queued last by close: the writer commits what came before it and exits. */
+    static final PostgresAppend STOP = new PostgresAppend("", List.of(new StoredOp(0, "", null, null, 0, 0)));
+
+    final String roomId;
+    final List<StoredOp> ops;
+    final CompletableFuture<Void> future = new CompletableFuture<>();
+    private RuntimeException failure;
+
+    PostgresAppend(String roomId, List<StoredOp> ops) {
+        this.roomId = roomId;
+        this.ops = ops;
+    }
+
+    long firstRev() {
+        return ops.get(0).rev();
+    }
+
+    long lastRev() {
+        return ops.get(ops.size() - 1).rev();
+    }
+
+    /** The characters of op JSON it carries, which is what it costs the queue's byte bound. */
+    long chars() {
+        long chars = 0;
+        for (StoredOp op : ops) {
+            chars += op.opJson().length();
+        }
+        return chars;
+    }
+
+    /** Forgets an outcome recorded by a transaction that was then rolled back. */
+    void reset() {
+        failure = null;
+    }
+
+    void fail(RuntimeException cause) {
+        failure = cause;
+    }
+
+    boolean failed() {
+        return failure != null;
+    }
+
+    /** Completes the future with the outcome recorded last: success unless {@link #fail} was called. */
+    void deliver() {
+        if (failure != null) {
+            future.completeExceptionally(failure);
+        } else {
+            future.complete(null);
+        }
+    }
+}
