@@ -106,13 +106,13 @@ class ClusterFaultsIT {
                 List<CollabClient> clients = room.clients(6);
                 int[] step = {0};
                 type(clients, seed, () -> {
-                    // Called once per client thread halfway: the first kills the pub/sub
-                    // connections, the second restarts Redis.
+                    // Called twice by each of the six client threads: the first call of the first
+                    // round kills the pub/sub connections, the first of the second restarts Redis.
                     synchronized (step) {
                         step[0]++;
                         if (step[0] == 1) {
                             assertTrue(Redis.killSubscribers(busClientName(cluster)) >= 3, "every instance's subscriber");
-                        } else if (step[0] == 2) {
+                        } else if (step[0] == clients.size() + 1) {
                             restartRedis();
                         }
                     }
@@ -181,14 +181,17 @@ class ClusterFaultsIT {
         void resume(CollabClient client, int index) throws Exception;
     }
 
-    private static void type(List<CollabClient> clients, long seed, Fault halfway) throws Exception {
-        type(clients, seed, halfway, (client, index) -> {
+    private static void type(List<CollabClient> clients, long seed, Fault fault) throws Exception {
+        type(clients, seed, fault, (client, index) -> {
             throw new AssertionError("client " + index + " lost its connection");
         });
     }
 
-    /** Every client makes {@link #EDITS} random edits; halfway through, each calls {@code halfway}. */
-    private static void type(List<CollabClient> clients, long seed, Fault halfway, Resumer resumer) throws Exception {
+    /**
+     * Every client makes {@link #EDITS} random edits; a quarter and three quarters through, each
+     * calls {@code fault} (which decides whether and what to break).
+     */
+    private static void type(List<CollabClient> clients, long seed, Fault fault, Resumer resumer) throws Exception {
         ExecutorService threads = Executors.newFixedThreadPool(clients.size());
         try {
             List<Future<?>> results = new ArrayList<>();
@@ -198,8 +201,8 @@ class ClusterFaultsIT {
                 Random random = new Random(seed + i);
                 results.add(threads.submit(() -> {
                     for (int n = 0; n < EDITS; n++) {
-                        if (n == EDITS / 2) {
-                            halfway.inject();
+                        if (n == EDITS / 4 || n == 3 * EDITS / 4) {
+                            fault.inject();
                         }
                         try {
                             client.pump();
