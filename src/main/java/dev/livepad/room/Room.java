@@ -150,15 +150,11 @@ public final class Room {
 
     /** Transforms, applies and stores one op; the ack and broadcast follow its commit. */
     CompletableFuture<Void> submit(Member member, ClientMessage.Op msg) {
+        if (shared != null) { // its future completes once the op is committed or refused
+            return onExecutor(() -> shared.submit(member, msg, editable(member, msg))).thenCompose(done -> done);
+        }
         return onExecutor(() -> {
-            requireMember(member);
-            if (!member.role().canEdit()) {
-                throw new ProtocolException(ErrorCode.FORBIDDEN, "a viewer may not edit");
-            }
-            long fingerprint = OpFingerprint.of(msg.rev(), msg.op());
-            if (shared != null) {
-                return shared.submit(member, msg, fingerprint);
-            }
+            long fingerprint = editable(member, msg);
             OptionalLong retried = core.retryOf(msg.id(), fingerprint);
             if (retried.isPresent()) {
                 long rev = retried.getAsLong();
@@ -167,7 +163,16 @@ public final class Room {
             }
             stored(member, applyLocal(member, msg, fingerprint), fingerprint);
             return null;
-        }).thenCompose(later -> later == null ? CompletableFuture.completedFuture(null) : later);
+        });
+    }
+
+    /** Checks the member may edit here; returns the op's fingerprint. */
+    private long editable(Member member, ClientMessage.Op msg) {
+        requireMember(member);
+        if (!member.role().canEdit()) {
+            throw new ProtocolException(ErrorCode.FORBIDDEN, "a viewer may not edit");
+        }
+        return OpFingerprint.of(msg.rev(), msg.op());
     }
 
     /** Charges the sender for the transform, checks memory, and has the core apply the op. */

@@ -95,6 +95,10 @@ public interface DocumentStore extends AutoCloseable {
      * completes after all are durable, or exceptionally with {@link AppendConflict} (when another
      * writer took any of those revisions; then none of them is stored) or {@link StoreException}.
      * This is how an instance of a cluster commits what its room ordered since the last commit.
+     * With another writer, a caller must not queue a room's next batch before this one's outcome is
+     * known: after a conflict, a later batch built on this one could start exactly where the
+     * winner's ops end and be stored on top of ops that never were (the room's {@code SharedLog}
+     * keeps one batch in flight per room).
      *
      * <p>The default appends one by one, which is all or none only for a store with a single
      * writer (SQLite holds its directory lock; nobody else can take a revision there).

@@ -1,18 +1,8 @@
 package dev.livepad.testing;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -30,8 +20,7 @@ import java.util.Map;
 public final class Cluster implements AutoCloseable {
     public static final String POSTGRES_HOST = "127.0.0.1";
     public static final int POSTGRES_PORT = 5432;
-    public static final String REDIS_URL = "redis://127.0.0.1:6379";
-    private static final String ADMIN_JDBC = "jdbc:postgresql://127.0.0.1:5432/test?user=root&connectTimeout=5";
+    public static final String REDIS_URL = Redis.URL;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path dir;
@@ -65,8 +54,8 @@ public final class Cluster implements AutoCloseable {
      * instances need ({@link #databaseUrl(String, int)} for a {@link TcpProxy}) and then {@link #add} them.
      */
     public static Cluster create(Path dir) {
-        requirePostgres();
-        requireRedis();
+        Postgres.requireAvailable();
+        Redis.requireRunning();
         String schema = "livepad_test_" + HexFormat.of().formatHex(randomBytes(6));
         execute("CREATE SCHEMA " + schema);
         return new Cluster(dir, schema, Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(32)));
@@ -156,59 +145,8 @@ public final class Cluster implements AutoCloseable {
         }
     }
 
-    /** Skips the calling test when PostgreSQL does not answer, or fails it when CI demands it. */
-    public static void requirePostgres() {
-        String problem = null;
-        try (Connection ignored = DriverManager.getConnection(ADMIN_JDBC)) {
-            // answering is all we ask
-        } catch (SQLException e) {
-            problem = e.getMessage();
-        }
-        require(problem, "PostgreSQL at " + ADMIN_JDBC);
-    }
-
-    /** Skips the calling test when Redis does not answer PING, or fails it when CI demands it. */
-    public static void requireRedis() {
-        String problem = null;
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", 6379), 2_000);
-            socket.setSoTimeout(2_000);
-            socket.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-            String answer = readLine(socket.getInputStream());
-            if (!answer.equals("+PONG")) {
-                problem = "it answered " + answer;
-            }
-        } catch (IOException e) {
-            problem = e.toString();
-        }
-        require(problem, "Redis at " + REDIS_URL);
-    }
-
-    private static void require(String problem, String service) {
-        if (problem != null && "true".equalsIgnoreCase(System.getenv("LIVEPAD_REQUIRE_SERVICES"))) {
-            throw new AssertionError("LIVEPAD_REQUIRE_SERVICES=true but " + service + " is unreachable: "
-                    + problem);
-        }
-        assumeTrue(problem == null, () -> service + " is unreachable (" + problem + "); cluster tests skipped");
-    }
-
-    private static String readLine(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        for (int b; (b = in.read()) >= 0 && b != '\n'; ) {
-            if (b != '\r') {
-                line.append((char) b);
-            }
-        }
-        return line.toString();
-    }
-
     private static void execute(String sql) {
-        try (Connection connection = DriverManager.getConnection(ADMIN_JDBC);
-             Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        } catch (SQLException e) {
-            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
-        }
+        Postgres.execute(Postgres.baseUrl(), sql);
     }
 
     private static byte[] randomBytes(int n) {

@@ -114,7 +114,7 @@ class TcpProxyTest {
 
     @Test
     void cut_breaks_a_postgresql_connection_and_restore_lets_a_new_one_through() throws Exception {
-        Cluster.requirePostgres();
+        Postgres.requireAvailable();
         try (TcpProxy postgres = TcpProxy.start("127.0.0.1", 5432)) {
             String url = "jdbc:postgresql://127.0.0.1:" + postgres.port() + "/test?user=root&socketTimeout=5";
             try (Connection connection = DriverManager.getConnection(url)) {

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Measures livepad in cluster mode on this machine: the load generator's fanout scenario against one
+# instance and against three (each room's members spread over them), both on PostgreSQL and Redis,
+# and against the single-process SQLite default as the baseline, alternated ROUNDS times.
+# Prints one JSON line per run (docs/performance.md, "Cluster mode", has the results and the reading).
+#
+#   scripts/bench-cluster.sh            needs target/livepad.jar (mvn -q package -DskipTests),
+#                                       PostgreSQL with database "test" and Redis on their default ports
+# Settings: ROUNDS (3), DURATION (15), WARMUP (10), ROOMS (50), MEMBERS (4), INTERVAL_MS (50), HEAP (512m),
+#           PGURL (postgresql://root@127.0.0.1:5432/test), REDIS_URL (redis://127.0.0.1:6379)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-15}
+WARMUP=${WARMUP:-10}
+ROOMS=${ROOMS:-50}
+MEMBERS=${MEMBERS:-4}
+INTERVAL_MS=${INTERVAL_MS:-50}
+HEAP=${HEAP:-512m}
+PGURL=${PGURL:-postgresql://root@127.0.0.1:5432/test}
+REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
+JAR=$PWD/target/livepad.jar
+WORK=$(mktemp -d)
+PIDS=()
+trap 'kill "${PIDS[@]}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+[ -f "$JAR" ] || { echo "build the jar first: mvn -q package -DskipTests" >&2; exit 1; }
+
+pg() { psql "${PGURL%%\?*}" -qAt -c "$1"; }
+
+# start NAME PORT [VAR=VALUE ...]: one server in the background, waits for /ready
+start() {
+  local name=$1 port=$2
+  shift 2
+  env PORT="$port" HOST=127.0.0.1 EXEMPT_LOOPBACK=true DATA_DIR="$WORK/$name" JWT_SECRET=bench-secret-bench-secret-bench-secret "$@" \
+    java -Xmx"$HEAP" -jar "$JAR" >"$WORK/$name.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 100); do
+    curl -fs "http://127.0.0.1:$port/ready" >/dev/null && return 0
+    sleep 0.2
+  done
+  echo "$name did not start:" >&2
+  tail -20 "$WORK/$name.log" >&2
+  exit 1
+}
+
+stop_all() {
+  kill "${PIDS[@]}" 2>/dev/null || true
+  wait "${PIDS[@]}" 2>/dev/null || true
+  PIDS=()
+}
+
+# run LABEL INSTANCES: fanout against the servers started last, with PostgreSQL's and Redis's CPU apart
+run() {
+  local label=$1 urls=$2 pids
+  pids=$(IFS=,; echo "${PIDS[*]}")
+  local support
+  support=$( (pgrep -d, -x postgres; pgrep -d, -x redis-server) | paste -sd, -)
+  echo "== $label" >&2
+  java -cp "$JAR" dev.livepad.loadgen.LoadGen fanout --url "$urls" --pid "$pids" --support-pids "$support" \
+    --rooms "$ROOMS" --members "$MEMBERS" --interval-ms "$INTERVAL_MS" --duration "$DURATION" --warmup "$WARMUP" \
+    | tail -1 | sed "s/^/{\"label\":\"$label\",\"result\":/; s/\$/}/"
+}
+
+for round in $(seq "$ROUNDS"); do
+  start sqlite 3100
+  run "sqlite-1" "http://127.0.0.1:3100"
+  stop_all
+
+  schema="livepad_bench_$round$$"
+  pg "CREATE SCHEMA $schema"
+  start c1 3101 DATABASE_URL="$PGURL?currentSchema=$schema" REDIS_URL="$REDIS_URL" INSTANCE_ID=c1
+  run "cluster-1" "http://127.0.0.1:3101"
+  stop_all
+  pg "DROP SCHEMA $schema CASCADE"
+
+  schema="livepad_bench_3_$round$$"
+  pg "CREATE SCHEMA $schema"
+  for i in 1 2 3; do
+    start "i$i" $((3110 + i)) DATABASE_URL="$PGURL?currentSchema=$schema" REDIS_URL="$REDIS_URL" INSTANCE_ID="i$i"
+  done
+  run "cluster-3" "http://127.0.0.1:3111,http://127.0.0.1:3112,http://127.0.0.1:3113"
+  stop_all
+  pg "DROP SCHEMA $schema CASCADE"
+done
