@@ -6,7 +6,7 @@
 #
 #   scripts/bench-cluster.sh            needs target/livepad.jar (mvn -q package -DskipTests),
 #                                       PostgreSQL with database "test" and Redis on their default ports
-# Settings: ROUNDS (3), DURATION (15), WARMUP (10), ROOMS (50), MEMBERS (4), INTERVAL_MS (50), HEAP (512m),
+# Settings: KINDS ("sqlite-1 cluster-1 cluster-3": which to run, cluster-N for N instances), ROUNDS (3), DURATION (15), WARMUP (10), ROOMS (50), MEMBERS (4), INTERVAL_MS (50), HEAP (512m),
 #           PGURL (postgresql://root@127.0.0.1:5432/test), REDIS_URL (redis://127.0.0.1:6379)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,9 +21,10 @@ HEAP=${HEAP:-512m}
 PGURL=${PGURL:-postgresql://root@127.0.0.1:5432/test}
 REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
 JAR=$PWD/target/livepad.jar
-WORK=$(mktemp -d)
+WORK=${LOG_DIR:-$(mktemp -d)} # the servers' logs, kept when LOG_DIR is given
+mkdir -p "$WORK"
 PIDS=()
-trap 'kill "${PIDS[@]}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+trap 'kill "${PIDS[@]}" 2>/dev/null || true; [ -n "${LOG_DIR:-}" ] || rm -rf "$WORK"' EXIT
 [ -f "$JAR" ] || { echo "build the jar first: mvn -q package -DskipTests" >&2; exit 1; }
 
 pg() { psql "${PGURL%%\?*}" -qAt -c "$1"; }
@@ -59,27 +60,32 @@ run() {
   echo "== $label" >&2
   java -cp "$JAR" dev.livepad.loadgen.LoadGen fanout --url "$urls" --pid "$pids" --support-pids "$support" \
     --rooms "$ROOMS" --members "$MEMBERS" --interval-ms "$INTERVAL_MS" --duration "$DURATION" --warmup "$WARMUP" \
-    | tail -1 | sed "s/^/{\"label\":\"$label\",\"result\":/; s/\$/}/"
+    | tail -1 | sed "s/^/{\"label\":\"$label\",\"result\":/; s/\$/}/" || true # a run with errors still reports
+  local url
+  for url in ${urls//,/ }; do
+    curl -s "$url/status" >>"$WORK/status-$label.json" && echo >>"$WORK/status-$label.json"
+  done
 }
 
 for round in $(seq "$ROUNDS"); do
-  start sqlite 3100
-  run "sqlite-1" "http://127.0.0.1:3100"
-  stop_all
-
-  schema="livepad_bench_$round$$"
-  pg "CREATE SCHEMA $schema"
-  start c1 3101 DATABASE_URL="$PGURL?currentSchema=$schema" REDIS_URL="$REDIS_URL" INSTANCE_ID=c1
-  run "cluster-1" "http://127.0.0.1:3101"
-  stop_all
-  pg "DROP SCHEMA $schema CASCADE"
-
-  schema="livepad_bench_3_$round$$"
-  pg "CREATE SCHEMA $schema"
-  for i in 1 2 3; do
-    start "i$i" $((3110 + i)) DATABASE_URL="$PGURL?currentSchema=$schema" REDIS_URL="$REDIS_URL" INSTANCE_ID="i$i"
+  for kind in ${KINDS:-sqlite-1 cluster-1 cluster-3}; do
+    case $kind in
+      sqlite-1)
+        start sqlite 3100
+        run "$kind" "http://127.0.0.1:3100" ;;
+      cluster-*)
+        n=${kind#cluster-}
+        schema="livepad_bench_${n}_$round$$"
+        pg "CREATE SCHEMA $schema"
+        urls=()
+        for i in $(seq "$n"); do
+          start "i$i" $((3110 + i)) DATABASE_URL="$PGURL?currentSchema=$schema" REDIS_URL="$REDIS_URL" INSTANCE_ID="i$i"
+          urls+=("http://127.0.0.1:$((3110 + i))")
+        done
+        run "$kind" "$(IFS=,; echo "${urls[*]}")" ;;
+    esac
+    stop_all
+    [ -z "${schema:-}" ] || pg "DROP SCHEMA $schema CASCADE" 2>/dev/null
+    schema=
   done
-  run "cluster-3" "http://127.0.0.1:3111,http://127.0.0.1:3112,http://127.0.0.1:3113"
-  stop_all
-  pg "DROP SCHEMA $schema CASCADE"
 done

@@ -13,4 +13,12 @@ public final class ServerStats {
     public final LongAdder opsApplied = new LongAdder();
     public final LongAdder errors = new LongAdder();
     public final LongAdder slowConsumersClosed = new LongAdder();
+    /** Cluster mode: batches that lost their revisions to another instance and were retried. */
+    public final LongAdder appendConflicts = new LongAdder();
+    /** Cluster mode: batches that lost their revisions and were stored after the winners, transformed past them. */
+    public final LongAdder appendsRebased = new LongAdder();
+    /** Cluster mode: reads of missed ops from the shared log (gaps, lost last ops, conflicts, reconnects). */
+    public final LongAdder logCatchUps = new LongAdder();
+    /** Cluster mode: ops of other instances applied here. */
+    public final LongAdder remoteOpsApplied = new LongAdder();
 }

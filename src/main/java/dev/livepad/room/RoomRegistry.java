@@ -284,8 +284,12 @@ public final class RoomRegistry {
             return Map.of();
         }
         int members = live.values().stream().mapToInt(r -> r.memberCount() + r.remoteMemberCount()).sum();
+        ServerStats stats = context.stats();
         return Map.of("instance", cluster.instanceId(), "clusterMembers", members,
-                "bus", cluster.bus().map(b -> b.isUp() ? "up" : "down").orElse("none"));
+                "bus", cluster.bus().map(b -> b.isUp() ? "up" : "down").orElse("none"),
+                "appendConflicts", stats.appendConflicts.sum(), "appendsRebased", stats.appendsRebased.sum(),
+                "logCatchUps", stats.logCatchUps.sum(),
+                "remoteOpsApplied", stats.remoteOpsApplied.sum());
     }
 
     /** Whether the bus to the other instances is up; true when there is none to wait for. */

@@ -4,6 +4,7 @@ import dev.livepad.protocol.ClientMessage;
 import dev.livepad.protocol.ErrorCode;
 import dev.livepad.protocol.ProtocolException;
 import dev.livepad.protocol.ServerMessages;
+import dev.livepad.store.DocumentStore;
 import dev.livepad.store.DocumentStore.AppendConflict;
 import dev.livepad.store.StoredOp;
 import java.util.ArrayDeque;
@@ -21,10 +22,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>As ShareDB does, a batch is committed optimistically at the revisions after the last one
  * this instance knows; only one batch is in flight per room. When another instance took those
- * revisions first ({@link AppendConflict}), the batch is rolled back, the ops that won are read
- * from the store and applied as remote ops (local members receive them in order), and the
- * batch's messages are transformed past them and tried again. Acks and broadcasts leave only
- * after the commit, and only then is the batch published on the bus.
+ * revisions first, the store itself transforms the batch past the ops that won, in the same
+ * transaction ({@link DocumentStore#appendRebasing}, {@link Rebase}), and this room applies the
+ * winners and then its own ops as stored: no retry, so instances busy in one room never livelock.
+ * Only when that cannot be done ({@link AppendConflict}: a retried op id among the winners, a
+ * pruned log) is the batch rolled back, the winners read and applied as remote ops, and the
+ * batch's messages transformed past them and tried again. Acks and broadcasts leave only after
+ * the commit, and only then is the batch published on the bus.
  *
  * <p>Ops of other instances arrive on the bus, at most once and possibly late: each is applied
  * only when it is the next revision; a gap, a lost last op (noticed by the registry's head
@@ -68,6 +72,7 @@ final class SharedLog {
     private final Room room;
     private final DocumentCore core;
     private final ClusterLink link;
+    private final Rebase rebase;
     private final ArrayDeque<Submission> waiting = new ArrayDeque<>();
     private final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
     private final TreeMap<Long, StoredOp> arrived = new TreeMap<>();
@@ -81,6 +86,7 @@ final class SharedLog {
         this.room = room;
         this.core = core;
         this.link = link;
+        this.rebase = new Rebase(link.codec());
         this.committedRev = core.history().headRev();
         this.committedText = core.text();
     }
@@ -189,6 +195,7 @@ final class SharedLog {
                 op.opJson(), op.clientId(), op.opId(), op.fingerprint());
         committedRev = op.rev();
         committedText = core.text();
+        room.context().stats().remoteOpsApplied.increment();
         room.deliverRemote(applied);
     }
 
@@ -233,17 +240,19 @@ final class SharedLog {
         }
         inflight = batch;
         room.textChanged();
-        room.context().store().appendAll(room.id(), ops)
-                .whenComplete((ok, failure) -> room.execute(() -> batchDone(ops, failure)));
+        room.context().store().appendRebasing(room.id(), ops, rebase)
+                .whenComplete((appended, failure) -> room.execute(() -> batchDone(ops, appended, failure)));
     }
 
-    private void batchDone(List<StoredOp> ops, Throwable failure) {
+    private void batchDone(List<StoredOp> ops, DocumentStore.Appended appended, Throwable failure) {
         List<Tentative> batch = inflight;
         inflight = null;
         if (!room.isOpen()) {
             return;
         }
-        if (failure == null) {
+        if (failure == null && !appended.theirs().isEmpty()) {
+            rebased(batch, appended);
+        } else if (failure == null) {
             committedRev = ops.get(ops.size() - 1).rev();
             committedText = core.text();
             for (Tentative t : batch) {
@@ -260,15 +269,20 @@ final class SharedLog {
             room.textChanged();
             Throwable cause = RoomRegistry.unwrap(failure);
             if (cause instanceof AppendConflict) {
+                room.context().stats().appendConflicts.increment();
                 for (int i = batch.size() - 1; i >= 0; i--) {
                     Submission s = batch.get(i).submission();
                     if (++s.conflicts > MAX_CONFLICTS) {
+                        LOG.warn("room {}: op {} lost {} races for a revision in a row; its sender gets unavailable",
+                                room.name(), s.msg.id(), MAX_CONFLICTS);
                         s.done.completeExceptionally(unavailable());
                     } else {
                         waiting.addFirst(s);
                     }
                 }
-                catchUp();
+                if (!arrived.containsKey(ops.get(0).rev())) {
+                    catchUp(); // else the bus already brought the op that won: no need to ask the store
+                }
             } else {
                 LOG.warn("room {}: {} ops could not be stored; their senders get unavailable: {}",
                         room.name(), ops.size(), cause.toString());
@@ -278,6 +292,41 @@ final class SharedLog {
             }
         }
         pump();
+    }
+
+    /**
+     * The batch lost its revisions but the store transformed it past the winners and stored it
+     * after them: forget the tentative ops, apply the winners (local members receive them), then
+     * ours exactly as stored, and ack each at its new revision.
+     */
+    private void rebased(List<Tentative> batch, DocumentStore.Appended appended) {
+        room.context().stats().appendsRebased.increment();
+        core.rollBack(committedRev, committedText);
+        room.textChanged();
+        for (StoredOp op : appended.theirs()) {
+            if (op.rev() > committedRev) {
+                applyStored(op);
+            }
+        }
+        List<StoredOp> stored = appended.stored();
+        long shift = stored.get(0).rev() - batch.stream().filter(t -> t.applied() != null).findFirst()
+                .orElseThrow().rev();
+        int next = 0;
+        for (Tentative t : batch) {
+            if (t.applied() == null) {
+                ack(t.submission(), t.rev() + shift);
+                continue;
+            }
+            StoredOp op = stored.get(next++);
+            DocumentCore.Applied applied = core.applyStored(op.rev(), link.codec().decodeStoredOp(op.opJson()),
+                    op.opJson(), op.clientId(), op.opId(), op.fingerprint());
+            committedRev = op.rev();
+            room.deliverCommitted(t.submission().member, applied);
+            t.submission().done.complete(null);
+        }
+        committedText = core.text();
+        room.textChanged();
+        room.publish(new BusMessage.Ops(room.id(), link.instanceId(), stored));
     }
 
     private void ack(Submission s, long rev) {
@@ -296,6 +345,7 @@ final class SharedLog {
             return;
         }
         catchingUp = true;
+        room.context().stats().logCatchUps.increment();
         long from = committedRev;
         link.io().execute(() -> {
             List<StoredOp> ops;

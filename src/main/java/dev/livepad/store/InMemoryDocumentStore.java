@@ -150,6 +150,12 @@ public final class InMemoryDocumentStore implements DocumentStore {
     /** All or none, under the room's monitor, so two instances sharing this store really conflict. */
     @Override
     public CompletableFuture<Void> appendAll(String roomId, List<StoredOp> ops) {
+        return DocumentStore.map(appendRebasing(roomId, ops, null), appended -> null);
+    }
+
+    /** As PostgreSQL's store does it, under the room's monitor instead of its row lock. */
+    @Override
+    public CompletableFuture<Appended> appendRebasing(String roomId, List<StoredOp> ops, Rebaser rebaser) {
         ops.forEach(op -> Objects.requireNonNull(op.opJson(), "opJson"));
         if (closed) {
             return CompletableFuture.failedFuture(new StoreException("store is closed"));
@@ -162,17 +168,28 @@ public final class InMemoryDocumentStore implements DocumentStore {
             if (room.deleted) {
                 return CompletableFuture.failedFuture(new StoreException("room " + roomId + " does not exist"));
             }
-            for (int i = 0; i < ops.size(); i++) {
-                if (ops.get(i).rev() != room.head + 1 + i) {
-                    return CompletableFuture.failedFuture(new AppendConflict(roomId, ops.get(i).rev()));
+            List<StoredOp> theirs = List.of();
+            List<StoredOp> stored = ops;
+            long base = ops.isEmpty() ? room.head : ops.get(0).rev() - 1;
+            if (base != room.head) {
+                theirs = List.copyOf(room.ops.tailMap(base, false).values());
+                boolean whole = base < room.head && theirs.size() == room.head - base;
+                stored = whole && rebaser != null ? rebaser.rebase(ops, theirs) : null;
+                if (stored == null) {
+                    return CompletableFuture.failedFuture(new AppendConflict(roomId, ops.get(0).rev()));
                 }
             }
-            for (StoredOp op : ops) {
+            for (int i = 0; i < stored.size(); i++) {
+                if (stored.get(i).rev() != room.head + 1 + i) {
+                    return CompletableFuture.failedFuture(new AppendConflict(roomId, stored.get(i).rev()));
+                }
+            }
+            for (StoredOp op : stored) {
                 room.ops.put(op.rev(), op);
                 room.head = op.rev();
             }
+            return CompletableFuture.completedFuture(new Appended(theirs, stored));
         }
-        return CompletableFuture.completedFuture(null);
     }
 
     @Override

@@ -15,12 +15,32 @@ final class PostgresAppend {
 
     final String roomId;
     final List<StoredOp> ops;
-    final CompletableFuture<Void> future = new CompletableFuture<>();
+    final DocumentStore.Rebaser rebaser; // null: a lost race is a conflict
+    final CompletableFuture<DocumentStore.Appended> future = new CompletableFuture<>();
     private RuntimeException failure;
+    private List<StoredOp> theirs = List.of();
+    private List<StoredOp> stored;
 
     PostgresAppend(String roomId, List<StoredOp> ops) {
+        this(roomId, ops, null);
+    }
+
+    PostgresAppend(String roomId, List<StoredOp> ops, DocumentStore.Rebaser rebaser) {
         this.roomId = roomId;
         this.ops = ops;
+        this.rebaser = rebaser;
+        this.stored = ops;
+    }
+
+    /** The ops to insert: as sent, or as rebased past {@link #rebased theirs}. */
+    List<StoredOp> stored() {
+        return stored;
+    }
+
+    /** It lost the race but was transformed past {@code winners}: {@code rebased} is what gets stored. */
+    void rebased(List<StoredOp> winners, List<StoredOp> rebased) {
+        theirs = winners;
+        stored = rebased;
     }
 
     long firstRev() {
@@ -43,6 +63,8 @@ final class PostgresAppend {
     /** Forgets an outcome recorded by a transaction that was then rolled back. */
     void reset() {
         failure = null;
+        theirs = List.of();
+        stored = ops;
     }
 
     void fail(RuntimeException cause) {
@@ -58,7 +80,7 @@ final class PostgresAppend {
         if (failure != null) {
             future.completeExceptionally(failure);
         } else {
-            future.complete(null);
+            future.complete(new DocumentStore.Appended(theirs, stored));
         }
     }
 }

@@ -178,9 +178,19 @@ public final class PostgresDocumentStore implements DocumentStore {
     /** All or none by construction: one head UPDATE covers the whole batch (see {@link PostgresWriter}). */
     @Override
     public CompletableFuture<Void> appendAll(String roomId, List<StoredOp> ops) {
+        return DocumentStore.map(queue(roomId, ops, null), appended -> null);
+    }
+
+    /** A lost race is resolved in the group's transaction: see {@link PostgresWriteOps}. */
+    @Override
+    public CompletableFuture<Appended> appendRebasing(String roomId, List<StoredOp> ops, Rebaser rebaser) {
+        return queue(roomId, ops, Objects.requireNonNull(rebaser, "rebaser"));
+    }
+
+    private CompletableFuture<Appended> queue(String roomId, List<StoredOp> ops, Rebaser rebaser) {
         Objects.requireNonNull(roomId, "roomId");
         if (ops.isEmpty()) {
-            return CompletableFuture.completedFuture(null);
+            return CompletableFuture.completedFuture(new Appended(List.of(), List.of()));
         }
         for (int i = 0; i < ops.size(); i++) {
             Objects.requireNonNull(ops.get(i).opJson(), "opJson");
@@ -190,7 +200,7 @@ public final class PostgresDocumentStore implements DocumentStore {
                                 + " then " + ops.get(i).rev() + " at position " + i));
             }
         }
-        PostgresAppend append = new PostgresAppend(roomId, List.copyOf(ops));
+        PostgresAppend append = new PostgresAppend(roomId, List.copyOf(ops), rebaser);
         RuntimeException refused = queue.offer(append);
         return refused == null ? append.future : CompletableFuture.failedFuture(refused);
     }

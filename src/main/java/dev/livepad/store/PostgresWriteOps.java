@@ -23,6 +23,9 @@ final class PostgresWriteOps {
     private static final String INSERT_OP = "INSERT INTO ops (room_id, rev, op_json, op_id, client_id, time,"
             + " fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?)";
     private static final String LIVE_ROOMS = "SELECT id FROM rooms WHERE id = ANY (?)";
+    private static final String LOCK_HEAD = "SELECT head FROM rooms WHERE id = ? FOR UPDATE";
+    private static final String OPS_AFTER = "SELECT rev, op_json, op_id, client_id, time, fingerprint FROM ops"
+            + " WHERE room_id = ? AND rev > ? ORDER BY rev";
     private static final String UNIQUE_VIOLATION = "23505";
 
     private PostgresWriteOps() {
@@ -74,11 +77,12 @@ final class PostgresWriteOps {
                 append.reset();
                 Savepoint savepoint = connection.setSavepoint();
                 try {
-                    if (moveHead(move, append) == 1) {
+                    if (moveHead(move, append) != 1) {
+                        refuse(connection, List.of(append)); // or rebase it past the winners
+                    }
+                    if (!append.failed()) {
                         addInserts(insert, append);
                         insert.executeBatch();
-                    } else {
-                        refuse(connection, List.of(append));
                     }
                     connection.releaseSavepoint(savepoint);
                 } catch (SQLException e) {
@@ -153,10 +157,66 @@ final class PostgresWriteOps {
             }
         }
         for (PostgresAppend append : refused) {
-            append.fail(live.contains(append.roomId)
-                    ? new DocumentStore.AppendConflict(append.roomId, append.firstRev())
-                    : new StoreException("room " + append.roomId + " does not exist"));
+            if (!live.contains(append.roomId)) {
+                append.fail(new StoreException("room " + append.roomId + " does not exist"));
+            } else if (append.rebaser == null || !rebase(connection, append)) {
+                append.fail(new DocumentStore.AppendConflict(append.roomId, append.firstRev()));
+            }
         }
+    }
+
+    /**
+     * A batch that lost its revisions, resolved here rather than refused: lock the room's row (so
+     * no other writer moves its head until this transaction ends), read the ops that won, have the
+     * batch transformed past them, and move the head past both. False when it cannot be (the ops
+     * after its base were pruned, or the rebaser declines); then it is a conflict after all.
+     */
+    private static boolean rebase(Connection connection, PostgresAppend append) throws SQLException {
+        long base = append.firstRev() - 1;
+        long head;
+        try (PreparedStatement lock = connection.prepareStatement(LOCK_HEAD)) {
+            lock.setString(1, append.roomId);
+            try (ResultSet row = lock.executeQuery()) {
+                if (!row.next()) {
+                    return false;
+                }
+                head = row.getLong(1);
+            }
+        }
+        if (head <= base) {
+            return false; // not a lost race: a batch from the future
+        }
+        List<StoredOp> theirs = new ArrayList<>();
+        try (PreparedStatement read = connection.prepareStatement(OPS_AFTER)) {
+            read.setString(1, append.roomId);
+            read.setLong(2, base);
+            try (ResultSet rows = read.executeQuery()) {
+                while (rows.next()) {
+                    theirs.add(new StoredOp(rows.getLong(1), rows.getString(2), rows.getString(3), rows.getString(4),
+                            rows.getLong(5), rows.getLong(6)));
+                }
+            }
+        }
+        if (theirs.size() != head - base || theirs.get(0).rev() != base + 1) {
+            return false; // pruned by a snapshot: the room must reload rather than rebase
+        }
+        List<StoredOp> rebased;
+        try {
+            rebased = append.rebaser.rebase(append.ops, List.copyOf(theirs));
+        } catch (RuntimeException e) {
+            return false;
+        }
+        if (rebased == null || rebased.size() != append.ops.size() || rebased.get(0).rev() != head + 1) {
+            return false;
+        }
+        try (PreparedStatement move = connection.prepareStatement(MOVE_HEAD)) {
+            bindMove(move, append.roomId, head + 1, head + rebased.size());
+            if (move.executeUpdate() != 1) {
+                return false;
+            }
+        }
+        append.rebased(List.copyOf(theirs), rebased);
+        return true;
     }
 
     private static void bindMove(PreparedStatement move, String roomId, long firstRev, long lastRev)
@@ -167,7 +227,7 @@ final class PostgresWriteOps {
     }
 
     private static void addInserts(PreparedStatement insert, PostgresAppend append) throws SQLException {
-        for (StoredOp op : append.ops) {
+        for (StoredOp op : append.stored()) {
             insert.setString(1, append.roomId);
             insert.setLong(2, op.rev());
             insert.setString(3, op.opJson());

@@ -257,6 +257,52 @@ abstract class DocumentStoreContract {
     }
 
     @Test
+    void a_rebasing_append_that_lost_its_race_is_stored_after_the_winners_as_rebased() {
+        assumeTrue(hasSharedWriters(), "a single-writer store never loses a race");
+        RoomRecord room = created("alpha");
+        append(room, 1, "a");
+        append(room, 2, "b"); // another writer's, while ours was made at revision 1
+        List<List<StoredOp>> seen = new ArrayList<>();
+        DocumentStore.Rebaser rebaser = (mine, theirs) -> {
+            seen.add(theirs);
+            long rev = theirs.get(theirs.size() - 1).rev() + 1;
+            List<StoredOp> rebased = new ArrayList<>();
+            for (StoredOp op : mine) {
+                rebased.add(op(rev++, op.opJson().toUpperCase()));
+            }
+            return rebased;
+        };
+        DocumentStore.Appended appended = joinValue(store.appendRebasing(room.id(), List.of(op(2, "x"), op(3, "y")),
+                rebaser));
+        assertEquals(List.of(op(2, "b")), appended.theirs());
+        assertEquals(List.of(op(3, "X"), op(4, "Y")), appended.stored());
+        assertEquals(List.of(List.of(op(2, "b"))), seen, "the rebaser saw exactly the winners");
+        assertEquals("abXY", text(store.load(room.id(), 10)));
+    }
+
+    @Test
+    void a_rebasing_append_the_rebaser_declines_is_a_conflict_and_stores_nothing() {
+        assumeTrue(hasSharedWriters(), "a single-writer store never loses a race");
+        RoomRecord room = created("alpha");
+        append(room, 1, "a");
+        append(room, 2, "b");
+        assertInstanceOf(AppendConflict.class,
+                failureOf(store.appendRebasing(room.id(), List.of(op(2, "x")), (mine, theirs) -> null)));
+        assertEquals("ab", text(store.load(room.id(), 10)));
+    }
+
+    @Test
+    void a_rebasing_append_that_won_is_stored_as_sent() {
+        RoomRecord room = created("alpha");
+        append(room, 1, "a");
+        DocumentStore.Appended appended = joinValue(store.appendRebasing(room.id(), List.of(op(2, "b")),
+                (mine, theirs) -> fail("nothing to rebase past")));
+        assertEquals(List.of(), appended.theirs());
+        assertEquals(List.of(op(2, "b")), appended.stored());
+        assertEquals("ab", text(store.load(room.id(), 10)));
+    }
+
+    @Test
     void ops_after_a_revision_are_read_in_order_up_to_a_limit() {
         RoomRecord room = created("alpha");
         appendAll(room, 1, 10);
@@ -589,6 +635,16 @@ abstract class DocumentStoreContract {
             fail("append failed", e.getCause());
         } catch (InterruptedException | TimeoutException e) {
             fail(e);
+        }
+    }
+
+    static <T> T joinValue(CompletableFuture<T> future) {
+        try {
+            return future.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            return fail("append failed", e.getCause());
+        } catch (InterruptedException | TimeoutException e) {
+            return fail(e);
         }
     }
 
