@@ -43,12 +43,13 @@ final class PostgresAppend {
         stored = rebased;
     }
 
+    /** The first revision it writes: as sent, or after the winners once rebased. */
     long firstRev() {
-        return ops.get(0).rev();
+        return stored.get(0).rev();
     }
 
     long lastRev() {
-        return ops.get(ops.size() - 1).rev();
+        return stored.get(stored.size() - 1).rev();
     }
 
     /** The characters of op JSON it carries, which is what it costs the queue's byte bound. */
@@ -60,11 +61,16 @@ final class PostgresAppend {
         return chars;
     }
 
-    /** Forgets an outcome recorded by a transaction that was then rolled back. */
+    /** Forgets an outcome recorded by a transaction that was then rolled back, rebasing included. */
     void reset() {
-        failure = null;
+        resetOutcome();
         theirs = List.of();
         stored = ops;
+    }
+
+    /** Forgets whether it failed, keeping what it was rebased to in this transaction. */
+    void resetOutcome() {
+        failure = null;
     }
 
     void fail(RuntimeException cause) {

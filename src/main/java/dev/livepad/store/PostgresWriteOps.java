@@ -23,9 +23,10 @@ final class PostgresWriteOps {
     private static final String INSERT_OP = "INSERT INTO ops (room_id, rev, op_json, op_id, client_id, time,"
             + " fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?)";
     private static final String LIVE_ROOMS = "SELECT id FROM rooms WHERE id = ANY (?)";
-    private static final String LOCK_HEAD = "SELECT head FROM rooms WHERE id = ? FOR UPDATE";
-    private static final String OPS_AFTER = "SELECT rev, op_json, op_id, client_id, time, fingerprint FROM ops"
-            + " WHERE room_id = ? AND rev > ? ORDER BY rev";
+    private static final String HEADS = "SELECT id, head FROM rooms WHERE id = ANY (?)";
+    private static final String OPS_AFTER_BASES = "SELECT o.room_id, o.rev, o.op_json, o.op_id, o.client_id, o.time,"
+            + " o.fingerprint FROM ops o JOIN unnest(?::text[], ?::bigint[]) AS b (room_id, base)"
+            + " ON o.room_id = b.room_id AND o.rev > b.base ORDER BY o.room_id, o.rev";
     private static final String UNIQUE_VIOLATION = "23505";
 
     private PostgresWriteOps() {
@@ -40,6 +41,8 @@ final class PostgresWriteOps {
      * instance, PostgreSQL aborts one statement and the group is redone with savepoints.)
      */
     static void storeBatched(Connection connection, List<PostgresAppend> ordered) throws SQLException {
+        ordered.forEach(PostgresAppend::reset);
+        rebaseLosers(connection, ordered);
         List<List<PostgresAppend>> chains = chains(ordered);
         List<PostgresAppend> refused = new ArrayList<>();
         try (PreparedStatement move = connection.prepareStatement(MOVE_HEAD)) {
@@ -71,10 +74,12 @@ final class PostgresWriteOps {
 
     /** The fallback after a statement failed: each room batch in its own savepoint, failing alone. */
     static void storeIsolated(Connection connection, List<PostgresAppend> ordered) throws SQLException {
+        ordered.forEach(PostgresAppend::reset);
+        rebaseLosers(connection, ordered);
         try (PreparedStatement move = connection.prepareStatement(MOVE_HEAD);
              PreparedStatement insert = connection.prepareStatement(INSERT_OP)) {
             for (PostgresAppend append : ordered) {
-                append.reset();
+                append.resetOutcome();
                 Savepoint savepoint = connection.setSavepoint();
                 try {
                     if (moveHead(move, append) != 1) {
@@ -101,6 +106,64 @@ final class PostgresWriteOps {
     }
 
     /**
+     * Before anything is locked: the batches that may be rebased and whose room's head has moved
+     * past their base (another instance stored ops there) are transformed past those ops now, with
+     * two queries for the whole group (the heads, then every missing op), so that the one locking
+     * statement that follows, the sorted batch of head moves, stores them after the winners. A
+     * head that moves again in between still makes a conflict; but no second locking round runs
+     * after the first, which could deadlock with another instance's group.
+     */
+    private static void rebaseLosers(Connection connection, List<PostgresAppend> ordered) throws SQLException {
+        List<PostgresAppend> rebasing = ordered.stream().filter(a -> a.rebaser != null).toList();
+        if (rebasing.isEmpty()) {
+            return;
+        }
+        java.util.Map<String, Long> heads = new java.util.HashMap<>();
+        try (PreparedStatement read = connection.prepareStatement(HEADS)) {
+            read.setArray(1, connection.createArrayOf("text", rebasing.stream().map(a -> a.roomId).distinct().toArray()));
+            try (ResultSet rows = read.executeQuery()) {
+                while (rows.next()) {
+                    heads.put(rows.getString(1), rows.getLong(2));
+                }
+            }
+        }
+        List<PostgresAppend> behind = rebasing.stream()
+                .filter(a -> heads.getOrDefault(a.roomId, 0L) > a.firstRev() - 1).toList();
+        if (behind.isEmpty()) {
+            return;
+        }
+        java.util.Map<String, List<StoredOp>> theirs = new java.util.HashMap<>();
+        try (PreparedStatement read = connection.prepareStatement(OPS_AFTER_BASES)) {
+            read.setArray(1, connection.createArrayOf("text", behind.stream().map(a -> a.roomId).toArray()));
+            read.setArray(2, connection.createArrayOf("bigint", behind.stream().map(a -> a.firstRev() - 1).toArray()));
+            try (ResultSet rows = read.executeQuery()) {
+                while (rows.next()) {
+                    theirs.computeIfAbsent(rows.getString(1), id -> new ArrayList<>()).add(new StoredOp(rows.getLong(2),
+                            rows.getString(3), rows.getString(4), rows.getString(5), rows.getLong(6), rows.getLong(7)));
+                }
+            }
+        }
+        for (PostgresAppend append : behind) {
+            long base = append.firstRev() - 1;
+            List<StoredOp> winners = theirs.getOrDefault(append.roomId, List.of());
+            if (winners.isEmpty() || winners.get(0).rev() != base + 1
+                    || winners.size() != heads.get(append.roomId) - base) {
+                continue; // pruned, or changed under the read: left to conflict
+            }
+            List<StoredOp> rebased;
+            try {
+                rebased = append.rebaser.rebase(append.ops, List.copyOf(winners));
+            } catch (RuntimeException e) {
+                continue;
+            }
+            if (rebased != null && rebased.size() == append.ops.size()
+                    && rebased.get(0).rev() == winners.get(winners.size() - 1).rev() + 1) {
+                append.rebased(List.copyOf(winners), rebased);
+            }
+        }
+    }
+
+    /**
      * Splits the room-ordered group into the statements of its head batch: all of a room's batches
      * as one chain when each starts right after the previous one ends (the common case), else each
      * on its own. Merging only whole rooms keeps a lost chain the room's last statement in the
@@ -116,7 +179,7 @@ final class PostgresWriteOps {
                 consecutive &= ordered.get(to).firstRev() == ordered.get(to - 1).lastRev() + 1;
             }
             List<PostgresAppend> room = ordered.subList(from, to);
-            room.forEach(PostgresAppend::reset);
+            room.forEach(PostgresAppend::resetOutcome);
             if (consecutive) {
                 chains.add(room);
             } else {
@@ -157,66 +220,10 @@ final class PostgresWriteOps {
             }
         }
         for (PostgresAppend append : refused) {
-            if (!live.contains(append.roomId)) {
-                append.fail(new StoreException("room " + append.roomId + " does not exist"));
-            } else if (append.rebaser == null || !rebase(connection, append)) {
-                append.fail(new DocumentStore.AppendConflict(append.roomId, append.firstRev()));
-            }
+            append.fail(live.contains(append.roomId)
+                    ? new DocumentStore.AppendConflict(append.roomId, append.firstRev())
+                    : new StoreException("room " + append.roomId + " does not exist"));
         }
-    }
-
-    /**
-     * A batch that lost its revisions, resolved here rather than refused: lock the room's row (so
-     * no other writer moves its head until this transaction ends), read the ops that won, have the
-     * batch transformed past them, and move the head past both. False when it cannot be (the ops
-     * after its base were pruned, or the rebaser declines); then it is a conflict after all.
-     */
-    private static boolean rebase(Connection connection, PostgresAppend append) throws SQLException {
-        long base = append.firstRev() - 1;
-        long head;
-        try (PreparedStatement lock = connection.prepareStatement(LOCK_HEAD)) {
-            lock.setString(1, append.roomId);
-            try (ResultSet row = lock.executeQuery()) {
-                if (!row.next()) {
-                    return false;
-                }
-                head = row.getLong(1);
-            }
-        }
-        if (head <= base) {
-            return false; // not a lost race: a batch from the future
-        }
-        List<StoredOp> theirs = new ArrayList<>();
-        try (PreparedStatement read = connection.prepareStatement(OPS_AFTER)) {
-            read.setString(1, append.roomId);
-            read.setLong(2, base);
-            try (ResultSet rows = read.executeQuery()) {
-                while (rows.next()) {
-                    theirs.add(new StoredOp(rows.getLong(1), rows.getString(2), rows.getString(3), rows.getString(4),
-                            rows.getLong(5), rows.getLong(6)));
-                }
-            }
-        }
-        if (theirs.size() != head - base || theirs.get(0).rev() != base + 1) {
-            return false; // pruned by a snapshot: the room must reload rather than rebase
-        }
-        List<StoredOp> rebased;
-        try {
-            rebased = append.rebaser.rebase(append.ops, List.copyOf(theirs));
-        } catch (RuntimeException e) {
-            return false;
-        }
-        if (rebased == null || rebased.size() != append.ops.size() || rebased.get(0).rev() != head + 1) {
-            return false;
-        }
-        try (PreparedStatement move = connection.prepareStatement(MOVE_HEAD)) {
-            bindMove(move, append.roomId, head + 1, head + rebased.size());
-            if (move.executeUpdate() != 1) {
-                return false;
-            }
-        }
-        append.rebased(List.copyOf(theirs), rebased);
-        return true;
     }
 
     private static void bindMove(PreparedStatement move, String roomId, long firstRev, long lastRev)
