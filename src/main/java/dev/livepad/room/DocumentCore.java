@@ -17,8 +17,15 @@ import java.util.OptionalLong;
  * executor owns it.
  */
 final class DocumentCore {
-    /** An op applied as {@code entry.rev()}, with its wire form. */
-    record Applied(HistoryOp entry, String opJson) {
+    /**
+     * An op applied as {@code entry.rev()}, with its wire form. {@code atCommitted} is the client's
+     * op transformed only past the committed ops (see {@link #apply(String, String, long,
+     * TextOperation, long, long)}), or null when it was not asked for.
+     */
+    record Applied(HistoryOp entry, String opJson, TextOperation atCommitted) {
+        Applied(HistoryOp entry, String opJson) {
+            this(entry, opJson, null);
+        }
     }
 
     private final String room;
@@ -100,6 +107,16 @@ final class DocumentCore {
      * {@code doc_too_large}, changing nothing.
      */
     Applied apply(String clientId, String opId, long rev, TextOperation op, long fingerprint) {
+        return apply(clientId, opId, rev, op, fingerprint, Long.MAX_VALUE);
+    }
+
+    /**
+     * {@link #apply(String, String, long, TextOperation, long)}, also keeping the op as it was once
+     * transformed past the ops up to {@code committedRev} and before the later (tentative) ones:
+     * from there a cluster's store rebases it past another instance's ops in the order the log
+     * will hold them, as ot.js clients will transform (see {@link Rebase}).
+     */
+    Applied apply(String clientId, String opId, long rev, TextOperation op, long fingerprint, long committedRev) {
         if (!history.covers(rev)) {
             throw new ProtocolException(ErrorCode.BAD_REV, rev > history.headRev()
                     ? "revision " + rev + " is in the future (head is " + history.headRev() + ")"
@@ -111,7 +128,13 @@ final class DocumentCore {
             throw new ProtocolException(ErrorCode.BAD_OP, "op covers " + op.baseLength()
                     + " units but the document had " + baseLength + " at revision " + rev);
         }
-        TextOperation transformed = History.transformAgainst(op, concurrent);
+        int committed = 0;
+        while (committed < concurrent.size() && concurrent.get(committed).rev() <= committedRev) {
+            committed++;
+        }
+        TextOperation atCommitted = History.transformAgainst(op, concurrent.subList(0, committed));
+        TextOperation transformed = History.transformAgainst(atCommitted, concurrent.subList(committed,
+                concurrent.size()));
         if (transformed.targetLength() > maxDocChars && transformed.targetLength() > transformed.baseLength()) {
             throw new ProtocolException(ErrorCode.DOC_TOO_LARGE, "the document would exceed " + maxDocChars
                     + " characters");
@@ -126,6 +149,6 @@ final class DocumentCore {
         String opJson = ServerMessages.opJson(transformed);
         text = next;
         history.add(entry, fingerprint, opJson.length());
-        return new Applied(entry, opJson);
+        return new Applied(entry, opJson, atCommitted);
     }
 }

@@ -12,16 +12,25 @@ import java.util.Set;
 
 /**
  * A room's batch transformed past the ops another instance stored first, inside the store's
- * transaction ({@link DocumentStore#appendRebasing}). Pure OT on the ops' JSON, with no room state,
- * so it may run on the store's writer thread: each of ours is transformed past every one of
- * theirs, and theirs past ours in turn, as ot.js transforms two sequences. The room then applies
- * theirs and ours as stored, in that order, exactly as the store holds them.
+ * transaction ({@link DocumentStore#appendRebasing}). Pure OT with no room state, so it may run on
+ * the store's writer thread.
+ *
+ * <p>The order matters, because text operations only converge along one order of transforms
+ * (ot.js has TP1, not TP2): each op must be transformed exactly as if it had arrived after the
+ * winners, the way its sender's client will transform it. So each starts from its form past the
+ * committed ops only ({@code bases}, before it was transformed past the batch's earlier ops), and
+ * is transformed past every winner and then past the batch's earlier ops as rebased. Transforming
+ * the batch as a whole past the winners would order some ties differently from the clients and
+ * split their texts apart (a test caught exactly that).
  */
 final class Rebase implements DocumentStore.Rebaser {
     private final MessageCodec codec;
+    private final List<TextOperation> bases;
 
-    Rebase(MessageCodec codec) {
+    /** {@code bases}: the batch's ops, each transformed past the committed ops only, in batch order. */
+    Rebase(MessageCodec codec, List<TextOperation> bases) {
         this.codec = codec;
+        this.bases = bases;
     }
 
     /**
@@ -31,24 +40,27 @@ final class Rebase implements DocumentStore.Rebaser {
      */
     @Override
     public List<StoredOp> rebase(List<StoredOp> mine, List<StoredOp> theirs) {
+        if (mine.size() != bases.size()) {
+            return null;
+        }
         Set<String> theirIds = new HashSet<>();
-        List<TextOperation> others = new ArrayList<>(theirs.size());
+        List<TextOperation> before = new ArrayList<>(theirs.size() + mine.size());
         for (StoredOp op : theirs) {
             theirIds.add(op.opId());
-            others.add(codec.decodeStoredOp(op.opJson()));
+            before.add(codec.decodeStoredOp(op.opJson()));
         }
         long rev = theirs.get(theirs.size() - 1).rev() + 1;
         List<StoredOp> rebased = new ArrayList<>(mine.size());
-        for (StoredOp op : mine) {
+        for (int i = 0; i < mine.size(); i++) {
+            StoredOp op = mine.get(i);
             if (theirIds.contains(op.opId())) {
                 return null;
             }
-            TextOperation ours = codec.decodeStoredOp(op.opJson());
-            for (int i = 0; i < others.size(); i++) {
-                TextOperation.Transformed t = TextOperation.transform(ours, others.get(i));
-                ours = t.aPrime();
-                others.set(i, t.bPrime());
+            TextOperation ours = bases.get(i);
+            for (TextOperation earlier : before) {
+                ours = TextOperation.transform(ours, earlier).aPrime();
             }
+            before.add(ours);
             rebased.add(new StoredOp(rev++, ServerMessages.opJson(ours), op.opId(), op.clientId(), op.timeMillis(),
                     op.fingerprint()));
         }

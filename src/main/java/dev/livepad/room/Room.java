@@ -177,11 +177,16 @@ public final class Room {
 
     /** Charges the sender for the transform, checks memory, and has the core apply the op. */
     DocumentCore.Applied applyLocal(Member member, ClientMessage.Op msg, long fingerprint) {
+        return applyLocal(member, msg, fingerprint, Long.MAX_VALUE);
+    }
+
+    /** The same, noting the op as transformed up to {@code committedRev} (for a shared log's rebase). */
+    DocumentCore.Applied applyLocal(Member member, ClientMessage.Op msg, long fingerprint, long committedRev) {
         member.peer().charge(core.transformSteps(msg.rev(), msg.op().componentCount()));
         if (msg.op().insertedLength() > 0) { // a transformed op inserts what the op did
             context.memory().requireRoom("inserting text");
         }
-        return core.apply(member.info().clientId(), msg.id(), msg.rev(), msg.op(), fingerprint);
+        return core.apply(member.info().clientId(), msg.id(), msg.rev(), msg.op(), fingerprint, committedRev);
     }
 
     /** After the core applied an op: account its memory, store it, and release ack and broadcast on commit. */

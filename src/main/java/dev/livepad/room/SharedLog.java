@@ -1,5 +1,6 @@
 package dev.livepad.room;
 
+import dev.livepad.ot.TextOperation;
 import dev.livepad.protocol.ClientMessage;
 import dev.livepad.protocol.ErrorCode;
 import dev.livepad.protocol.ProtocolException;
@@ -72,7 +73,6 @@ final class SharedLog {
     private final Room room;
     private final DocumentCore core;
     private final ClusterLink link;
-    private final Rebase rebase;
     private final ArrayDeque<Submission> waiting = new ArrayDeque<>();
     private final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
     private final TreeMap<Long, StoredOp> arrived = new TreeMap<>();
@@ -86,7 +86,6 @@ final class SharedLog {
         this.room = room;
         this.core = core;
         this.link = link;
-        this.rebase = new Rebase(link.codec());
         this.committedRev = core.history().headRev();
         this.committedText = core.text();
     }
@@ -202,6 +201,7 @@ final class SharedLog {
     private void startBatch() {
         List<Tentative> batch = new ArrayList<>();
         List<StoredOp> ops = new ArrayList<>();
+        List<TextOperation> bases = new ArrayList<>(); // each op past the committed ops only
         while (!waiting.isEmpty() && ops.size() < MAX_BATCH) {
             Submission s = waiting.peekFirst();
             if (s.msg.rev() > committedRev && !s.caughtUpForRev) {
@@ -227,7 +227,8 @@ final class SharedLog {
                     }
                     continue;
                 }
-                DocumentCore.Applied applied = room.applyLocal(s.member, s.msg, s.fingerprint);
+                DocumentCore.Applied applied = room.applyLocal(s.member, s.msg, s.fingerprint, committedRev);
+                bases.add(applied.atCommitted());
                 batch.add(new Tentative(s, applied, applied.entry().rev()));
                 ops.add(new StoredOp(applied.entry().rev(), applied.opJson(), s.msg.id(),
                         s.member.info().clientId(), System.currentTimeMillis(), s.fingerprint));
@@ -240,7 +241,7 @@ final class SharedLog {
         }
         inflight = batch;
         room.textChanged();
-        room.context().store().appendRebasing(room.id(), ops, rebase)
+        room.context().store().appendRebasing(room.id(), ops, new Rebase(link.codec(), bases))
                 .whenComplete((appended, failure) -> room.execute(() -> batchDone(ops, appended, failure)));
     }
 

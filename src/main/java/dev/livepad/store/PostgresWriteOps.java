@@ -23,7 +23,11 @@ final class PostgresWriteOps {
     private static final String INSERT_OP = "INSERT INTO ops (room_id, rev, op_json, op_id, client_id, time,"
             + " fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?)";
     private static final String LIVE_ROOMS = "SELECT id FROM rooms WHERE id = ANY (?)";
-    private static final String HEADS = "SELECT id, head FROM rooms WHERE id = ANY (?)";
+    // Locks the group's rooms in id order, as one statement (the row locks are taken as the sorted
+    // rows come out), so two instances' groups never wait for each other in a cycle. NO KEY: the
+    // foreign keys of snapshot inserts (KEY SHARE) need not wait for it.
+    private static final String LOCK_HEADS = "SELECT id, head FROM rooms WHERE id = ANY (?) ORDER BY id"
+            + " FOR NO KEY UPDATE";
     private static final String OPS_AFTER_BASES = "SELECT o.room_id, o.rev, o.op_json, o.op_id, o.client_id, o.time,"
             + " o.fingerprint FROM ops o JOIN unnest(?::text[], ?::bigint[]) AS b (room_id, base)"
             + " ON o.room_id = b.room_id AND o.rev > b.base ORDER BY o.room_id, o.rev";
@@ -42,7 +46,7 @@ final class PostgresWriteOps {
      */
     static void storeBatched(Connection connection, List<PostgresAppend> ordered) throws SQLException {
         ordered.forEach(PostgresAppend::reset);
-        rebaseLosers(connection, ordered);
+        lockAndRebase(connection, ordered);
         List<List<PostgresAppend>> chains = chains(ordered);
         List<PostgresAppend> refused = new ArrayList<>();
         try (PreparedStatement move = connection.prepareStatement(MOVE_HEAD)) {
@@ -75,7 +79,7 @@ final class PostgresWriteOps {
     /** The fallback after a statement failed: each room batch in its own savepoint, failing alone. */
     static void storeIsolated(Connection connection, List<PostgresAppend> ordered) throws SQLException {
         ordered.forEach(PostgresAppend::reset);
-        rebaseLosers(connection, ordered);
+        lockAndRebase(connection, ordered);
         try (PreparedStatement move = connection.prepareStatement(MOVE_HEAD);
              PreparedStatement insert = connection.prepareStatement(INSERT_OP)) {
             for (PostgresAppend append : ordered) {
@@ -106,21 +110,21 @@ final class PostgresWriteOps {
     }
 
     /**
-     * Before anything is locked: the batches that may be rebased and whose room's head has moved
-     * past their base (another instance stored ops there) are transformed past those ops now, with
-     * two queries for the whole group (the heads, then every missing op), so that the one locking
-     * statement that follows, the sorted batch of head moves, stores them after the winners. A
-     * head that moves again in between still makes a conflict; but no second locking round runs
-     * after the first, which could deadlock with another instance's group.
+     * First, the group's rooms are locked (one sorted statement) and their heads read; then the
+     * batches that may be rebased and whose room's head has moved past their base (another
+     * instance stored ops there) are transformed past those ops, read in one query for the whole
+     * group. With the rows held, the head moves that follow cannot miss: instances writing to the
+     * same rooms wait for each other's commits, but never lose a race, retry or deadlock. (Reading
+     * heads without the lock still lost about one race per commit to the next group's writer.)
      */
-    private static void rebaseLosers(Connection connection, List<PostgresAppend> ordered) throws SQLException {
+    private static void lockAndRebase(Connection connection, List<PostgresAppend> ordered) throws SQLException {
         List<PostgresAppend> rebasing = ordered.stream().filter(a -> a.rebaser != null).toList();
         if (rebasing.isEmpty()) {
-            return;
+            return; // plain appends: the conditional head moves alone decide
         }
         java.util.Map<String, Long> heads = new java.util.HashMap<>();
-        try (PreparedStatement read = connection.prepareStatement(HEADS)) {
-            read.setArray(1, connection.createArrayOf("text", rebasing.stream().map(a -> a.roomId).distinct().toArray()));
+        try (PreparedStatement read = connection.prepareStatement(LOCK_HEADS)) {
+            read.setArray(1, connection.createArrayOf("text", ordered.stream().map(a -> a.roomId).distinct().toArray()));
             try (ResultSet rows = read.executeQuery()) {
                 while (rows.next()) {
                     heads.put(rows.getString(1), rows.getLong(2));
@@ -148,7 +152,7 @@ final class PostgresWriteOps {
             List<StoredOp> winners = theirs.getOrDefault(append.roomId, List.of());
             if (winners.isEmpty() || winners.get(0).rev() != base + 1
                     || winners.size() != heads.get(append.roomId) - base) {
-                continue; // pruned, or changed under the read: left to conflict
+                continue; // pruned: left to conflict, and the room reloads
             }
             List<StoredOp> rebased;
             try {
