@@ -6,7 +6,7 @@
 #
 #   scripts/bench-cluster.sh            needs target/livepad.jar (mvn -q package -DskipTests),
 #                                       PostgreSQL with database "test" and Redis on their default ports
-# Settings: KINDS ("sqlite-1 cluster-1 cluster-3": which to run, cluster-N for N instances), ROUNDS (3), DURATION (15), WARMUP (10), ROOMS (50), MEMBERS (4), INTERVAL_MS (50), HEAP (512m),
+# Settings: JAVA_OPTS (extra JVM flags for every server, e.g. a profiler), KINDS ("sqlite-1 cluster-1 cluster-3": which to run, cluster-N for N instances), ROUNDS (3), DURATION (15), WARMUP (10), ROOMS (50), MEMBERS (4), INTERVAL_MS (50), HEAP (512m),
 #           PGURL (postgresql://root@127.0.0.1:5432/test), REDIS_URL (redis://127.0.0.1:6379)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,7 +34,7 @@ start() {
   local name=$1 port=$2
   shift 2
   env PORT="$port" HOST=127.0.0.1 EXEMPT_LOOPBACK=true DATA_DIR="$WORK/$name" JWT_SECRET=bench-secret-bench-secret-bench-secret "$@" \
-    java -Xmx"$HEAP" -jar "$JAR" >"$WORK/$name.log" 2>&1 &
+    java -Xmx"$HEAP" ${JAVA_OPTS:-} -jar "$JAR" >"$WORK/$name.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 100); do
     curl -fs "http://127.0.0.1:$port/ready" >/dev/null && return 0
