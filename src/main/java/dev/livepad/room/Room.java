@@ -8,7 +8,6 @@ import dev.livepad.protocol.ServerMessages;
 import dev.livepad.protocol.ServerMessages.HistoryOp;
 import dev.livepad.store.StoredOp;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -38,9 +37,7 @@ public final class Room {
     private volatile long tokenGeneration;
     private final DocumentCore core;
     private final SharedLog shared; // null when this process alone writes the store
-    private final RemoteMembers remote = new RemoteMembers(); // on other instances of a cluster
-    private final Map<String, BusMessage.Cursor> remoteCursors = new HashMap<>(); // by client id, at their rev
-    private volatile int remoteCount; // remote.count() for other threads
+    private final ClusterPresence presence; // null for a single process
     private String textJson; // the text encoded for join replies, until the next op
     private long weight; // this room's share of the memory budget as last accounted; admitted by the loader
     private boolean open = true;
@@ -58,6 +55,8 @@ public final class Room {
         this.members = new Members(context.stats(), context.pool());
         this.weight = MemoryBudget.weight(text, history);
         this.shared = context.cluster() == null ? null : new SharedLog(this, core, context.cluster());
+        this.presence = context.cluster() == null ? null : new ClusterPresence(this, history, members,
+                context.cluster());
     }
 
     public String name() {
@@ -88,10 +87,11 @@ public final class Room {
                         + context.settings().maxMembers() + " members)");
             }
             List<MemberInfo> others = new ArrayList<>(members.infos());
-            others.addAll(remote.all());
             members.add(member);
-            publish(new BusMessage.Joined(id, instanceId(), member.info()));
-            announce();
+            if (presence != null) {
+                others.addAll(presence.members());
+                presence.joined(member.info());
+            }
             long head = history.headRev();
             member.sinceRev = head;
             ServerMessages.Joined reply = joinedReply(member, head, others, resumeRev);
@@ -242,11 +242,7 @@ public final class Room {
         HistoryOp entry = applied.entry();
         commits.committed(entry.rev());
         members.broadcastRevision(ServerMessages.op(name, entry, applied.opJson()), null, entry.rev());
-        for (BusMessage.Cursor c : remoteCursors.values()) {
-            if (c.rev() == entry.rev()) { // it waited for this op
-                members.broadcast(ServerMessages.cursor(name, c.clientId(), c.rev(), c.ranges()), null);
-            }
-        }
+        presence.opApplied(entry.rev());
     }
 
     /** Tells the other instances, if there is a bus; at most once, never waited for. */
@@ -258,119 +254,34 @@ public final class Room {
         }
     }
 
-    private String instanceId() {
-        return context.cluster() == null ? "" : context.cluster().instanceId();
-    }
-
-    /**
-     * Tells the other instances who is here now, on the bus and in the shared presence hash that
-     * an instance reads when it loads the room. Repeated every few seconds by the registry.
-     */
-    void announce() {
-        ClusterLink link = context.cluster();
-        if (link == null || link.bus().isEmpty()) {
-            return;
-        }
-        List<MemberInfo> here = members.infos();
-        BusMessage.Members message = new BusMessage.Members(id, link.instanceId(), here);
-        String key = ClusterLink.presenceKey(name);
-        if (here.isEmpty()) {
-            link.bus().get().removeField(key, link.instanceId()).exceptionally(e -> null);
-        } else {
-            link.bus().get().putField(key, link.instanceId(),
-                    System.currentTimeMillis() + " " + BusMessage.encode(link.json(), message)).exceptionally(e -> null);
-        }
-        publish(message);
-    }
-
-    /**
-     * The registry's periodic call: members of instances silent since {@code deadlineNanos}
-     * leave, and this instance repeats its own members.
-     */
-    void heartbeat(long deadlineNanos) {
-        for (MemberInfo gone : remote.expire(deadlineNanos)) {
-            remoteCursors.remove(gone.clientId());
-            members.broadcast(ServerMessages.presence(name, "leave", gone), null);
-        }
-        remoteCount = remote.count();
-        if (!members.isEmpty()) {
-            announce();
-        }
-    }
-
-    /** Members found in the shared presence hash at load, written no earlier than {@code sinceMillis}. */
-    void seedRemote(Map<String, String> fields, long sinceMillis) {
-        ClusterLink link = context.cluster();
-        long now = System.nanoTime();
-        fields.forEach((instance, value) -> {
-            int space = value.indexOf(' ');
-            if (instance.equals(link.instanceId()) || space < 0) {
-                return;
-            }
-            long written;
-            try {
-                written = Long.parseLong(value.substring(0, space));
-            } catch (NumberFormatException e) {
-                return;
-            }
-            BusMessage.decode(link.json(), value.substring(space + 1)).ifPresent(m -> {
-                if (written >= sinceMillis && m instanceof BusMessage.Members ms && ms.roomId().equals(id)) {
-                    remote.heard(instance, now);
-                    ms.members().forEach(info -> remote.joined(instance, info));
-                }
-            });
-        });
-        remoteCount = remote.count();
-    }
-
     /** A message from another instance about this room. */
     void onBus(BusMessage message) {
-        if (!open || !message.roomId().equals(id) || message.from().equals(instanceId())) {
+        if (!open || !message.roomId().equals(id)) {
             return;
         }
-        remote.heard(message.from(), System.nanoTime());
         if (message instanceof BusMessage.Ops ops) {
-            if (shared != null) {
+            if (!message.from().equals(context.cluster().instanceId())) {
                 shared.arrived(ops.ops());
             }
-        } else if (message instanceof BusMessage.Joined joined) {
-            if (remote.joined(joined.from(), joined.member())) {
-                members.broadcast(ServerMessages.presence(name, "join", joined.member()), null);
-            }
-        } else if (message instanceof BusMessage.Left left) {
-            remoteCursors.remove(left.member().clientId());
-            if (remote.left(left.from(), left.member())) {
-                members.broadcast(ServerMessages.presence(name, "leave", left.member()), null);
-            }
-        } else if (message instanceof BusMessage.Members all) {
-            List<MemberInfo> joined = new ArrayList<>();
-            List<MemberInfo> left = new ArrayList<>();
-            remote.replace(all.from(), all.members(), joined, left);
-            joined.forEach(m -> members.broadcast(ServerMessages.presence(name, "join", m), null));
-            left.forEach(m -> {
-                remoteCursors.remove(m.clientId());
-                members.broadcast(ServerMessages.presence(name, "leave", m), null);
-            });
-        } else if (message instanceof BusMessage.Cursor cursor) {
-            remoteCursor(cursor);
         } else if (message instanceof BusMessage.Closed) {
             closeDeleted();
         } else if (message instanceof BusMessage.Revoked revoked) {
             raiseTokenGeneration(revoked.generation());
+        } else {
+            presence.received(message);
         }
-        remoteCount = remote.count();
     }
 
-    /** Shows a remote member's cursor now if its revision is here, else when its op arrives. */
-    private void remoteCursor(BusMessage.Cursor cursor) {
-        long head = history.headRev();
-        if (cursor.rev() > head) {
-            remoteCursors.put(cursor.clientId(), cursor);
-        } else if (history.covers(cursor.rev())) {
-            List<ClientMessage.Range> moved = history.moveRanges(cursor.rev(), cursor.ranges());
-            remoteCursors.put(cursor.clientId(), new BusMessage.Cursor(id, cursor.from(), cursor.clientId(), head, moved));
-            members.broadcast(ServerMessages.cursor(name, cursor.clientId(), head, moved), null);
+    /** The registry's periodic call in a cluster: see {@link ClusterPresence#heartbeat}. */
+    void heartbeat(long deadlineNanos) {
+        if (open) {
+            presence.heartbeat(deadlineNanos);
         }
+    }
+
+    /** Members found in the shared presence hash at load: see {@link ClusterPresence#seed}. */
+    void seedRemote(Map<String, String> fields, long sinceMillis) {
+        presence.seed(fields, sinceMillis);
     }
 
     /** The room's head in the store, read by the registry; absent when the room was deleted. */
@@ -385,17 +296,17 @@ public final class Room {
         }
     }
 
-    /** The bus came back after an outage: read whatever was missed. */
+    /** The bus came back after an outage: read whatever was missed, and say again who is here. */
     void resync() {
         if (open && shared != null) {
             shared.resync();
-            announce();
+            presence.announce();
         }
     }
 
     /** Members on other instances, as last heard; read from any thread for /status, so approximate. */
     int remoteMemberCount() {
-        return remoteCount;
+        return presence == null ? 0 : presence.count();
     }
 
     RoomContext context() {
@@ -437,7 +348,9 @@ public final class Room {
             member.cursorRev = head;
             String frame = ServerMessages.cursor(name, member.info().clientId(), head, moved);
             commits.whenCommitted(head, () -> members.broadcast(frame, member));
-            publish(new BusMessage.Cursor(id, instanceId(), member.info().clientId(), head, moved));
+            if (presence != null) {
+                presence.cursorMoved(member.info().clientId(), head, moved);
+            }
             return null;
         });
     }
@@ -447,8 +360,9 @@ public final class Room {
         return onExecutor(() -> {
             requireMember(member);
             members.remove(member);
-            publish(new BusMessage.Left(id, instanceId(), member.info()));
-            announce();
+            if (presence != null) {
+                presence.left(member.info());
+            }
             String presence = ServerMessages.presence(name, "leave", member.info());
             commits.whenCommitted(history.headRev(), () -> {
                 if (reply) {
@@ -557,10 +471,8 @@ public final class Room {
                 frames.add(ServerMessages.cursor(name, m.info().clientId(), head, m.cursor));
             }
         }
-        for (BusMessage.Cursor c : remoteCursors.values()) {
-            if (history.covers(c.rev())) {
-                frames.add(ServerMessages.cursor(name, c.clientId(), head, history.moveRanges(c.rev(), c.ranges())));
-            }
+        if (presence != null) {
+            frames.addAll(presence.cursorsAtHead());
         }
         return frames;
     }

@@ -126,25 +126,7 @@ public final class InMemoryDocumentStore implements DocumentStore {
 
     @Override
     public CompletableFuture<Void> append(String roomId, StoredOp op) {
-        Objects.requireNonNull(op.opJson(), "opJson");
-        if (closed) {
-            return CompletableFuture.failedFuture(new StoreException("store is closed"));
-        }
-        Room room = roomsById.get(roomId);
-        if (room == null) {
-            return CompletableFuture.failedFuture(new StoreException("room " + roomId + " does not exist"));
-        }
-        synchronized (room) {
-            if (room.deleted) {
-                return CompletableFuture.failedFuture(new StoreException("room " + roomId + " does not exist"));
-            }
-            if (op.rev() != room.head + 1) {
-                return CompletableFuture.failedFuture(new AppendConflict(roomId, op.rev()));
-            }
-            room.ops.put(op.rev(), op);
-            room.head = op.rev();
-        }
-        return CompletableFuture.completedFuture(null);
+        return appendAll(roomId, List.of(op));
     }
 
     /** All or none, under the room's monitor, so two instances sharing this store really conflict. */
