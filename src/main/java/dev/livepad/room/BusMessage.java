@@ -32,13 +32,11 @@ sealed interface BusMessage {
     record Ops(String roomId, String from, List<StoredOp> ops) implements BusMessage {
     }
 
-    record Joined(String roomId, String from, MemberInfo member) implements BusMessage {
-    }
-
-    record Left(String roomId, String from, MemberInfo member) implements BusMessage {
-    }
-
-    /** Every member {@code from} has in the room right now; none when it has no more. */
+    /**
+     * Every member {@code from} has in the room right now; none when it has no more. Sent on every
+     * join and leave and repeated every few seconds: receivers take the differences from what they
+     * knew as joins and leaves, so one message kind serves both, and a lost one heals.
+     */
     record Members(String roomId, String from, List<MemberInfo> members) implements BusMessage {
     }
 
@@ -70,12 +68,6 @@ sealed interface BusMessage {
                 o.put("time", op.timeMillis());
                 o.put("fp", op.fingerprint());
             }
-        } else if (message instanceof Joined m) {
-            node.put("t", "join");
-            member(node.putObject("member"), m.member());
-        } else if (message instanceof Left m) {
-            node.put("t", "leave");
-            member(node.putObject("member"), m.member());
         } else if (message instanceof Members m) {
             node.put("t", "members");
             ArrayNode members = node.putArray("members");
@@ -117,8 +109,6 @@ sealed interface BusMessage {
                 }
                 yield new Ops(roomId, from, ops);
             }
-            case "join" -> member(node.path("member")).map(m -> new Joined(roomId, from, m)).orElse(null);
-            case "leave" -> member(node.path("member")).map(m -> new Left(roomId, from, m)).orElse(null);
             case "members" -> {
                 List<MemberInfo> members = new ArrayList<>();
                 for (JsonNode m : node.path("members")) {

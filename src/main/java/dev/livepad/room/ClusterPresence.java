@@ -10,9 +10,8 @@ import java.util.Map;
 
 /**
  * A room's members and cursors on the other instances of a cluster, and what this instance
- * tells them of its own. Not stored: joins, leaves and cursors go out on the room's bus channel
- * as they happen, and every few seconds each instance repeats its whole member list there and in
- * a shared Redis hash (which an instance reads when it loads the room), so a lost message heals
+ * tells them of its own. Not stored: on every join and leave, and again every few seconds, an
+ * instance sends its whole member list on the room's bus channel and into a shared Redis hash (which an instance reads when it loads the room), so a lost message heals
  * and the members of an instance that went quiet expire ({@link RemoteMembers}). A remote cursor
  * made at a revision this instance has not applied yet waits for that op. Used on the room's
  * executor only, but {@link #count} for /status.
@@ -40,16 +39,6 @@ final class ClusterPresence {
 
     int count() {
         return count;
-    }
-
-    void joined(MemberInfo member) {
-        room.publish(new BusMessage.Joined(room.id(), link.instanceId(), member));
-        announce();
-    }
-
-    void left(MemberInfo member) {
-        room.publish(new BusMessage.Left(room.id(), link.instanceId(), member));
-        announce();
     }
 
     void cursorMoved(String clientId, long rev, List<ClientMessage.Range> ranges) {
@@ -121,16 +110,7 @@ final class ClusterPresence {
             return;
         }
         remote.heard(message.from(), System.nanoTime());
-        if (message instanceof BusMessage.Joined joined) {
-            if (remote.joined(joined.from(), joined.member())) {
-                members.broadcast(ServerMessages.presence(room.name(), "join", joined.member()), null);
-            }
-        } else if (message instanceof BusMessage.Left left) {
-            cursors.remove(left.member().clientId());
-            if (remote.left(left.from(), left.member())) {
-                members.broadcast(ServerMessages.presence(room.name(), "leave", left.member()), null);
-            }
-        } else if (message instanceof BusMessage.Members all) {
+        if (message instanceof BusMessage.Members all) {
             List<MemberInfo> joined = new ArrayList<>();
             List<MemberInfo> left = new ArrayList<>();
             remote.replace(all.from(), all.members(), joined, left);

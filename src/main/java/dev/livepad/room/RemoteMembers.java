@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * A room's members on other instances, as their bus messages last said. Not stored anywhere:
- * each instance repeats its members every few seconds, so a lost join or leave heals at the
- * next repetition, and the members of an instance that has gone quiet (killed, cut off) are
+ * each instance sends its members on every change and every few seconds, so a lost message heals
+ * at the next one, and the members of an instance that has gone quiet (killed, cut off) are
  * dropped once it has been silent longer than the expiry. Used on the room's executor only.
  */
 final class RemoteMembers {
@@ -34,12 +34,6 @@ final class RemoteMembers {
     /** True when the member is new here. */
     boolean joined(String instance, MemberInfo member) {
         return byInstance.computeIfAbsent(instance, i -> new LinkedHashMap<>()).put(member.clientId(), member) == null;
-    }
-
-    /** True when the member was known. */
-    boolean left(String instance, MemberInfo member) {
-        Map<String, MemberInfo> members = byInstance.get(instance);
-        return members != null && members.remove(member.clientId()) != null;
     }
 
     /**

@@ -90,7 +90,7 @@ public final class Room {
             members.add(member);
             if (presence != null) {
                 others.addAll(presence.members());
-                presence.joined(member.info());
+                presence.announce();
             }
             long head = history.headRev();
             member.sinceRev = head;
@@ -361,7 +361,7 @@ public final class Room {
             requireMember(member);
             members.remove(member);
             if (presence != null) {
-                presence.left(member.info());
+                presence.announce();
             }
             String presence = ServerMessages.presence(name, "leave", member.info());
             commits.whenCommitted(history.headRev(), () -> {
