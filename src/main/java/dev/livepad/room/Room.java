@@ -51,7 +51,7 @@ public final class Room {
         this.executor = new SerialExecutor(context.pool(), context.scheduler());
         this.history = history;
         this.commits = new CommitLog(history.headRev());
-        this.durable = new DurableMark(history.headRev(), executor, commits::committed);
+        this.durable = new DurableMark(history.headRev(), executor::executeHere, commits::committed);
         this.members = new Members(context.stats(), context.pool());
         this.weight = MemoryBudget.weight(text, history);
         this.shared = context.cluster() == null ? null : new SharedLog(this, core, context.cluster());
@@ -153,7 +153,7 @@ public final class Room {
         if (shared != null) { // its future completes once the op is committed or refused
             return onExecutor(() -> shared.submit(member, msg, editable(member, msg))).thenCompose(done -> done);
         }
-        return onExecutor(() -> {
+        return onExecutorHere(() -> {
             long fingerprint = editable(member, msg);
             OptionalLong retried = core.retryOf(msg.id(), fingerprint);
             if (retried.isPresent()) {
@@ -485,6 +485,13 @@ public final class Room {
     private <T> CompletableFuture<T> onExecutor(Supplier<T> work) {
         CompletableFuture<T> result = new CompletableFuture<>();
         executor.execute(() -> run(work, result));
+        return result;
+    }
+
+    /** The same, on the calling thread if the room is idle ({@link SerialExecutor#executeHere}). */
+    private <T> CompletableFuture<T> onExecutorHere(Supplier<T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        executor.executeHere(() -> run(work, result));
         return result;
     }
 

@@ -41,6 +41,20 @@ final class SerialExecutor implements Executor {
         }
     }
 
+    /**
+     * Runs {@code task} on the calling thread if the room is idle, else queues it behind the
+     * running drain: no thread is woken for a room that is free. For callers that never hold a
+     * lock the room's work could need and may spend a slice of time here: the thread that read
+     * the op, and the store's writer delivering a commit. What is still queued after a slice
+     * goes to the pool as usual.
+     */
+    void executeHere(Runnable task) {
+        tasks.add(task);
+        if (scheduled.compareAndSet(false, true)) {
+            drain();
+        }
+    }
+
     private void drain() {
         long start = System.nanoTime();
         for (int i = 0; i < BATCH && System.nanoTime() - start < SLICE_NANOS; i++) {

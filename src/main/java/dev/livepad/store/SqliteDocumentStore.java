@@ -14,9 +14,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,9 +23,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: every write (appends, and room, snapshot and setting changes, which block their
  * caller until committed) goes through one queue to the writer thread, so writes are applied in
- * the order they were queued. Append futures complete on one "livepad-store-ack" thread, in order;
- * a callback may call the store, but must not block on another append's future. Reads use a
- * separate connection and see committed data only.
+ * the order they were queued. Append futures complete on the writer thread, in order, right after
+ * their commit: a callback must not block, and may append but not wait for another write (a call
+ * from it fails rather than wait for itself). Reads use a separate connection and see committed
+ * data only.
  *
  * <p>Retention: {@link #load} returns the newest snapshot at least {@code historyOps} revisions
  * below the head (else revision 0 while the log still starts at 1, else the oldest snapshot kept)
@@ -60,8 +58,6 @@ public final class SqliteDocumentStore implements DocumentStore {
     private final SqliteWriteOps writeOps;
     private final SqliteReader reader;
     private final WriteQueue queue = new WriteQueue(QUEUE_CAPACITY, QUEUE_MAX_BYTES);
-    private final ExecutorService acks;
-    private volatile Thread ackThread;
     private final SqliteWriter writer;
     private final Thread writerThread;
 
@@ -72,13 +68,7 @@ public final class SqliteDocumentStore implements DocumentStore {
         this.writeConnection = writeConnection;
         this.writeOps = writeOps;
         this.reader = reader;
-        this.acks = Executors.newSingleThreadExecutor(task -> {
-            Thread thread = new Thread(task, "livepad-store-ack");
-            thread.setDaemon(true);
-            ackThread = thread;
-            return thread;
-        });
-        this.writer = new SqliteWriter(queue, writeOps, acks, commitDelay);
+        this.writer = new SqliteWriter(queue, writeOps, commitDelay);
         this.writerThread = new Thread(writer, "livepad-store-writer");
         // Daemon: an unclosed store must not keep the JVM alive; what it had not acked was never promised.
         writerThread.setDaemon(true);
@@ -228,24 +218,22 @@ public final class SqliteDocumentStore implements DocumentStore {
     }
 
     /**
-     * Refuses new writes, lets the writer commit everything queued before, waits for the acks of
-     * those appends to be delivered, then closes the connections and releases the directory. Idempotent.
+     * Refuses new writes, lets the writer commit everything queued before and deliver their
+     * outcomes, then closes the connections and releases the directory. Idempotent.
      */
     @Override
     public void close() {
         if (!queue.close()) {
             return;
         }
-        joinUninterruptibly(writerThread);
+        if (Thread.currentThread() != writerThread) { // closing from an append callback must not wait for itself
+            joinUninterruptibly(writerThread);
+        }
         List<WriteCommand> leftovers = queue.drainLeftovers();
         if (!leftovers.isEmpty()) {
             log.error("{} writes were never processed; failing them", leftovers.size());
             StoreException failure = new StoreException("store closed before the write was processed");
             leftovers.forEach(command -> command.future().completeExceptionally(failure));
-        }
-        acks.shutdown();
-        if (Thread.currentThread() != ackThread) { // closing from an ack callback must not wait for itself
-            awaitAcks();
         }
         SqliteSchema.closeQuietly(writeOps);
         SqliteSchema.closeQuietly(writeConnection);
@@ -256,6 +244,9 @@ public final class SqliteDocumentStore implements DocumentStore {
 
     /** Runs {@code work} on the writer thread in the next batch and returns once it is committed. */
     private <T> T call(WriteCommand.Work<T> work) {
+        if (Thread.currentThread() == writerThread) {
+            throw new IllegalStateException("a store write from an append callback would wait for itself");
+        }
         WriteCommand.Call<T> command = new WriteCommand.Call<>(work);
         RuntimeException refused = queue.offer(command);
         if (refused != null) {
@@ -292,13 +283,4 @@ public final class SqliteDocumentStore implements DocumentStore {
         }
     }
 
-    private void awaitAcks() {
-        try {
-            while (!acks.awaitTermination(10, TimeUnit.SECONDS)) {
-                log.warn("still waiting for append callbacks to finish before closing {}", file);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

@@ -4,7 +4,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.sqlite.SQLiteErrorCode;
@@ -15,8 +14,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The writer thread's loop (group commit): it takes whatever writes are queued, up to
  * {@link #MAX_BATCH}, runs them in one transaction with one fsync, and only then delivers their
- * outcomes. With a commit delay, a batch of more than one write first waits that long for more. Append futures are completed in queue order on the single ack executor, so callbacks
- * never stall the writer and futures of one room complete in append order.
+ * outcomes. With a commit delay, a batch of more than one write first waits that long for more.
+ * Futures complete on this thread, in queue order, so futures of one room complete in append
+ * order. An append's callbacks therefore must not block: a room's only one hands the commit to
+ * the room, which sends the acks and broadcasts from here when it is idle, so an op costs one
+ * thread hand-off (from the reader to this writer) instead of three.
  *
  * <p>Appends are checked against the cached head and sent as one JDBC batch. If a statement fails
  * anyway (say a row another process wrote), the transaction is rolled back and the batch redone
@@ -31,15 +33,13 @@ final class SqliteWriter implements Runnable {
 
     private final WriteQueue queue;
     private final SqliteWriteOps ops;
-    private final Executor acks;
     private final long commitDelayNanos;
     private final AtomicLong commits = new AtomicLong();
     private final AtomicLong delayedCommits = new AtomicLong();
 
-    SqliteWriter(WriteQueue queue, SqliteWriteOps ops, Executor acks, Duration commitDelay) {
+    SqliteWriter(WriteQueue queue, SqliteWriteOps ops, Duration commitDelay) {
         this.queue = queue;
         this.ops = ops;
-        this.acks = acks;
         this.commitDelayNanos = commitDelay.toNanos();
     }
 
@@ -55,6 +55,7 @@ final class SqliteWriter implements Runnable {
 
     @Override
     public void run() {
+        queue.consumedBy(Thread.currentThread());
         boolean stopping = false;
         while (!stopping) {
             List<WriteCommand> batch = new ArrayList<>();
@@ -170,21 +171,14 @@ final class SqliteWriter implements Runnable {
                     || sqlite.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE);
     }
 
-    /**
-     * Calls complete here, since only the thread blocked in the store method waits on them (so a
-     * store call made from an ack callback cannot deadlock); appends complete on the ack executor.
-     */
+    /** Completes every command's future, in queue order: callers blocked on calls, and append callbacks. */
     private void deliver(List<WriteCommand> batch) {
-        List<WriteCommand> appends = new ArrayList<>(batch.size());
         for (WriteCommand command : batch) {
-            if (command instanceof WriteCommand.Append) {
-                appends.add(command);
-            } else {
+            try {
                 command.deliver();
+            } catch (RuntimeException e) {
+                log.error("an append callback failed", e);
             }
-        }
-        if (!appends.isEmpty()) {
-            acks.execute(() -> appends.forEach(WriteCommand::deliver));
         }
     }
 }

@@ -11,6 +11,8 @@ abstract sealed class WriteCommand permits WriteCommand.Append, WriteCommand.Cal
 
     private Object result;
     private RuntimeException failure;
+    /** Of the write queue's bound, what this command holds while queued (0: taken over it). */
+    int units;
 
     final void reset() {
         result = null;

@@ -26,6 +26,7 @@ final class WriteQueue {
     /** Read-locked to queue a command, write-locked to close, so no command lands behind Stop. */
     private final ReadWriteLock closing = new ReentrantReadWriteLock();
     private volatile boolean closed;
+    private volatile Thread consumer;
 
     /** At most {@code capacity} commands, and {@code maxBytes} of op JSON, wait at once. */
     WriteQueue(int capacity, long maxBytes) {
@@ -38,15 +39,26 @@ final class WriteQueue {
         return (int) Math.max(1, (bytes + UNIT_BYTES - 1) / UNIT_BYTES);
     }
 
-    /** Null when queued, else the exception to report (closed store, or interrupted while full). */
+    /** The thread that takes from this queue: it never waits for room in it (see {@link #offer}). */
+    void consumedBy(Thread thread) {
+        consumer = thread;
+    }
+
+    /**
+     * Null when queued, else the exception to report (closed store, or interrupted while full).
+     * The consumer's own writes (room work it runs while delivering a commit) are taken over the
+     * bound: waiting for itself to make room would never end. They are few, one drain's worth.
+     */
     RuntimeException offer(WriteCommand command) {
         closing.readLock().lock();
         try {
             if (closed) {
                 return new StoreException("store is closed");
             }
-            int units = units(command);
-            room.acquire(Math.min(units, maxUnits));
+            if (Thread.currentThread() != consumer) {
+                command.units = Math.min(units(command), maxUnits);
+                room.acquire(command.units);
+            }
             queue.add(command);
             return null;
         } catch (InterruptedException e) {
@@ -94,9 +106,7 @@ final class WriteQueue {
     }
 
     private void released(WriteCommand command) {
-        if (command != WriteCommand.Stop.INSTANCE) {
-            room.release(Math.min(units(command), maxUnits));
-        }
+        room.release(command.units);
     }
 
     /** Commands still queued (other than Stop); only non-empty if the writer died early. */

@@ -19,6 +19,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,26 +44,38 @@ final class SocketEndpoint {
     /**
      * One socket, as Jetty's listener for it: its peer (what rooms see) and what only the edge
      * needs: address, rate, liveness. Holds the Jetty session and nothing of the upgrade request.
+     *
+     * <p>Frames arrive on Jetty's selector thread ({@link SelectorReads}), one at a time: the next
+     * is read only once this one is handled ({@code demand}), so a connection's messages keep
+     * their order. A join may block (it can load a room from the store), so it runs on
+     * {@code blocking}, Jetty's pool, and the next frame is asked for when it is done.
      */
-    public final class Connection implements Session.Listener.AutoDemanding {
+    public final class Connection implements Session.Listener {
         private final RateLimiter limiter;
         private final String address; // the client's, resolved through trusted proxies at upgrade time
+        private final Executor blocking;
+        private volatile Session session;
         private volatile Peer peer; // set on open, before the connection is listed
         volatile long lastHeardNanos = System.nanoTime();
 
-        Connection(RateLimiter limiter, String address) {
+        Connection(RateLimiter limiter, String address, Executor blocking) {
             this.limiter = limiter;
             this.address = address;
+            this.blocking = blocking;
         }
 
         @Override
         public void onWebSocketOpen(Session session) {
+            this.session = session;
             connected(this, session);
+            session.demand();
         }
 
         @Override
         public void onWebSocketText(String frame) {
-            received(this, frame);
+            if (!received(this, frame)) {
+                session.demand();
+            }
         }
 
         @Override
@@ -70,6 +84,7 @@ final class SocketEndpoint {
             if (connections.contains(this)) {
                 peer.outbox().abort(UNSUPPORTED_DATA, "binary frames are not supported");
             }
+            session.demand(); // to read the close handshake
         }
 
         @Override
@@ -80,6 +95,25 @@ final class SocketEndpoint {
         @Override
         public void onWebSocketError(Throwable cause) {
             LOG.debug("websocket error", cause);
+        }
+
+        /** Runs a step that may block off the selector; the next frame is read after it. */
+        private void offSelector(Runnable step) {
+            try {
+                blocking.execute(() -> {
+                    try {
+                        step.run();
+                    } finally {
+                        session.demand();
+                    }
+                });
+            } catch (RejectedExecutionException e) { // the server is stopping
+                try {
+                    step.run();
+                } finally {
+                    session.demand();
+                }
+            }
         }
     }
 
@@ -110,12 +144,13 @@ final class SocketEndpoint {
 
     /**
      * A listener for a socket about to open from {@code address} (the client's, as the upgrade
-     * resolved it); Jetty calls it back for everything that happens on it.
+     * resolved it); Jetty calls it back for everything that happens on it, and {@code blocking}
+     * runs what may block.
      */
-    Session.Listener newConnection(String address) {
+    Session.Listener newConnection(String address, Executor blocking) {
         RateLimiter limiter = new RateLimiter(limits.ratePerSecond(), limits.rateBurst(), limits.rateBytesPerSecond(),
                 limits.rateBytesBurst(), System.nanoTime());
-        return new Connection(limiter, address);
+        return new Connection(limiter, address, blocking);
     }
 
     private void connected(Connection connection, Session session) {
@@ -140,9 +175,13 @@ final class SocketEndpoint {
         }
     }
 
-    private void received(Connection connection, String frame) {
+    /**
+     * Handles one frame; returns true if a step of it went off the selector, which then asks for
+     * the next frame itself.
+     */
+    private boolean received(Connection connection, String frame) {
         if (!connections.contains(connection)) {
-            return; // not open yet, or already closed
+            return false; // not open yet, or already closed
         }
         stats.messagesIn.increment();
         long now = System.nanoTime();
@@ -151,18 +190,28 @@ final class SocketEndpoint {
         RateLimiter.Verdict verdict = connection.limiter.acquire(now, RateLimiter.utf8Length(frame));
         if (verdict == RateLimiter.Verdict.DISCONNECT) {
             peer.outbox().abort(POLICY_VIOLATION, "sending far faster than the rate limit");
-            return;
+            return false;
         } else if (verdict == RateLimiter.Verdict.DROP) {
             reject(peer, ErrorCode.RATE_LIMITED, "too many messages; this one was dropped", null, null);
-            return;
+            return false;
         }
         ClientMessage msg;
         try {
             msg = codec.decode(frame);
         } catch (InvalidMessage e) {
             reject(peer, e.code(), e.getMessage(), e.room(), e.ref());
-            return;
+            return false;
         }
+        if (msg instanceof ClientMessage.Join) {
+            connection.offSelector(() -> handle(connection, msg));
+            return true;
+        }
+        handle(connection, msg);
+        return false;
+    }
+
+    private void handle(Connection connection, ClientMessage msg) {
+        Peer peer = connection.peer;
         try {
             dispatch(connection, msg).whenComplete((ok, failure) -> {
                 if (failure != null) {

@@ -20,13 +20,13 @@ import org.eclipse.jetty.util.Blocker;
 import org.eclipse.jetty.websocket.common.JettyWebSocketFrameHandler;
 import org.eclipse.jetty.websocket.core.Configuration;
 import org.eclipse.jetty.websocket.core.FrameHandler;
-import org.eclipse.jetty.websocket.core.server.WebSocketMappings;
+import org.eclipse.jetty.websocket.core.WebSocketComponents;
 import org.eclipse.jetty.websocket.core.server.WebSocketNegotiator;
 import org.eclipse.jetty.websocket.core.server.WebSocketServerComponents;
 
 /**
  * Upgrades {@code /ws} to a WebSocket straight through Jetty, after the origin and per-address
- * checks. Javalin's own WebSocket layer keeps the whole upgrade request (its HTTP connection,
+ * checks, into a connection whose frames are read on the selector ({@link SelectorReads}). Javalin's own WebSocket layer keeps the whole upgrade request (its HTTP connection,
  * parser, headers and servlet wrappers) alive for as long as the socket; this keeps only our
  * listener. Refusals are the HTTP API's JSON errors; requests that are not upgrades
  * pass on to Javalin.
@@ -42,7 +42,8 @@ final class SocketUpgrade extends HttpFilter {
     private final Limits limits;
     private final ObjectMapper json;
     private final Configuration.ConfigurationCustomizer socketLimits = new Configuration.ConfigurationCustomizer();
-    private WebSocketMappings mappings;
+    private final SelectorReads handshaker = new SelectorReads();
+    private WebSocketComponents components;
     private JettyServerFrameHandlerFactory frameHandlers;
 
     SocketUpgrade(SocketEndpoint sockets, OriginPolicy origins, TrustedProxies proxies, AddressLimits addresses,
@@ -66,8 +67,8 @@ final class SocketUpgrade extends HttpFilter {
         socketLimits.setMaxBinaryMessageSize(1024);
         socketLimits.setIdleTimeout(limits.idleTimeout().plus(Duration.ofSeconds(30)));
         ServletContextHandler context = ServletContextHandler.getServletContextHandler(getServletContext());
-        WebSocketServerComponents.getWebSocketComponents(context).getExtensionRegistry().unregister("permessage-deflate");
-        mappings = WebSocketMappings.ensureMappings(context);
+        components = WebSocketServerComponents.getWebSocketComponents(context);
+        components.getExtensionRegistry().unregister("permessage-deflate");
         frameHandlers = JettyServerFrameHandlerFactory.getFactory(getServletContext());
     }
 
@@ -96,7 +97,8 @@ final class SocketUpgrade extends HttpFilter {
      */
     private boolean upgrade(HttpServletRequest req, HttpServletResponse res, String client) throws IOException {
         WebSocketNegotiator negotiator = WebSocketNegotiator.from(
-                (request, response, callback) -> sockets.newConnection(client),
+                (request, response, callback) -> sockets.newConnection(client,
+                        request.getConnectionMetaData().getConnector().getExecutor()),
                 (listener, request, response) ->
                         withoutUpgrade(frameHandlers.newFrameHandler(listener, request, response)));
         Request request = ServletCoreRequest.wrap(req);
@@ -104,7 +106,8 @@ final class SocketUpgrade extends HttpFilter {
         request.setAttribute(WRAPPED_REQUEST, req);
         request.setAttribute(WRAPPED_RESPONSE, res);
         try (Blocker.Callback callback = Blocker.callback()) {
-            boolean upgraded = mappings.upgrade(negotiator, request, response, callback, socketLimits);
+            boolean upgraded = handshaker.upgradeRequest(negotiator, request, response, callback, components,
+                    socketLimits);
             if (upgraded) {
                 callback.block();
             }
