@@ -29,6 +29,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.session.NullSessionCache;
 import org.eclipse.jetty.session.NullSessionDataStore;
 import org.eclipse.jetty.util.component.LifeCycle;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +76,7 @@ public final class WebServer {
             javalin.startup.showJavalinBanner = false;
             javalin.http.maxRequestSize = config.maxBodyBytes();
             javalin.http.prefer405over404 = true;
+            javalin.jetty.threadPool = threadPool();
             javalin.jetty.modifyServer(server -> {
                 server.setErrorHandler(new JsonErrorHandler());
                 server.addEventListener(new LongAcceptQueue(server));
@@ -101,6 +103,21 @@ public final class WebServer {
             api.routes(javalin.routes);
             mapErrors(javalin, json);
         });
+    }
+
+    /**
+     * Jetty's pool, sized to the cores. WebSocket frames are handled on the selector thread
+     * ({@link SelectorReads}), so the pool only runs HTTP requests, joins (which may load a room)
+     * and the completion of writes that did not finish at once: Javalin's default of up to 250
+     * threads, with "reserved" threads kept spinning for hand-offs that no longer happen, cost
+     * memory and wake-ups for nothing. A burst beyond the pool waits in its queue.
+     */
+    private static QueuedThreadPool threadPool() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        QueuedThreadPool pool = new QueuedThreadPool(Math.max(16, 8 * cores), 4, 60_000);
+        pool.setReservedThreads(0);
+        pool.setName("livepad-http");
+        return pool;
     }
 
     /**
