@@ -25,8 +25,6 @@ public final class Rope {
     private final Rope right;
     private final int length;
     private final int height; // 0 for a leaf
-    // The whole text once materialized: a benign race, as String.hash (a String is safely published).
-    private String text;
 
     private Rope(String leaf) {
         this.leaf = leaf;
@@ -79,21 +77,18 @@ public final class Rope {
         return out.toString();
     }
 
-    /** The whole text; O(n) the first time, then kept, since the rope never changes. */
+    /**
+     * The whole text; O(n). Not kept: a room that went quiet would hold its text twice, and
+     * the callers that need a String (join replies, snapshots, exports) keep what they build.
+     */
     @Override
     public String toString() {
-        String s = text;
-        if (s == null) {
-            if (leaf != null) {
-                s = leaf;
-            } else {
-                StringBuilder out = new StringBuilder(length);
-                appendTo(out, 0, length);
-                s = out.toString();
-            }
-            text = s;
+        if (leaf != null) {
+            return leaf;
         }
-        return s;
+        StringBuilder out = new StringBuilder(length);
+        appendTo(out, 0, length);
+        return out.toString();
     }
 
     /** Height of the tree (0 for a single chunk), for tests of its balance. */
