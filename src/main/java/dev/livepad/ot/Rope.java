@@ -228,7 +228,8 @@ public final class Rope {
         Rope c = a.right;
         if (c.height <= b.height + 1) {
             Rope t = new Rope(c, b);
-            return t.height <= a.left.height + 1 ? new Rope(a.left, t) : rotateLeft(new Rope(a.left, rotateRight(t)));
+            return t.height <= a.left.height + 1 ? new Rope(a.left, t)
+                    : rotateLeft(new Rope(a.left, rotateRight(t)));
         }
         Rope t = joinRight(c, b);
         Rope joined = new Rope(a.left, t);
@@ -239,7 +240,8 @@ public final class Rope {
         Rope c = b.left;
         if (c.height <= a.height + 1) {
             Rope t = new Rope(a, c);
-            return t.height <= b.right.height + 1 ? new Rope(t, b.right) : rotateRight(new Rope(rotateLeft(t), b.right));
+            return t.height <= b.right.height + 1 ? new Rope(t, b.right)
+                    : rotateRight(new Rope(rotateLeft(t), b.right));
         }
         Rope t = joinLeft(a, c);
         Rope joined = new Rope(t, b.right);

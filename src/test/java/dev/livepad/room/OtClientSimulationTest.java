@@ -39,7 +39,8 @@ class OtClientSimulationTest {
         private int nextId;
 
         Server(String doc) {
-            core = new DocumentCore("sim", Rope.of(doc), new History(Integer.MAX_VALUE, Long.MAX_VALUE, 0), Integer.MAX_VALUE);
+            core = new DocumentCore("sim", Rope.of(doc), new History(Integer.MAX_VALUE, Long.MAX_VALUE, 0),
+                    Integer.MAX_VALUE);
         }
 
         void receive(int sender, Submission submission, List<Peer> peers) {
