@@ -25,4 +25,11 @@ final class Utf16 {
                 && Character.isHighSurrogate(doc.charAt(offset - 1))
                 && Character.isLowSurrogate(doc.charAt(offset));
     }
+
+    /** {@link #splitsPair(String, int)} for a rope: two lookups of O(log n). */
+    static boolean splitsPair(Rope doc, int offset) {
+        return offset > 0 && offset < doc.length()
+                && Character.isHighSurrogate(doc.charAt(offset - 1))
+                && Character.isLowSurrogate(doc.charAt(offset));
+    }
 }

@@ -1,6 +1,7 @@
 package dev.livepad.room;
 
 import dev.livepad.ot.InvalidOperationException;
+import dev.livepad.ot.Rope;
 import dev.livepad.ot.TextOperation;
 import dev.livepad.protocol.ErrorCode;
 import dev.livepad.protocol.ProtocolException;
@@ -14,7 +15,8 @@ import java.util.OptionalLong;
  * revision is in the kept history, transform the op past every op since, apply it, append it.
  * It sends, stores and orders nothing; it says what happened, and its caller (the room) sends
  * the ack and broadcast, stores the op and keeps the order. Not thread-safe: one room's
- * executor owns it.
+ * executor owns it. The text is a {@link Rope}, so an op costs the same on a megabyte as on a
+ * line, and a copy of the text (for a snapshot, or to roll back to) is a reference.
  */
 final class DocumentCore {
     /**
@@ -31,17 +33,28 @@ final class DocumentCore {
     private final String room;
     private final History history;
     private final int maxDocChars;
-    private String text;
+    private Rope text;
 
-    DocumentCore(String room, String text, History history, int maxDocChars) {
+    DocumentCore(String room, Rope text, History history, int maxDocChars) {
         this.room = room;
         this.text = text;
         this.history = history;
         this.maxDocChars = maxDocChars;
     }
 
+    /** The text as a String: O(n), for replies and exports that need one, never per op. */
     String text() {
+        return text.toString();
+    }
+
+    /** The text as it is now; it stays so however the core changes later. O(1). */
+    Rope textRope() {
         return text;
+    }
+
+    /** Length of the text in UTF-16 units. */
+    int length() {
+        return text.length();
     }
 
     History history() {
@@ -90,7 +103,7 @@ final class DocumentCore {
     }
 
     /** Forgets the ops after {@code rev}, going back to {@code textAtRev}: a batch that lost its revisions. */
-    void rollBack(long rev, String textAtRev) {
+    void rollBack(long rev, Rope textAtRev) {
         history.truncateAfter(rev);
         text = textAtRev;
     }
@@ -139,7 +152,7 @@ final class DocumentCore {
             throw new ProtocolException(ErrorCode.DOC_TOO_LARGE, "the document would exceed " + maxDocChars
                     + " characters");
         }
-        String next;
+        Rope next;
         try {
             next = transformed.apply(text);
         } catch (InvalidOperationException e) {

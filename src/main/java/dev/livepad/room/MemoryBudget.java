@@ -20,9 +20,12 @@ public final class MemoryBudget {
         this.limit = limit;
     }
 
-    /** What a room with this text and history holds, by the same estimate as the history's. */
-    static long weight(String text, History history) {
-        return 2L * text.length() + history.weight();
+    /**
+     * What a room with a text of {@code textLength} units and this history holds, by the same
+     * estimate as the history's (a rope's tree adds a few percent to its chunks; Latin-1 chunks take half).
+     */
+    static long weight(int textLength, History history) {
+        return 2L * textLength + history.weight();
     }
 
     void adjust(long delta) {

@@ -1,6 +1,7 @@
 package dev.livepad.room;
 
 import dev.livepad.ot.InvalidOperationException;
+import dev.livepad.ot.Rope;
 import dev.livepad.ot.TextOperation;
 import dev.livepad.protocol.MessageCodec;
 import dev.livepad.protocol.ServerMessages.HistoryOp;
@@ -11,12 +12,13 @@ import dev.livepad.store.StoredOp;
 /**
  * Rebuilds a room's text and history from its stored log as the store streams it, one op at a
  * time: each op's JSON is dropped once applied, and the history keeps only what its bounds
- * allow, so a room loads in the memory a live room of it would hold.
+ * allow, so a room loads in the memory a live room of it would hold, and in time that grows
+ * with the ops, not with the ops times the text (see {@link Rope}).
  */
 final class Replay implements DocumentStore.LoadSink {
     private final MessageCodec codec;
     private final RoomSettings settings;
-    private String text;
+    private Rope text;
     private History history;
 
     Replay(MessageCodec codec, RoomSettings settings) {
@@ -26,7 +28,7 @@ final class Replay implements DocumentStore.LoadSink {
 
     @Override
     public void base(long rev, String baseText) {
-        text = baseText;
+        text = Rope.of(baseText);
         history = new History(settings.historyOps(), settings.historyMaxBytes(), rev);
     }
 
@@ -46,7 +48,7 @@ final class Replay implements DocumentStore.LoadSink {
         if (history == null) {
             throw new IllegalStateException("the store gave no base for room " + record.name());
         }
-        context.memory().admit(record.name(), MemoryBudget.weight(text, history));
+        context.memory().admit(record.name(), MemoryBudget.weight(text.length(), history));
         return new Room(record.name(), record.id(), record.tokenGen(), text, history, context);
     }
 }

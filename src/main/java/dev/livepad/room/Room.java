@@ -1,5 +1,6 @@
 package dev.livepad.room;
 
+import dev.livepad.ot.Rope;
 import dev.livepad.protocol.ClientMessage;
 import dev.livepad.protocol.ErrorCode;
 import dev.livepad.protocol.MemberInfo;
@@ -42,7 +43,7 @@ public final class Room {
     private long weight; // this room's share of the memory budget as last accounted; admitted by the loader
     private boolean open = true;
 
-    Room(String name, String id, long tokenGeneration, String text, History history, RoomContext context) {
+    Room(String name, String id, long tokenGeneration, Rope text, History history, RoomContext context) {
         this.name = name;
         this.id = id;
         this.tokenGeneration = tokenGeneration;
@@ -53,7 +54,7 @@ public final class Room {
         this.commits = new CommitLog(history.headRev());
         this.durable = new DurableMark(history.headRev(), executor::executeHere, commits::committed);
         this.members = new Members(context.stats(), context.pool());
-        this.weight = MemoryBudget.weight(text, history);
+        this.weight = MemoryBudget.weight(text.length(), history);
         this.shared = context.cluster() == null ? null : new SharedLog(this, core, context.cluster());
         this.presence = context.cluster() == null ? null : new ClusterPresence(this, history, members,
                 context.cluster());
@@ -121,7 +122,7 @@ public final class Room {
     private ServerMessages.Joined joinedReply(Member m, long head, List<MemberInfo> others, OptionalLong resumeRev) {
         if (resumeRev.isPresent() && history.covers(resumeRev.getAsLong())
                 && history.wireBytesSince(resumeRev.getAsLong())
-                        <= Math.max(context.settings().resumeMaxBytes(), core.text().length())) {
+                        <= Math.max(context.settings().resumeMaxBytes(), core.length())) {
             return new ServerMessages.Joined(name, m.info().clientId(), m.role(), head, null,
                     history.since(resumeRev.getAsLong()), false, others);
         }
@@ -141,9 +142,9 @@ public final class Room {
         return textJson;
     }
 
-    /** Brings this room's share of the memory budget up to date with what it holds now. */
+    /** Brings this room's share of the memory budget up to date with what it holds now; O(1), run per op. */
     private void account() {
-        long now = MemoryBudget.weight(core.text(), history) + (textJson == null ? 0 : textJson.length());
+        long now = MemoryBudget.weight(core.length(), history) + (textJson == null ? 0 : textJson.length());
         context.memory().adjust(now - weight);
         weight = now;
     }
@@ -214,9 +215,9 @@ public final class Room {
 
     private void snapshotIfDue(long rev) {
         if (rev % context.settings().snapshotEvery() == 0) {
-            String snapshot = core.text();
+            Rope snapshot = core.textRope(); // the text at rev, written out on the snapshot thread
             commits.whenCommitted(rev, () -> context.snapshots().execute(() ->
-                    context.store().saveSnapshot(id, rev, snapshot, context.settings().historyOps())));
+                    context.store().saveSnapshot(id, rev, snapshot.toString(), context.settings().historyOps())));
         }
     }
 
@@ -335,7 +336,7 @@ public final class Room {
             if (!history.covers(msg.rev())) {
                 throw new ProtocolException(ErrorCode.BAD_REV, "revision " + msg.rev() + " is not in the kept history");
             }
-            int length = history.lengthAt(msg.rev(), core.text().length());
+            int length = history.lengthAt(msg.rev(), core.length());
             for (ClientMessage.Range r : msg.ranges()) {
                 if (r.anchor() > length || r.head() > length) {
                     throw new ProtocolException(ErrorCode.BAD_REQUEST, "a range lies beyond the document's end");
@@ -398,11 +399,14 @@ public final class Room {
         close();
     }
 
-    /** The text for export, once every op applied so far is committed. */
-    CompletableFuture<String> committedText() {
-        CompletableFuture<String> result = new CompletableFuture<>();
+    /**
+     * The text for export, once every op applied so far is committed; the caller turns it into a
+     * String, on its own thread rather than the room's or the one delivering commits.
+     */
+    CompletableFuture<Rope> committedText() {
+        CompletableFuture<Rope> result = new CompletableFuture<>();
         onExecutor(() -> {
-            String current = core.text();
+            Rope current = core.textRope();
             commits.whenCommitted(history.headRev(), () -> result.complete(current));
             return null;
         }).whenComplete((ok, failure) -> {

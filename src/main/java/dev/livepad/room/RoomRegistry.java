@@ -243,7 +243,7 @@ public final class RoomRegistry {
     public String text(RoomRecord record) {
         for (int attempt = 0; ; attempt++) {
             try {
-                return liveRoom(record.name(), record.id()).committedText().get(10, TimeUnit.SECONDS);
+                return liveRoom(record.name(), record.id()).committedText().get(10, TimeUnit.SECONDS).toString();
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof RoomGone) || attempt >= 3) {
                     throw unavailable(record.name());

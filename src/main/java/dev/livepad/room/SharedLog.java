@@ -1,5 +1,6 @@
 package dev.livepad.room;
 
+import dev.livepad.ot.Rope;
 import dev.livepad.ot.TextOperation;
 import dev.livepad.protocol.ClientMessage;
 import dev.livepad.protocol.ErrorCode;
@@ -80,14 +81,14 @@ final class SharedLog {
     private boolean catchingUp;
     private boolean pumping;
     private long committedRev;
-    private String committedText;
+    private Rope committedText; // the core's text at committedRev, kept to roll back to
 
     SharedLog(Room room, DocumentCore core, ClusterLink link) {
         this.room = room;
         this.core = core;
         this.link = link;
         this.committedRev = core.history().headRev();
-        this.committedText = core.text();
+        this.committedText = core.textRope();
     }
 
     /** No batch in flight and nothing being read: the core holds exactly the committed log. */
@@ -193,7 +194,7 @@ final class SharedLog {
         DocumentCore.Applied applied = core.applyStored(op.rev(), link.codec().decodeStoredOp(op.opJson()),
                 op.opJson(), op.clientId(), op.opId(), op.fingerprint());
         committedRev = op.rev();
-        committedText = core.text();
+        committedText = core.textRope();
         room.context().stats().remoteOpsApplied.increment();
         room.deliverRemote(applied);
     }
@@ -255,7 +256,7 @@ final class SharedLog {
             rebased(batch, appended);
         } else if (failure == null) {
             committedRev = ops.get(ops.size() - 1).rev();
-            committedText = core.text();
+            committedText = core.textRope();
             for (Tentative t : batch) {
                 if (t.applied() != null) {
                     room.deliverCommitted(t.submission().member, t.applied());
@@ -325,7 +326,7 @@ final class SharedLog {
             room.deliverCommitted(t.submission().member, applied);
             t.submission().done.complete(null);
         }
-        committedText = core.text();
+        committedText = core.textRope();
         room.textChanged();
         room.publish(new BusMessage.Ops(room.id(), link.instanceId(), stored));
     }

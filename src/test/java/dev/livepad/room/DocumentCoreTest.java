@@ -3,6 +3,7 @@ package dev.livepad.room;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.livepad.ot.Rope;
 import dev.livepad.ot.TextOperation;
 import dev.livepad.protocol.ErrorCode;
 import dev.livepad.protocol.ProtocolException;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** The room's synchronous heart on its own: each refusal changes nothing, each success is one revision. */
 class DocumentCoreTest {
-    private final DocumentCore core = new DocumentCore("r", "", new History(3, Long.MAX_VALUE, 0), 12);
+    private final DocumentCore core = new DocumentCore("r", Rope.EMPTY, new History(3, Long.MAX_VALUE, 0), 12);
 
     private static TextOperation op(Object... components) {
         try {
@@ -76,5 +77,21 @@ class DocumentCoreTest {
         assertEquals(OptionalLong.empty(), core.retryOf("new", OpFingerprint.of(0, first)));
         assertRefused(ErrorCode.BAD_REQUEST, () -> core.retryOf("same", OpFingerprint.of(0, op("ho"))));
         assertRefused(ErrorCode.BAD_REQUEST, () -> core.retryOf("same", OpFingerprint.of(1, first)));
+    }
+
+    @Test
+    void a_text_taken_before_later_ops_stays_as_it_was_and_rolling_back_to_it_restores_it() {
+        DocumentCore big = new DocumentCore("big", Rope.of("x".repeat(200_000)), new History(100, Long.MAX_VALUE, 0),
+                1 << 20);
+        Rope atZero = big.textRope();
+        TextOperation typed = op(100_000, "y", 100_000);
+        big.apply("c1", "a", 0, typed, OpFingerprint.of(0, typed));
+        big.apply("c1", "b", 0, typed, OpFingerprint.of(0, typed)); // made at rev 0 too: transformed past "a"
+        assertEquals(200_002, big.length());
+        assertEquals("x".repeat(100_000) + "yy" + "x".repeat(100_000), big.text());
+        assertEquals("x".repeat(200_000), atZero.toString(), "a taken text never changes");
+        big.rollBack(0, atZero);
+        assertEquals(0, big.history().headRev());
+        assertEquals("x".repeat(200_000), big.text());
     }
 }

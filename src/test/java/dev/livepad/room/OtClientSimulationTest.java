@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.livepad.ot.InvalidOperationException;
 import dev.livepad.ot.OtClient;
 import dev.livepad.ot.RandomOps;
+import dev.livepad.ot.Rope;
 import dev.livepad.ot.Seeded;
 import dev.livepad.ot.TextOperation;
 import java.util.ArrayDeque;
@@ -38,7 +39,8 @@ class OtClientSimulationTest {
         private int nextId;
 
         Server(String doc) {
-            core = new DocumentCore("sim", doc, new History(Integer.MAX_VALUE, Long.MAX_VALUE, 0), Integer.MAX_VALUE);
+            core = new DocumentCore("sim", Rope.of(doc), new History(Integer.MAX_VALUE, Long.MAX_VALUE, 0),
+                    Integer.MAX_VALUE);
         }
 
         void receive(int sender, Submission submission, List<Peer> peers) {

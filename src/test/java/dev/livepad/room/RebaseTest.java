@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.livepad.ot.OtClient;
+import dev.livepad.ot.Rope;
 import dev.livepad.ot.TextOperation;
 import dev.livepad.protocol.Json;
 import dev.livepad.protocol.MessageCodec;
@@ -84,7 +85,7 @@ class RebaseTest {
      */
     private static List<StoredOp> batch(Random random, String base, int count, String prefix,
                                         List<TextOperation> clientOps) {
-        DocumentCore core = new DocumentCore("r", base, new History(100, Long.MAX_VALUE, 0), 1 << 20);
+        DocumentCore core = new DocumentCore("r", Rope.of(base), new History(100, Long.MAX_VALUE, 0), 1 << 20);
         List<StoredOp> ops = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             TextOperation op = RandomEdits.next(random, base);

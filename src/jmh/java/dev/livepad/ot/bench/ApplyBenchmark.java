@@ -1,6 +1,7 @@
 package dev.livepad.ot.bench;
 
 import dev.livepad.ot.InvalidOperationException;
+import dev.livepad.ot.Rope;
 import dev.livepad.ot.TextOperation;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -17,6 +18,8 @@ import org.openjdk.jmh.annotations.State;
 /**
  * What the server does to the text for every op: apply it (a full copy of the document, so linear in its size)
  * and, before that, parse it from its wire components. Run: {@code mvn -Pbench test-compile exec:exec@jmh}.
+ * The {@code Rope} variants are what a room does since it keeps its text as a {@link Rope}: they
+ * should barely grow with the document.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -27,6 +30,7 @@ public class ApplyBenchmark {
     public int docChars;
 
     private String doc;
+    private Rope rope;
     private TextOperation keystroke;
     private TextOperation scattered;
     private List<Object> wireKeystroke;
@@ -35,6 +39,7 @@ public class ApplyBenchmark {
     public void setUp() {
         SplittableRandom random = new SplittableRandom(42);
         doc = "x".repeat(docChars);
+        rope = Rope.of(doc);
         int at = random.nextInt(docChars + 1);
         keystroke = TextOperation.builder().retain(at).insert("k").retain(docChars - at).build();
         scattered = scattered(docChars, 100);
@@ -51,6 +56,18 @@ public class ApplyBenchmark {
     @Benchmark
     public String applyScattered() throws InvalidOperationException {
         return scattered.apply(doc);
+    }
+
+    /** {@link #applyKeystroke} on a rope: the room's cost per op. */
+    @Benchmark
+    public Rope applyKeystrokeRope() throws InvalidOperationException {
+        return keystroke.apply(rope);
+    }
+
+    /** {@link #applyScattered} on a rope: 100 cuts, each copying one chunk. */
+    @Benchmark
+    public Rope applyScatteredRope() throws InvalidOperationException {
+        return scattered.apply(rope);
     }
 
     /** A keystroke parsed and validated from its decoded wire components. */
