@@ -10,7 +10,7 @@ import java.util.List;
  * megabyte costs about what it costs on a kilobyte, and a snapshot of the text is a reference.
  * Chunks may end between the halves of a surrogate pair; only whole texts are ever read out.
  */
-public final class Rope {
+public final class Rope implements CharSequence {
     /** The longest chunk: what one keystroke copies at most. */
     static final int MAX_LEAF = 2048;
     /** Chunks shorter than this are merged with a neighbour, so the tree grows with the text, not the edits. */
@@ -53,6 +53,11 @@ public final class Rope {
     }
 
     /** The UTF-16 unit at {@code index}; O(log n). */
+    @Override
+    public CharSequence subSequence(int start, int end) {
+        return substring(start, end);
+    }
+
     public char charAt(int index) {
         if (index < 0 || index >= length) {
             throw new IndexOutOfBoundsException("index " + index + " of a rope of length " + length);
@@ -147,21 +152,15 @@ public final class Rope {
 
     /** Where the chunk holding the unit at {@code index} (0 &lt;= index &lt; length) starts. */
     int chunkStart(int index) {
-        Rope node = this;
-        int start = 0;
-        while (node.leaf == null) {
-            if (index - start < node.left.length) {
-                node = node.left;
-            } else {
-                start += node.left.length;
-                node = node.right;
-            }
-        }
-        return start;
+        return chunkBounds(index)[0];
     }
 
     /** Where the chunk holding the unit at {@code index} (0 &lt;= index &lt; length) ends. */
     int chunkEnd(int index) {
+        return chunkBounds(index)[1];
+    }
+
+    private int[] chunkBounds(int index) {
         Rope node = this;
         int start = 0;
         while (node.leaf == null) {
@@ -172,7 +171,7 @@ public final class Rope {
                 node = node.right;
             }
         }
-        return start + node.length;
+        return new int[] {start, start + node.length};
     }
 
     /** The units before {@code n}, sharing every whole chunk; O(log n). */

@@ -131,8 +131,8 @@ public final class TextOperation {
         return out.build();
     }
 
-    /** Runs the checks of {@link #apply(String)} without building the result. */
-    public void validateAgainst(String doc) throws InvalidOperationException {
+    /** Runs the checks of {@link #apply(String)} without building the result; a {@link Rope} works too. */
+    public void validateAgainst(CharSequence doc) throws InvalidOperationException {
         if (doc.length() != baseLength) {
             throw new InvalidOperationException("operation expects a document of length " + baseLength
                     + " but the document has length " + doc.length());
@@ -148,20 +148,6 @@ public final class TextOperation {
         }
     }
 
-    /** {@link #validateAgainst(String)} for a rope, with the same messages. */
-    public void validateAgainst(Rope doc) throws InvalidOperationException {
-        if (doc.length() != baseLength) {
-            throw new InvalidOperationException("operation expects a document of length " + baseLength
-                    + " but the document has length " + doc.length());
-        }
-        int pos = 0;
-        for (int count : counts) {
-            pos += Math.abs(count);
-            if (Utf16.splitsPair(doc, pos)) {
-                throw new InvalidOperationException("operation splits a surrogate pair at offset " + pos);
-            }
-        }
-    }
 
     /**
      * The operation equivalent to this one followed by {@code next}; IllegalArgumentException if

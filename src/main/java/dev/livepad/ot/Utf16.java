@@ -20,14 +20,7 @@ final class Utf16 {
     }
 
     /** True if a cut at {@code offset} would separate the two halves of a surrogate pair in {@code doc}. */
-    static boolean splitsPair(String doc, int offset) {
-        return offset > 0 && offset < doc.length()
-                && Character.isHighSurrogate(doc.charAt(offset - 1))
-                && Character.isLowSurrogate(doc.charAt(offset));
-    }
-
-    /** {@link #splitsPair(String, int)} for a rope: two lookups of O(log n). */
-    static boolean splitsPair(Rope doc, int offset) {
+    static boolean splitsPair(CharSequence doc, int offset) {
         return offset > 0 && offset < doc.length()
                 && Character.isHighSurrogate(doc.charAt(offset - 1))
                 && Character.isLowSurrogate(doc.charAt(offset));
