@@ -73,6 +73,49 @@ class SerialExecutorTest {
         }
     }
 
+    @Test
+    void an_idle_room_runs_a_task_here_and_a_busy_one_queues_it_in_order() throws Exception {
+        ForkJoinPool pool = new ForkJoinPool(2, ForkJoinPool.defaultForkJoinWorkerThreadFactory, null, true);
+        ExecutorService requeue = Executors.newSingleThreadExecutor();
+        try {
+            SerialExecutor room = new SerialExecutor(pool, requeue);
+            Thread caller = Thread.currentThread();
+            List<Thread> ranOn = new CopyOnWriteArrayList<>();
+            room.executeHere(() -> ranOn.add(Thread.currentThread()));
+            assertEquals(List.of(caller), ranOn, "an idle room's task runs on the calling thread, at once");
+
+            // A task queued from inside the room's own drain runs after the current one, in the same drain.
+            List<Integer> order = new CopyOnWriteArrayList<>();
+            room.executeHere(() -> {
+                room.executeHere(() -> order.add(2));
+                order.add(1);
+            });
+            assertEquals(List.of(1, 2), order);
+
+            // While another thread drains the room, executeHere only queues: nothing runs here.
+            CountDownLatch release = new CountDownLatch(1);
+            CountDownLatch holding = new CountDownLatch(1);
+            room.execute(() -> {
+                holding.countDown();
+                await(release);
+            });
+            assertTrue(holding.await(10, TimeUnit.SECONDS));
+            CountDownLatch queuedRan = new CountDownLatch(1);
+            List<Thread> queuedOn = new CopyOnWriteArrayList<>();
+            room.executeHere(() -> {
+                queuedOn.add(Thread.currentThread());
+                queuedRan.countDown();
+            });
+            assertTrue(queuedOn.isEmpty(), "a busy room's task must wait its turn");
+            release.countDown();
+            assertTrue(queuedRan.await(10, TimeUnit.SECONDS));
+            assertTrue(queuedOn.get(0) != caller, "it ran on the thread that was draining the room");
+        } finally {
+            pool.shutdownNow();
+            requeue.shutdownNow();
+        }
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             latch.await();

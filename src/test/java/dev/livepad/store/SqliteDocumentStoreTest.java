@@ -64,6 +64,30 @@ class SqliteDocumentStoreTest extends DocumentStoreContract {
     }
 
     @Test
+    void appends_complete_on_the_writer_and_a_blocking_call_from_their_callback_fails_instead_of_deadlocking()
+            throws Exception {
+        RoomRecord room = room("callback");
+        assertTrue(store.createRoom(room));
+        CompletableFuture<Throwable> fromCallback = new CompletableFuture<>();
+        CompletableFuture<String> callbackThread = new CompletableFuture<>();
+        store.append(room.id(), op(1, "x")).thenRun(() -> {
+            callbackThread.complete(Thread.currentThread().getName());
+            try {
+                store.createRoom(room("second")); // would wait for the writer, which is this thread
+                fromCallback.complete(null);
+            } catch (RuntimeException e) {
+                fromCallback.complete(e);
+            }
+        });
+        assertEquals("livepad-store-writer", callbackThread.get(10, TimeUnit.SECONDS),
+                "the commit is delivered by the writer itself, with no hand-off to another thread");
+        assertInstanceOf(IllegalStateException.class, fromCallback.get(10, TimeUnit.SECONDS));
+        // The writer is still alive and the store still works.
+        assertTrue(store.createRoom(room("third")));
+        store.append(room.id(), op(2, "y")).get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
     void the_data_directory_is_created_when_missing() {
         Path nested = dataDir.resolve("a/b/c");
         try (SqliteDocumentStore other = SqliteDocumentStore.open(nested)) {

@@ -53,4 +53,33 @@ class WriteQueueTest {
         assertTrue(queue.close());
         assertFalse(queue.close());
     }
+
+    @Test
+    void the_consumer_never_waits_for_room_in_its_own_queue_and_takes_none_of_it() throws Exception {
+        WriteQueue queue = new WriteQueue(1000, 2 * WriteQueue.UNIT_BYTES);
+        assertNull(queue.offer(append(WriteQueue.UNIT_BYTES)));
+        assertNull(queue.offer(append(WriteQueue.UNIT_BYTES)));
+        queue.consumedBy(Thread.currentThread());
+        // Full: another thread would wait here; the consumer (running room work that appends) must not.
+        assertNull(queue.offer(append(WriteQueue.UNIT_BYTES)));
+        List<WriteCommand> batch = new ArrayList<>();
+        queue.takeBatch(batch, 100);
+        assertEquals(3, batch.size());
+        // Its op was taken over the bound, so draining it gave back only the two units the others held:
+        // two more ops fit from another thread, a third waits.
+        CompletableFuture<RuntimeException> others = CompletableFuture.supplyAsync(() -> {
+            RuntimeException first = queue.offer(append(WriteQueue.UNIT_BYTES));
+            return first != null ? first : queue.offer(append(WriteQueue.UNIT_BYTES));
+        });
+        assertNull(others.get(10, TimeUnit.SECONDS));
+        CompletableFuture<RuntimeException> third = CompletableFuture.supplyAsync(() -> queue.offer(append(10)));
+        try {
+            third.get(300, TimeUnit.MILLISECONDS);
+            throw new AssertionError("the bound grew by the consumer's op");
+        } catch (TimeoutException expected) {
+            // blocked: the bound is what it was
+        }
+        queue.takeBatch(batch, 1);
+        assertNull(third.get(10, TimeUnit.SECONDS));
+    }
 }

@@ -105,6 +105,28 @@ class RoomProtocolTest {
     }
 
     @Test
+    void frames_sent_back_to_back_are_handled_in_order_though_the_join_runs_off_the_selector() {
+        String room = newRoom();
+        String owner = server.createRoom(room);
+        try (WsClient alice = server.connect()) {
+            // No wait between them: the join (which may load the room) runs on the pool, and the
+            // op behind it must not be read, and refused as not joined, before the join is done.
+            alice.send(ProtocolErrorsTest.joinMessage(room, owner).put("name", "Alice"));
+            alice.send(op(room, 0, "p1", "abc"));
+            alice.send(op(room, 1, "p2", 3, "d"));
+            alice.send(WsClient.message("leave").put("room", room));
+            alice.send(ProtocolErrorsTest.joinMessage(room, owner).put("name", "Alice"));
+            assertEquals(0, alice.nextOfType("joined").get("rev").asInt());
+            assertEquals(1, alice.nextOfType("ack").get("rev").asInt());
+            assertEquals(2, alice.nextOfType("ack").get("rev").asInt());
+            JsonNode again = alice.nextOfType("joined");
+            assertEquals(2, again.get("rev").asInt());
+            assertEquals("abcd", again.get("text").asText());
+            assertTrue(alice.drain().stream().noneMatch(m -> "error".equals(m.get("type").asText())));
+        }
+    }
+
+    @Test
     void ops_are_acked_to_the_sender_and_broadcast_transformed_to_the_others() {
         String room = newRoom();
         String owner = server.createRoom(room);
