@@ -48,16 +48,13 @@ public final class Rope implements CharSequence {
     }
 
     /** Length in UTF-16 units; O(1). */
+    @Override
     public int length() {
         return length;
     }
 
     /** The UTF-16 unit at {@code index}; O(log n). */
     @Override
-    public CharSequence subSequence(int start, int end) {
-        return substring(start, end);
-    }
-
     public char charAt(int index) {
         if (index < 0 || index >= length) {
             throw new IndexOutOfBoundsException("index " + index + " of a rope of length " + length);
@@ -72,6 +69,12 @@ public final class Rope implements CharSequence {
             }
         }
         return node.leaf.charAt(index);
+    }
+
+    /** The units from {@code start} to {@code end}, as a String; see {@link #substring}. */
+    @Override
+    public CharSequence subSequence(int start, int end) {
+        return substring(start, end);
     }
 
     /** The units from {@code from} to {@code to}; O(log n + (to - from)). */
@@ -152,15 +155,16 @@ public final class Rope implements CharSequence {
 
     /** Where the chunk holding the unit at {@code index} (0 &lt;= index &lt; length) starts. */
     int chunkStart(int index) {
-        return chunkBounds(index)[0];
+        return chunkEdge(index, false);
     }
 
     /** Where the chunk holding the unit at {@code index} (0 &lt;= index &lt; length) ends. */
     int chunkEnd(int index) {
-        return chunkBounds(index)[1];
+        return chunkEdge(index, true);
     }
 
-    private int[] chunkBounds(int index) {
+    // One walk down to the chunk for both edges; called per op, so it allocates nothing.
+    private int chunkEdge(int index, boolean end) {
         Rope node = this;
         int start = 0;
         while (node.leaf == null) {
@@ -171,7 +175,7 @@ public final class Rope implements CharSequence {
                 node = node.right;
             }
         }
-        return new int[] {start, start + node.length};
+        return end ? start + node.length : start;
     }
 
     /** The units before {@code n}, sharing every whole chunk; O(log n). */

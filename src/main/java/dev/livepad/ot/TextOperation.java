@@ -93,18 +93,17 @@ public final class TextOperation {
     public String apply(String doc) throws InvalidOperationException {
         validateAgainst(doc);
         StringBuilder out = new StringBuilder(targetLength);
-        int pos = 0;
-        for (int i = 0; i < counts.length; i++) {
-            int count = counts[i];
-            if (count > 0) {
-                out.append(doc, pos, pos + count);
-                pos += count;
-            } else if (count < 0) {
-                pos -= count;
-            } else {
-                out.append(inserts[i]);
+        build(new Target() {
+            @Override
+            public void keep(int from, int to) {
+                out.append(doc, from, to);
             }
-        }
+
+            @Override
+            public void insert(String text) {
+                out.append(text);
+            }
+        });
         return out.toString();
     }
 
@@ -116,11 +115,34 @@ public final class TextOperation {
     public Rope apply(Rope doc) throws InvalidOperationException {
         validateAgainst(doc);
         Rope.Builder out = new Rope.Builder();
+        build(new Target() {
+            @Override
+            public void keep(int from, int to) {
+                out.copy(doc, from, to);
+            }
+
+            @Override
+            public void insert(String text) {
+                out.insert(text);
+            }
+        });
+        return out.build();
+    }
+
+    /** What an applied op is written into: ranges of the old document kept, and inserted text. */
+    private interface Target {
+        void keep(int from, int to);
+
+        void insert(String text);
+    }
+
+    /** Walks the components once, in order: retains are kept, deletes skipped, inserts inserted. */
+    private void build(Target out) {
         int pos = 0;
         for (int i = 0; i < counts.length; i++) {
             int count = counts[i];
             if (count > 0) {
-                out.copy(doc, pos, pos + count);
+                out.keep(pos, pos + count);
                 pos += count;
             } else if (count < 0) {
                 pos -= count;
@@ -128,7 +150,6 @@ public final class TextOperation {
                 out.insert(inserts[i]);
             }
         }
-        return out.build();
     }
 
     /** Runs the checks of {@link #apply(String)} without building the result; a {@link Rope} works too. */

@@ -61,7 +61,8 @@ final class SelectorReads extends AbstractHandshaker {
             return false;
         }
         if (((RFC6455Negotiation) negotiation).getKey() == null) {
-            throw new HttpException.RuntimeException(HttpStatus.BAD_REQUEST_400, "Missing request header 'Sec-WebSocket-Key'");
+            throw new HttpException.RuntimeException(HttpStatus.BAD_REQUEST_400,
+                    "Missing request header 'Sec-WebSocket-Key'");
         }
         return true;
     }

@@ -99,20 +99,17 @@ final class SocketEndpoint {
 
         /** Runs a step that may block off the selector; the next frame is read after it. */
         private void offSelector(Runnable step) {
-            try {
-                blocking.execute(() -> {
-                    try {
-                        step.run();
-                    } finally {
-                        session.demand();
-                    }
-                });
-            } catch (RejectedExecutionException e) { // the server is stopping
+            Runnable thenNextFrame = () -> {
                 try {
                     step.run();
                 } finally {
                     session.demand();
                 }
+            };
+            try {
+                blocking.execute(thenNextFrame);
+            } catch (RejectedExecutionException e) { // the server is stopping
+                thenNextFrame.run();
             }
         }
     }

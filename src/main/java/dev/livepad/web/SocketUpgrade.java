@@ -26,10 +26,10 @@ import org.eclipse.jetty.websocket.core.server.WebSocketServerComponents;
 
 /**
  * Upgrades {@code /ws} to a WebSocket straight through Jetty, after the origin and per-address
- * checks, into a connection whose frames are read on the selector ({@link SelectorReads}). Javalin's own WebSocket layer keeps the whole upgrade request (its HTTP connection,
- * parser, headers and servlet wrappers) alive for as long as the socket; this keeps only our
- * listener. Refusals are the HTTP API's JSON errors; requests that are not upgrades
- * pass on to Javalin.
+ * checks, into a connection whose frames are read on the selector ({@link SelectorReads}).
+ * Javalin's own WebSocket layer keeps the whole upgrade request (its HTTP connection, parser,
+ * headers and servlet wrappers) alive for as long as the socket; this keeps only our listener.
+ * Refusals are the HTTP API's JSON errors; requests that are not upgrades pass on to Javalin.
  */
 final class SocketUpgrade extends HttpFilter {
     private static final int INPUT_BUFFER_BYTES = 1024;
