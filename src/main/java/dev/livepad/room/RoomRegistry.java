@@ -179,7 +179,11 @@ public final class RoomRegistry {
         }
     }
 
-    /** Deletes the room; its members receive {@code closed} and its tokens stop working. */
+    /**
+     * Deletes the room; its members receive {@code closed} and its tokens stop working. Returns
+     * once a loaded room has closed, so its memory is back in the budget when the caller hears
+     * the room is gone (a join that follows the answer is not refused for memory it held).
+     */
     public void delete(RoomRecord record) {
         if (!store.deleteRoom(record.name(), record.id())) {
             throw new ProtocolException(ErrorCode.NO_SUCH_ROOM, "no room named " + record.name());
@@ -187,7 +191,15 @@ public final class RoomRegistry {
         Room room = live.get(record.name());
         if (room != null && room.id().equals(record.id())) {
             live.remove(record.name(), room);
-            room.delete();
+            try {
+                room.delete().get(10, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                // already closed: nothing left to wait for
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (TimeoutException e) {
+                LOG.warn("room {} took over 10 s to close after its deletion", record.name());
+            }
         }
         publish(record, new BusMessage.Closed(record.id(), instanceId()));
     }
