@@ -18,11 +18,20 @@ import java.util.Optional;
  */
 final class SqliteReader implements AutoCloseable {
 
+    // A room's log is ops plus ops_tail (SqliteWriteOps): the aggregates skip the NULL of an empty side.
     private static final String PROBE_ROOM = """
             SELECT EXISTS (SELECT 1 FROM rooms WHERE id = ?1),
-                   (SELECT MIN(rev) FROM ops WHERE room_id = ?1),
-                   (SELECT MAX(rev) FROM ops WHERE room_id = ?1),
+                   (SELECT MIN(rev) FROM (SELECT MIN(rev) AS rev FROM ops WHERE room_id = ?1
+                                          UNION ALL SELECT MIN(rev) FROM ops_tail WHERE room_id = ?1)),
+                   (SELECT MAX(rev) FROM (SELECT MAX(rev) AS rev FROM ops WHERE room_id = ?1
+                                          UNION ALL SELECT MAX(rev) FROM ops_tail WHERE room_id = ?1)),
                    (SELECT MAX(rev) FROM snapshots WHERE room_id = ?1)""";
+    // Each side comes ordered (ops by its key, the small tail sorted) and SQLite merges them, streaming.
+    private static final String OPS_AFTER = """
+            SELECT rev, op_json, op_id, client_id, time, fingerprint FROM ops WHERE room_id = ?1 AND rev > ?2
+            UNION ALL
+            SELECT rev, op_json, op_id, client_id, time, fingerprint FROM ops_tail WHERE room_id = ?1 AND rev > ?2
+            ORDER BY rev""";
 
     private final Connection connection;
     private final Statement plain;
@@ -133,8 +142,7 @@ final class SqliteReader implements AutoCloseable {
         }
 
         sink.base(baseRev, baseText);
-        PreparedStatement readOps = sql.get("SELECT rev, op_json, op_id, client_id, time, fingerprint FROM ops"
-                + " WHERE room_id = ? AND rev > ? ORDER BY rev");
+        PreparedStatement readOps = sql.get(OPS_AFTER);
         readOps.setString(1, roomId);
         readOps.setLong(2, baseRev);
         long last = baseRev;
@@ -157,8 +165,7 @@ final class SqliteReader implements AutoCloseable {
 
     synchronized List<StoredOp> opsAfter(String roomId, long afterRev, int limit) {
         try {
-            PreparedStatement read = sql.get("SELECT rev, op_json, op_id, client_id, time, fingerprint FROM ops"
-                    + " WHERE room_id = ? AND rev > ? ORDER BY rev LIMIT ?");
+            PreparedStatement read = sql.get(OPS_AFTER + " LIMIT ?3");
             read.setString(1, roomId);
             read.setLong(2, afterRev);
             read.setInt(3, limit);

@@ -22,11 +22,11 @@ final class SqliteSchema {
     private static final Logger log = LoggerFactory.getLogger(SqliteSchema.class);
 
     /** The schema version this code writes; {@link #MIGRATIONS} index {@code v - 1} upgrades to {@code v}. */
-    static final int VERSION = 2;
+    static final int VERSION = 3;
 
     static final int BUSY_TIMEOUT_MILLIS = 10_000;
 
-    static final Set<String> TABLES = Set.of("rooms", "ops", "snapshots", "settings");
+    static final Set<String> TABLES = Set.of("rooms", "ops", "ops_tail", "snapshots", "settings");
 
     private static final List<List<String>> MIGRATIONS = List.of(
             List.of(
@@ -69,7 +69,25 @@ final class SqliteSchema {
                     // from a different op that reuses its id, after a restart too. NULL on rows older than this.
                     "ALTER TABLE ops ADD COLUMN fingerprint INTEGER",
                     // Tokens carry the generation they were minted in; revoking a room's links bumps it.
-                    "ALTER TABLE rooms ADD COLUMN token_gen INTEGER NOT NULL DEFAULT 0"));
+                    "ALTER TABLE rooms ADD COLUMN token_gen INTEGER NOT NULL DEFAULT 0"),
+            List.of(
+                    // The log's newest ops, in arrival order and without an index: a commit appends its ops to
+                    // one or two pages at the table's right edge, where an insert into ops also rewrites the
+                    // (room_id, rev) index leaf of every room it touches. The writer moves them into ops in one
+                    // sorted batch when about SqliteWriteOps.FOLD_ROWS have gathered, so each room's rows land
+                    // together, and pruning a room later rewrites a few pages instead of one page per op.
+                    // Reads take both tables; (room_id, rev) stays unique because appends are checked against
+                    // the writer's head and the fold inserts into ops under its primary key (docs/storage.md).
+                    """
+                    CREATE TABLE ops_tail (
+                        room_id     TEXT    NOT NULL REFERENCES rooms (id),
+                        rev         INTEGER NOT NULL,
+                        op_json     TEXT    NOT NULL,
+                        op_id       TEXT,
+                        client_id   TEXT,
+                        time        INTEGER NOT NULL,
+                        fingerprint INTEGER
+                    )"""));
 
     private SqliteSchema() {
     }

@@ -13,6 +13,10 @@ import java.util.OptionalLong;
 /**
  * The SQL the writer thread runs on the write connection, plus its cache of each room's head
  * revision, which lets an append's revision be checked without a query. Used by that thread only.
+ *
+ * <p>Appends go to {@code ops_tail}, which has no index, and {@link #fold} moves them into
+ * {@code ops} in one sorted batch once {@link #FOLD_ROWS} have gathered (see the schema in
+ * {@link SqliteSchema}). Every read and delete of a room's log covers both tables.
  */
 final class SqliteWriteOps implements AutoCloseable {
 
@@ -21,17 +25,32 @@ final class SqliteWriteOps implements AutoCloseable {
 
     private static final int HEAD_CACHE_ROOMS = 100_000;
 
-    private static final String INSERT_OP =
-            "INSERT INTO ops (room_id, rev, op_json, op_id, client_id, time, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?)";
+    /**
+     * Rows {@code ops_tail} gathers before they move to {@code ops}. Larger folds put more of each
+     * room's rows on one page; every read and prune scans the tail, so it stays small.
+     */
+    static final int FOLD_ROWS = 1024;
+
+    private static final String INSERT_OP = "INSERT INTO ops_tail"
+            + " (room_id, rev, op_json, op_id, client_id, time, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?)";
     private static final String PROBE_HEAD = """
             SELECT EXISTS (SELECT 1 FROM rooms WHERE id = ?1),
-                   (SELECT MAX(rev) FROM ops WHERE room_id = ?1),
-                   (SELECT MAX(rev) FROM snapshots WHERE room_id = ?1)""";
+                   MAX(IFNULL((SELECT MAX(rev) FROM ops WHERE room_id = ?1), 0),
+                       IFNULL((SELECT MAX(rev) FROM ops_tail WHERE room_id = ?1), 0),
+                       IFNULL((SELECT MAX(rev) FROM snapshots WHERE room_id = ?1), 0))""";
+    // Sorted, so each room's rows are appended together to the table and its index.
+    private static final String FOLD = """
+            INSERT INTO ops (room_id, rev, op_json, op_id, client_id, time, fingerprint)
+            SELECT room_id, rev, op_json, op_id, client_id, time, fingerprint FROM ops_tail ORDER BY room_id, rev""";
 
     private final Statement plain;
     private final StatementCache sql;
     private final PreparedStatement insertOp;
     private int queuedInserts;
+    /** Rows in ops_tail as of the open transaction; -1 when unknown (after a rollback or a prune). */
+    private long tailRows = -1;
+    /** The tail's size that triggers a fold: {@link #FOLD_ROWS}, or more after a fold failed. */
+    private long foldAt = FOLD_ROWS;
 
     /**
      * Head revision of recently used rooms, including ops written earlier in the open transaction;
@@ -65,6 +84,7 @@ final class SqliteWriteOps implements AutoCloseable {
     void rollback() {
         discardQueuedInserts();
         heads.clear();
+        tailRows = -1;
         try {
             plain.execute("ROLLBACK");
         } catch (SQLException e) {
@@ -83,6 +103,7 @@ final class SqliteWriteOps implements AutoCloseable {
     /** Undoes the command since {@link #savepoint}; throws if the transaction itself is gone. */
     void rollbackToSavepoint() throws SQLException {
         heads.clear();
+        tailRows = -1;
         plain.execute("ROLLBACK TO cmd");
         plain.execute("RELEASE cmd");
     }
@@ -104,12 +125,18 @@ final class SqliteWriteOps implements AutoCloseable {
         insertOp.addBatch();
         queuedInserts++;
         heads.put(roomId, op.rev());
+        if (tailRows >= 0) {
+            tailRows++;
+        }
     }
 
     void insertNow(String roomId, StoredOp op) throws SQLException {
         bindOp(roomId, op);
         insertOp.executeUpdate();
         heads.put(roomId, op.rev());
+        if (tailRows >= 0) {
+            tailRows++;
+        }
     }
 
     void flushInserts() throws SQLException {
@@ -161,10 +188,48 @@ final class SqliteWriteOps implements AutoCloseable {
             if (row.getInt(1) == 0) {
                 return NO_ROOM; // not cached: a deleted room never comes back under the same id
             }
-            long head = Math.max(row.getLong(2), row.getLong(3)); // NULL reads as 0
+            long head = row.getLong(2);
             heads.put(roomId, head);
             return head;
         }
+    }
+
+    // --- the tail of the log ----------------------------------------------------------------------
+
+    /** Whether the tail has gathered enough rows to move; flushes queued inserts to count them. */
+    boolean foldDue() throws SQLException {
+        return tailRows() + queuedInserts >= foldAt;
+    }
+
+    private long tailRows() throws SQLException {
+        if (tailRows < 0) {
+            flushInserts();
+            try (ResultSet row = plain.executeQuery("SELECT COUNT(*) FROM ops_tail")) {
+                row.next();
+                tailRows = row.getLong(1);
+            }
+        }
+        return tailRows;
+    }
+
+    /**
+     * Moves every row of {@code ops_tail} into {@code ops}, inside the open transaction (the caller
+     * wraps it in a savepoint). A row whose (room_id, rev) is taken in {@code ops} fails the whole
+     * move, which then leaves both tables as they were.
+     */
+    void fold() throws SQLException {
+        flushInserts();
+        plain.executeUpdate(FOLD);
+        plain.executeUpdate("DELETE FROM ops_tail"); // no WHERE: SQLite frees the pages wholesale
+        tailRows = 0;
+        foldAt = FOLD_ROWS;
+    }
+
+    /** After a failed fold: tries again only once the tail has doubled, not on every commit; returns its rows. */
+    long postponeFold() throws SQLException {
+        long rows = tailRows();
+        foldAt = Math.max(FOLD_ROWS, rows * 2);
+        return rows;
     }
 
     // --- other writes, each run inside a savepoint by the writer ----------------------------------
@@ -192,6 +257,7 @@ final class SqliteWriteOps implements AutoCloseable {
         }
         for (String delete : new String[] {
                 "DELETE FROM ops WHERE room_id = ?",
+                "DELETE FROM ops_tail WHERE room_id = ?",
                 "DELETE FROM snapshots WHERE room_id = ?",
                 "DELETE FROM rooms WHERE id = ?"}) {
             PreparedStatement statement = sql.get(delete);
@@ -199,6 +265,7 @@ final class SqliteWriteOps implements AutoCloseable {
             statement.executeUpdate();
         }
         heads.remove(roomId);
+        tailRows = -1;
         return true;
     }
 
@@ -250,10 +317,14 @@ final class SqliteWriteOps implements AutoCloseable {
         dropSnapshots.setString(1, roomId);
         dropSnapshots.setLong(2, base);
         dropSnapshots.executeUpdate();
-        PreparedStatement dropOps = sql.get("DELETE FROM ops WHERE room_id = ? AND rev <= ?");
-        dropOps.setString(1, roomId);
-        dropOps.setLong(2, base);
-        dropOps.executeUpdate();
+        for (String table : new String[] {"ops", "ops_tail"}) {
+            PreparedStatement dropOps = sql.get("DELETE FROM " + table + " WHERE room_id = ? AND rev <= ?");
+            dropOps.setString(1, roomId);
+            dropOps.setLong(2, base);
+            if (dropOps.executeUpdate() > 0 && table.equals("ops_tail")) {
+                tailRows = -1;
+            }
+        }
         return null;
     }
 

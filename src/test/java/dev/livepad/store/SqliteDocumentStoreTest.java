@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.livepad.store.DocumentStore.AppendConflict;
+import dev.livepad.store.DocumentStore.LoadedDocument;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -277,11 +277,11 @@ class SqliteDocumentStoreTest extends DocumentStoreContract {
     @Test
     void deleting_a_room_removes_its_rows_from_the_file() throws SQLException {
         RoomRecord room = created("alpha");
-        appendAll(room, 1, 20);
-        store.saveSnapshot(room.id(), 10, expectedText(10), 5);
+        appendAll(room, 1, SqliteWriteOps.FOLD_ROWS + 20); // so that both ops and ops_tail hold some
+        store.saveSnapshot(room.id(), 10, expectedText(10), 5_000);
         store.deleteRoom("alpha", room.id());
         try (Connection outside = connect()) {
-            for (String table : List.of("ops", "snapshots")) {
+            for (String table : List.of("ops", "ops_tail", "snapshots")) {
                 try (PreparedStatement count = outside.prepareStatement(
                         "SELECT COUNT(*) FROM " + table + " WHERE room_id = ?")) {
                     count.setString(1, room.id());
@@ -295,29 +295,92 @@ class SqliteDocumentStoreTest extends DocumentStoreContract {
     }
 
     @Test
-    void a_primary_key_clash_fails_only_that_append() throws SQLException {
-        RoomRecord clashing = created("clashing");
+    void a_statement_that_fails_in_a_batch_fails_only_its_append() throws SQLException {
+        RoomRecord doomed = created("doomed");
         RoomRecord bystander = created("bystander");
-        append(clashing, 1, "1,");
-        // Another writer (here a raw connection) takes revision 2 behind the store's back.
+        append(doomed, 1, "1,");
+        // Another process (here a raw connection, without foreign keys) deletes the room behind the
+        // writer's back, so its cached head still admits revision 2 and only the insert itself fails.
         try (Connection outside = connect(); Statement statement = outside.createStatement()) {
             statement.execute("PRAGMA busy_timeout = 10000");
-            statement.executeUpdate("INSERT INTO ops (room_id, rev, op_json, time) VALUES ('"
-                    + clashing.id() + "', 2, '2,', 0)");
+            statement.executeUpdate("DELETE FROM rooms WHERE id = '" + doomed.id() + "'");
         }
         List<CompletableFuture<Void>> before = new ArrayList<>();
         for (long rev = 1; rev <= 200; rev++) { // keeps the writer busy so the next appends share a batch
             before.add(store.append(bystander.id(), op(rev, rev + ",")));
         }
-        CompletableFuture<Void> clash = store.append(clashing.id(), op(2, "mine"));
+        CompletableFuture<Void> failing = store.append(doomed.id(), op(2, "mine"));
         CompletableFuture<Void> after = store.append(bystander.id(), op(201, "201,"));
 
-        assertInstanceOf(AppendConflict.class, failureOf(clash));
+        assertInstanceOf(StoreException.class, failureOf(failing));
         before.forEach(DocumentStoreContract::join);
         join(after);
-        append(clashing, 3, "3,"); // the head was reloaded from the table
-        assertEquals(expectedText(3), text(store.load(clashing.id(), 10)));
         assertEquals(expectedText(201), text(store.load(bystander.id(), 1_000)));
+    }
+
+    @Test
+    void the_log_tail_moves_into_ops_in_folds_and_every_read_spans_both_tables() throws SQLException {
+        RoomRecord a = created("alpha");
+        RoomRecord b = created("beta");
+        int total = SqliteWriteOps.FOLD_ROWS + 300; // per room: at least one fold, and rows left in the tail
+        for (long rev = 1; rev <= total; rev += 50) { // interleaved, as rooms write at once
+            appendAll(a, rev, Math.min(rev + 49, total));
+            appendAll(b, rev, Math.min(rev + 49, total));
+        }
+        try (Connection outside = connect()) {
+            long tail = count(outside, "SELECT COUNT(*) FROM ops_tail");
+            assertTrue(tail > 0 && tail < SqliteWriteOps.FOLD_ROWS, "the tail holds " + tail + " rows");
+            assertEquals(2L * total, tail + count(outside, "SELECT COUNT(*) FROM ops"), "every op in one table");
+        }
+        for (boolean reopened : new boolean[] {false, true}) {
+            if (reopened) {
+                store = reopen();
+            }
+            assertEquals(expectedText(total) + (reopened ? "x" : ""), text(store.load(a.id(), 10_000)));
+            assertEquals(expectedText(total), text(store.load(b.id(), 10_000)));
+            // From inside ops across into the tail, within ops under a limit, and within the tail.
+            List<StoredOp> after = store.opsAfter(b.id(), 100, total);
+            assertEquals(total - 100, after.size());
+            assertEquals(101, after.get(0).rev());
+            assertEquals(total, after.get(after.size() - 1).rev());
+            assertEquals(List.of(1L, 2L, 3L), store.opsAfter(b.id(), 0, 3).stream().map(StoredOp::rev).toList());
+            assertEquals(List.of(total - 1L, (long) total),
+                    store.opsAfter(b.id(), total - 2, 5).stream().map(StoredOp::rev).toList());
+            assertEquals(Long.valueOf(total), store.heads(List.of(b.id())).get(b.id()));
+            append(a, total + (reopened ? 2 : 1), "x"); // the writer's head counts the tail too
+        }
+    }
+
+    @Test
+    void pruning_and_deleting_reach_ops_still_in_the_tail() throws SQLException {
+        RoomRecord room = created("alpha");
+        appendAll(room, 1, 300);
+        store.saveSnapshot(room.id(), 250, expectedText(250), 10);
+        LoadedDocument loaded = store.load(room.id(), 10);
+        assertEquals(250, loaded.baseRev());
+        assertEquals(expectedText(300), text(loaded));
+        try (Connection outside = connect()) {
+            assertEquals(50, count(outside, "SELECT COUNT(*) FROM ops_tail"), "ops up to the new base were pruned");
+        }
+    }
+
+    @Test
+    void a_fold_that_clashes_leaves_both_tables_as_they_were_and_commits_go_on() throws SQLException {
+        RoomRecord room = created("alpha");
+        appendAll(room, 1, 10);
+        // A row another process wrote into ops, at a revision the writer will append to its tail.
+        try (Connection outside = connect(); Statement statement = outside.createStatement()) {
+            statement.execute("PRAGMA busy_timeout = 10000");
+            statement.executeUpdate("INSERT INTO ops (room_id, rev, op_json, time) VALUES ('"
+                    + room.id() + "', 20, 'theirs', 0)");
+        }
+        appendAll(room, 11, SqliteWriteOps.FOLD_ROWS + 100); // acked: they are committed in the tail
+        try (Connection outside = connect()) {
+            assertEquals(1, count(outside, "SELECT COUNT(*) FROM ops"), "the fold was undone");
+            assertEquals(SqliteWriteOps.FOLD_ROWS + 100, count(outside, "SELECT COUNT(*) FROM ops_tail"));
+        }
+        // The duplicate revision makes the room unreadable, loudly, rather than served with a wrong text.
+        assertThrows(StoreException.class, () -> store.load(room.id(), 10));
     }
 
     @Test
@@ -374,6 +437,13 @@ class SqliteDocumentStoreTest extends DocumentStoreContract {
 
     private Connection connect() throws SQLException {
         return DriverManager.getConnection("jdbc:sqlite:" + databaseFile());
+    }
+
+    private static long count(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
+            row.next();
+            return row.getLong(1);
+        }
     }
 
     private static String queryString(Connection connection, String sql) throws SQLException {
