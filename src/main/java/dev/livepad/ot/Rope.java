@@ -11,12 +11,17 @@ import java.util.List;
  * Chunks may end between the halves of a surrogate pair; only whole texts are ever read out.
  */
 public final class Rope implements CharSequence {
-    /** The longest chunk: what one keystroke copies at most. */
-    static final int MAX_LEAF = 2048;
+    /**
+     * The longest chunk: what one keystroke copies at most, twice (the chunks either side of its
+     * cut). Small, because every op allocates those copies: at 2,048 a keystroke on a 3,000-unit
+     * text allocated 12.7 KB, at 512 about 1.5 KB (ApplyBenchmark, docs/performance.md); the
+     * extra tree nodes cost a megabyte text about 100 KB.
+     */
+    static final int MAX_LEAF = 512;
     /** Chunks shorter than this are merged with a neighbour, so the tree grows with the text, not the edits. */
-    static final int MIN_LEAF = 512;
+    static final int MIN_LEAF = 128;
     /** The size new chunks are cut to when a text longer than {@link #MAX_LEAF} is split. */
-    private static final int TARGET_LEAF = 1024;
+    private static final int TARGET_LEAF = 256;
 
     public static final Rope EMPTY = new Rope("");
 
@@ -292,7 +297,13 @@ public final class Rope implements CharSequence {
      */
     static final class Builder {
         private Rope done = EMPTY;
-        private final StringBuilder pending = new StringBuilder();
+        private final StringBuilder pending;
+
+        /** A builder for a text of about {@code expectedLength} units, which sizes its buffer to fit. */
+        Builder(int expectedLength) {
+            // A keystroke fills the buffer with at most the two chunks around its cut, unless the text is shorter.
+            pending = new StringBuilder(Math.max(16, Math.min(expectedLength, 2 * MAX_LEAF + 16)));
+        }
 
         /** Appends {@code text}. */
         void insert(String text) {

@@ -114,7 +114,7 @@ public final class TextOperation {
      */
     public Rope apply(Rope doc) throws InvalidOperationException {
         validateAgainst(doc);
-        Rope.Builder out = new Rope.Builder();
+        Rope.Builder out = new Rope.Builder(targetLength);
         build(new Target() {
             @Override
             public void keep(int from, int to) {
