@@ -35,8 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
 class CrashRecoveryIT {
     private static final int CLIENTS = 4;
     private static final int KILLS = 4;
+    // Folds of 16 rows (SqliteWriteOps.FOLD_ROWS), so kills also land around moves of the log's tail.
     private static final Map<String, String> ENV = Map.of("HISTORY_OPS", "100000", "SNAPSHOT_EVERY", "25",
-            "JWT_SECRET", "", "RATE_LIMIT_PER_SECOND", "10000", "RATE_LIMIT_BURST", "10000");
+            "JWT_SECRET", "", "RATE_LIMIT_PER_SECOND", "10000", "RATE_LIMIT_BURST", "10000",
+            "JAVA_TOOL_OPTIONS", "-Dlivepad.sqlite.foldRows=16");
 
     @TempDir
     Path dataDir;

@@ -19,8 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** Restarts of a real server process on the SQLite store: graceful stop, snapshots, resume. */
 @Timeout(120)
 class DurabilityIT {
+    // Folds of 8 rows (SqliteWriteOps.FOLD_ROWS), so the log read after a restart spans ops and ops_tail.
     private static final Map<String, String> ENV = Map.of("HISTORY_OPS", "20", "SNAPSHOT_EVERY", "10",
-            "JWT_SECRET", "");
+            "JWT_SECRET", "", "JAVA_TOOL_OPTIONS", "-Dlivepad.sqlite.foldRows=8");
 
     @TempDir
     Path dataDir;

@@ -27,9 +27,11 @@ final class SqliteWriteOps implements AutoCloseable {
 
     /**
      * Rows {@code ops_tail} gathers before they move to {@code ops}. Larger folds put more of each
-     * room's rows on one page; every read and prune scans the tail, so it stays small.
+     * room's rows on one page; every read and prune scans the tail, so it stays small. The system
+     * property {@code livepad.sqlite.foldRows} sets it for tests that need folds within a few ops
+     * (the crash and durability tests); it is not a setting for operators.
      */
-    static final int FOLD_ROWS = 1024;
+    static final int FOLD_ROWS = Math.max(1, Integer.getInteger("livepad.sqlite.foldRows", 1024));
 
     private static final String INSERT_OP = "INSERT INTO ops_tail"
             + " (room_id, rev, op_json, op_id, client_id, time, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?)";
