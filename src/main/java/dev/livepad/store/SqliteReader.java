@@ -149,9 +149,11 @@ final class SqliteReader implements AutoCloseable {
         try (ResultSet rows = readOps.executeQuery()) {
             while (rows.next()) {
                 long rev = rows.getLong(1);
-                // A gap means lost rows; serving the text anyway would silently corrupt the room.
+                // A gap means lost rows, a repeat a row written behind the writer's back; serving the
+                // text anyway would silently corrupt the room.
                 if (rev != last + 1) {
-                    throw new StoreException("room " + roomId + ": log has a gap before revision " + rev);
+                    throw new StoreException("room " + roomId + ": log has " + (rev <= last
+                            ? "revision " + rev + " twice" : "a gap before revision " + rev));
                 }
                 last = rev;
                 sink.op(new StoredOp(rev, rows.getString(2), rows.getString(3), rows.getString(4), rows.getLong(5),
@@ -172,7 +174,11 @@ final class SqliteReader implements AutoCloseable {
             List<StoredOp> ops = new ArrayList<>();
             try (ResultSet rows = read.executeQuery()) {
                 while (rows.next()) {
-                    ops.add(new StoredOp(rows.getLong(1), rows.getString(2), rows.getString(3), rows.getString(4),
+                    long rev = rows.getLong(1);
+                    if (!ops.isEmpty() && rev <= ops.get(ops.size() - 1).rev()) {
+                        throw new StoreException("room " + roomId + ": log has revision " + rev + " twice");
+                    }
+                    ops.add(new StoredOp(rev, rows.getString(2), rows.getString(3), rows.getString(4),
                             rows.getLong(5), rows.getLong(6)));
                 }
             }

@@ -6,9 +6,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The SQL the writer thread runs on the write connection, plus its cache of each room's head
@@ -40,10 +43,15 @@ final class SqliteWriteOps implements AutoCloseable {
                    MAX(IFNULL((SELECT MAX(rev) FROM ops WHERE room_id = ?1), 0),
                        IFNULL((SELECT MAX(rev) FROM ops_tail WHERE room_id = ?1), 0),
                        IFNULL((SELECT MAX(rev) FROM snapshots WHERE room_id = ?1), 0))""";
-    // Sorted, so each room's rows are appended together to the table and its index.
+    // Sorted, so each room's rows are appended together to the table and its index. %s: a WHERE or nothing.
     private static final String FOLD = """
             INSERT INTO ops (room_id, rev, op_json, op_id, client_id, time, fingerprint)
-            SELECT room_id, rev, op_json, op_id, client_id, time, fingerprint FROM ops_tail ORDER BY room_id, rev""";
+            SELECT room_id, rev, op_json, op_id, client_id, time, fingerprint FROM ops_tail%s ORDER BY room_id, rev""";
+    // Rooms with a revision in both tables, or twice in the tail.
+    private static final String CLASHING_ROOMS = """
+            SELECT t.room_id FROM ops_tail t JOIN ops o ON o.room_id = t.room_id AND o.rev = t.rev
+            UNION
+            SELECT room_id FROM ops_tail GROUP BY room_id, rev HAVING COUNT(*) > 1""";
 
     private final Statement plain;
     private final StatementCache sql;
@@ -51,8 +59,10 @@ final class SqliteWriteOps implements AutoCloseable {
     private int queuedInserts;
     /** Rows in ops_tail as of the open transaction; -1 when unknown (after a rollback or a prune). */
     private long tailRows = -1;
-    /** The tail's size that triggers a fold: {@link #FOLD_ROWS}, or more after a fold failed. */
+    /** The tail's size that triggers a fold: {@link #FOLD_ROWS} beyond what stays, or more after a fold failed. */
     private long foldAt = FOLD_ROWS;
+    /** Rooms whose rows clash and so stay in the tail (found again after a restart, by a failing fold). */
+    private final Set<String> heldBack = new TreeSet<>();
 
     /**
      * Head revision of recently used rooms, including ops written earlier in the open transaction;
@@ -200,7 +210,7 @@ final class SqliteWriteOps implements AutoCloseable {
 
     /** Whether the tail has gathered enough rows to move; flushes queued inserts to count them. */
     boolean foldDue() throws SQLException {
-        return tailRows() + queuedInserts >= foldAt;
+        return tailRows() >= foldAt; // queued inserts are counted already
     }
 
     private long tailRows() throws SQLException {
@@ -215,23 +225,42 @@ final class SqliteWriteOps implements AutoCloseable {
     }
 
     /**
-     * Moves every row of {@code ops_tail} into {@code ops}, inside the open transaction (the caller
-     * wraps it in a savepoint). A row whose (room_id, rev) is taken in {@code ops} fails the whole
-     * move, which then leaves both tables as they were.
+     * Moves the rows of {@code ops_tail} into {@code ops}, but those of held-back rooms, inside the
+     * open transaction (the caller wraps it in a savepoint). A row whose (room_id, rev) is taken in
+     * {@code ops} fails the whole move, which then leaves both tables as they were.
      */
     void fold() throws SQLException {
         flushInserts();
-        plain.executeUpdate(FOLD);
-        plain.executeUpdate("DELETE FROM ops_tail"); // no WHERE: SQLite frees the pages wholesale
-        tailRows = 0;
-        foldAt = FOLD_ROWS;
+        String where = heldBack.isEmpty() ? ""
+                : " WHERE room_id NOT IN (" + String.join(", ", Collections.nCopies(heldBack.size(), "?")) + ")";
+        for (String statement : new String[] {FOLD.formatted(where), "DELETE FROM ops_tail" + where}) {
+            PreparedStatement move = sql.get(statement);
+            int i = 1;
+            for (String roomId : heldBack) {
+                move.setString(i++, roomId);
+            }
+            move.executeUpdate();
+        }
+        tailRows = heldBack.isEmpty() ? 0 : -1;
+        foldAt = tailRows() + FOLD_ROWS;
     }
 
-    /** After a failed fold: tries again only once the tail has doubled, not on every commit; returns its rows. */
-    long postponeFold() throws SQLException {
-        long rows = tailRows();
-        foldAt = Math.max(FOLD_ROWS, rows * 2);
-        return rows;
+    /** After a failed fold: tries again only once the tail has gathered twice as many rows. */
+    void postponeFold() {
+        foldAt = Math.max(FOLD_ROWS, foldAt * 2);
+    }
+
+    /** Finds the rooms whose rows clash, and leaves their rows in the tail from now on; returns the new ones. */
+    Set<String> holdBackClashingRooms() throws SQLException {
+        Set<String> found = new TreeSet<>();
+        try (ResultSet rows = plain.executeQuery(CLASHING_ROOMS)) {
+            while (rows.next()) {
+                found.add(rows.getString(1));
+            }
+        }
+        found.removeAll(heldBack);
+        heldBack.addAll(found);
+        return found;
     }
 
     // --- other writes, each run inside a savepoint by the writer ----------------------------------
@@ -267,6 +296,7 @@ final class SqliteWriteOps implements AutoCloseable {
             statement.executeUpdate();
         }
         heads.remove(roomId);
+        heldBack.remove(roomId);
         tailRows = -1;
         return true;
     }
@@ -323,8 +353,9 @@ final class SqliteWriteOps implements AutoCloseable {
             PreparedStatement dropOps = sql.get("DELETE FROM " + table + " WHERE room_id = ? AND rev <= ?");
             dropOps.setString(1, roomId);
             dropOps.setLong(2, base);
-            if (dropOps.executeUpdate() > 0 && table.equals("ops_tail")) {
-                tailRows = -1;
+            int dropped = dropOps.executeUpdate();
+            if (table.equals("ops_tail") && tailRows >= 0) {
+                tailRows -= dropped;
             }
         }
         return null;

@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.sqlite.SQLiteErrorCode;
@@ -100,12 +101,15 @@ final class SqliteWriter implements Runnable {
             try {
                 ops.begin();
                 apply(batch, false);
+                if (ops.foldDue()) {
+                    foldInSavepoint();
+                }
             } catch (SQLException first) {
                 log.warn("batch of {} writes failed ({}); redoing it one savepoint per command",
                         batch.size(), first.getMessage());
                 ops.rollback();
                 ops.begin();
-                apply(batch, true);
+                apply(batch, true); // without a fold: housekeeping must never fail the commands
             }
             ops.commit();
             commits.incrementAndGet();
@@ -137,23 +141,38 @@ final class SqliteWriter implements Runnable {
             }
         }
         ops.flushInserts();
-        if (ops.foldDue()) {
-            foldInSavepoint();
-        }
     }
 
-    /** Moves the log's tail into ops within this commit; if that fails, the batch still commits. */
+    /**
+     * Moves the log's tail into ops within this commit. If a room's rows clash (a revision taken
+     * twice, which only a row written behind this writer's back can cause), that room's rows stay
+     * in the tail, where its loads fail loudly, and the others move. Any other failure postpones
+     * folding; if it also ended the transaction, the caller redoes the batch without a fold.
+     */
     private void foldInSavepoint() throws SQLException {
+        ops.savepoint();
+        try {
+            ops.fold();
+            ops.release();
+            return;
+        } catch (SQLException e) {
+            ops.postponeFold(); // first: rolling back may throw, when the error ended the transaction
+            ops.rollbackToSavepoint();
+            Set<String> clashing = ops.holdBackClashingRooms();
+            if (clashing.isEmpty()) {
+                log.error("moving ops from ops_tail to ops failed; folding is postponed", e);
+                return;
+            }
+            log.error("rooms {} have a revision stored twice; their ops stay in ops_tail and the rooms will not"
+                    + " load until an operator removes the row written behind the server's back", clashing, e);
+        }
         ops.savepoint();
         try {
             ops.fold();
             ops.release();
         } catch (SQLException e) {
             ops.rollbackToSavepoint();
-            long rows = ops.postponeFold();
-            // Only a row taken behind this writer's back (another process) can clash: reads of that room
-            // will now fail loudly on the duplicate revision rather than serve a wrong text.
-            log.error("moving {} ops from ops_tail to ops failed; trying again at twice that many", rows, e);
+            log.error("moving ops from ops_tail to ops failed again without the clashing rooms; postponed", e);
         }
     }
 
