@@ -290,31 +290,39 @@ public final class Rope implements CharSequence {
     }
 
     /**
-     * Builds a rope left to right from slices of other ropes and inserted text. Short pieces
-     * gather in a buffer and become chunks of {@link #MIN_LEAF} to {@link #MAX_LEAF} units; a
-     * long slice is shared from its source except for its partial chunks at either end. So an
-     * op of k components over a text of n units costs O(k log n) plus the chunks it touches.
+     * Builds a rope left to right from slices of one source rope and inserted text: what
+     * {@link TextOperation#apply(Rope)} writes into. Short pieces gather in a buffer and become
+     * chunks of {@link #MIN_LEAF} to {@link #MAX_LEAF} units; a long slice is shared from the
+     * source except for its partial chunks at either end. So an op of k components over a text
+     * of n units costs O(k log n) plus the chunks it touches.
      */
-    static final class Builder {
+    static final class Builder implements TextOperation.Target {
+        private final Rope source;
         private Rope done = EMPTY;
         private final StringBuilder pending;
 
-        /** A builder for a text of about {@code expectedLength} units, which sizes its buffer to fit. */
-        Builder(int expectedLength) {
+        /**
+         * A builder of a text of about {@code expectedLength} units from slices of {@code source},
+         * which sizes its buffer to fit.
+         */
+        Builder(Rope source, int expectedLength) {
+            this.source = source;
             // A keystroke fills the buffer with at most the two chunks around its cut, unless the text is shorter.
             pending = new StringBuilder(Math.max(16, Math.min(expectedLength, 2 * MAX_LEAF + 16)));
         }
 
         /** Appends {@code text}. */
-        void insert(String text) {
+        @Override
+        public void insert(String text) {
             pending.append(text);
             if (pending.length() >= 4 * MAX_LEAF) {
                 emit();
             }
         }
 
-        /** Appends the units of {@code source} from {@code from} to {@code to}. */
-        void copy(Rope source, int from, int to) {
+        /** Appends the units of the source from {@code from} to {@code to}. */
+        @Override
+        public void keep(int from, int to) {
             if (to - from <= 2 * MAX_LEAF) {
                 source.appendTo(pending, from, to);
                 if (pending.length() >= 4 * MAX_LEAF) {

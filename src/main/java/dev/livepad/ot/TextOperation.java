@@ -114,23 +114,13 @@ public final class TextOperation {
      */
     public Rope apply(Rope doc) throws InvalidOperationException {
         validateAgainst(doc);
-        Rope.Builder out = new Rope.Builder(targetLength);
-        build(new Target() {
-            @Override
-            public void keep(int from, int to) {
-                out.copy(doc, from, to);
-            }
-
-            @Override
-            public void insert(String text) {
-                out.insert(text);
-            }
-        });
+        Rope.Builder out = new Rope.Builder(doc, targetLength);
+        build(out);
         return out.build();
     }
 
     /** What an applied op is written into: ranges of the old document kept, and inserted text. */
-    private interface Target {
+    interface Target {
         void keep(int from, int to);
 
         void insert(String text);
@@ -168,7 +158,6 @@ public final class TextOperation {
             }
         }
     }
-
 
     /**
      * The operation equivalent to this one followed by {@code next}; IllegalArgumentException if

@@ -150,29 +150,23 @@ final class SqliteWriter implements Runnable {
      * folding; if it also ended the transaction, the caller redoes the batch without a fold.
      */
     private void foldInSavepoint() throws SQLException {
-        ops.savepoint();
-        try {
-            ops.fold();
-            ops.release();
-            return;
-        } catch (SQLException e) {
-            ops.postponeFold(); // first: rolling back may throw, when the error ended the transaction
-            ops.rollbackToSavepoint();
-            Set<String> clashing = ops.holdBackClashingRooms();
-            if (clashing.isEmpty()) {
-                log.error("moving ops from ops_tail to ops failed; folding is postponed", e);
+        while (true) { // ends: each turn either returns or holds back at least one more room
+            ops.savepoint();
+            try {
+                ops.fold();
+                ops.release();
                 return;
+            } catch (SQLException e) {
+                ops.postponeFold(); // first: rolling back may throw, when the error ended the transaction
+                ops.rollbackToSavepoint();
+                Set<String> clashing = ops.holdBackClashingRooms();
+                if (clashing.isEmpty()) {
+                    log.error("moving ops from ops_tail to ops failed; folding is postponed", e);
+                    return;
+                }
+                log.error("rooms {} have a revision stored twice; their ops stay in ops_tail and the rooms will not"
+                        + " load until an operator removes the row written behind the server's back", clashing, e);
             }
-            log.error("rooms {} have a revision stored twice; their ops stay in ops_tail and the rooms will not"
-                    + " load until an operator removes the row written behind the server's back", clashing, e);
-        }
-        ops.savepoint();
-        try {
-            ops.fold();
-            ops.release();
-        } catch (SQLException e) {
-            ops.rollbackToSavepoint();
-            log.error("moving ops from ops_tail to ops failed again without the clashing rooms; postponed", e);
         }
     }
 
