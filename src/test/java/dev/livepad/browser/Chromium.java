@@ -2,6 +2,7 @@ package dev.livepad.browser;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.livepad.testing.Services;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -40,17 +41,13 @@ final class Chromium {
     /** Skips the calling test when there is no browser, or fails it when CI demands one. */
     static void requireInstalled() {
         boolean present = Files.isExecutable(BINARY) && Files.isExecutable(DRIVER);
-        if (!present && required()) {
+        if (!present && Services.required()) {
             throw new AssertionError("LIVEPAD_REQUIRE_SERVICES=true but " + BINARY + " or " + DRIVER
                     + " is missing (apt-get install chromium chromium-driver)");
         }
         assumeTrue(present, "Chromium or chromedriver is not installed; browser tests skipped");
     }
 
-    private static boolean required() {
-        return "true".equalsIgnoreCase(System.getenv("LIVEPAD_REQUIRE_SERVICES"))
-                || Boolean.getBoolean("livepad.requireServices");
-    }
 
     /** A fresh headless browser with its own profile and download directory, at the given window size. */
     static Browser launch(String label, int width, int height) {

@@ -36,7 +36,7 @@ public final class Nginx implements AutoCloseable {
     /** Skips the calling test when there is no nginx, or fails it when CI demands one. */
     public static void requireInstalled() {
         boolean present = Files.isExecutable(BINARY);
-        if (!present && "true".equalsIgnoreCase(System.getenv("LIVEPAD_REQUIRE_SERVICES"))) {
+        if (!present && Services.required()) {
             throw new AssertionError("LIVEPAD_REQUIRE_SERVICES=true but " + BINARY
                     + " is missing (apt-get install nginx)");
         }

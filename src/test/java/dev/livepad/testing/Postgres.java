@@ -46,7 +46,7 @@ public final class Postgres {
         if (reachable == null) {
             reachable = probe();
         }
-        if (!reachable && required()) {
+        if (!reachable && Services.required()) {
             throw new AssertionError("LIVEPAD_REQUIRE_SERVICES=true but PostgreSQL at " + baseUrl()
                     + " is unreachable (set LIVEPAD_TEST_DATABASE_URL, or start it)");
         }
@@ -109,8 +109,4 @@ public final class Postgres {
         return bytes;
     }
 
-    private static boolean required() {
-        return "true".equalsIgnoreCase(System.getenv("LIVEPAD_REQUIRE_SERVICES"))
-                || Boolean.getBoolean("livepad.requireServices");
-    }
 }

@@ -44,7 +44,7 @@ public final class Redis implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             running = false;
         }
-        if (!running && "true".equalsIgnoreCase(System.getenv("LIVEPAD_REQUIRE_SERVICES"))) {
+        if (!running && Services.required()) {
             throw new AssertionError("LIVEPAD_REQUIRE_SERVICES=true but Redis does not answer at " + URL);
         }
         assumeTrue(running, "Redis is not running at " + URL + "; Redis tests skipped");
