@@ -14,6 +14,7 @@ import dev.livepad.room.ClusterLink;
 import dev.livepad.room.MemoryBudget;
 import dev.livepad.room.RoomRegistry;
 import dev.livepad.room.RoomSettings;
+import dev.livepad.store.CommitObserver;
 import dev.livepad.store.DocumentStore;
 import dev.livepad.store.InMemoryDocumentStore;
 import dev.livepad.store.PostgresDocumentStore;
@@ -71,7 +72,11 @@ public final class LivepadServer implements AutoCloseable {
         }
         this.bus = ownsStore ? bus : null;
         TokenService tokens = new TokenService(secret(config, store, clustered), Clock.systemUTC());
-        ServerStats stats = new ServerStats();
+        this.metrics = new PrometheusMetrics();
+        ServerStats stats = new ServerStats(metrics.registry());
+        if (ownsStore) { // a store shared by several instances in one JVM (tests) reports to none of them
+            store.observeCommits(commitMetrics(stats));
+        }
         this.roomPool = new ForkJoinPool(Runtime.getRuntime().availableProcessors(),
                 ForkJoinPool.defaultForkJoinWorkerThreadFactory, null, true);
         this.snapshots = Executors.newSingleThreadExecutor(daemon("livepad-snapshots"));
@@ -95,7 +100,7 @@ public final class LivepadServer implements AutoCloseable {
                 roomPool, snapshots, scheduler, cluster);
         StatusReport status = new StatusReport(stats, rooms::roomCount, rooms::activeRooms, rooms::loadedRooms,
                 rooms::clusterStatus);
-        this.metrics = new PrometheusMetrics(stats, status);
+        metrics.bind(stats, status);
         this.web = new WebServer(new WebServer.Parts(rooms, tokens, codec, json, stats, status, metrics, scheduler),
                 config);
     }
@@ -148,6 +153,21 @@ public final class LivepadServer implements AutoCloseable {
     @Override
     public void close() {
         stop();
+    }
+
+    private static CommitObserver commitMetrics(ServerStats stats) {
+        return new CommitObserver() {
+            @Override
+            public void committed(int ops, long nanos) {
+                stats.storeCommit.record(nanos, TimeUnit.NANOSECONDS);
+                stats.commitOps.record(ops);
+            }
+
+            @Override
+            public void failed(int ops) {
+                stats.storeFailures.increment();
+            }
+        };
     }
 
     private static DocumentStore openStore(Config config) {

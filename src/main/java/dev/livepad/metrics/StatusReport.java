@@ -51,8 +51,9 @@ public final class StatusReport {
         status.put("messagesIn", stats.messagesIn.sum());
         status.put("messagesOut", stats.messagesOut.sum());
         status.put("opsApplied", stats.opsApplied.sum());
-        status.put("errors", stats.errors.sum());
+        status.put("errors", stats.errors());
         status.put("slowConsumersClosed", stats.slowConsumersClosed.sum());
+        status.put("storeFailures", stats.storeFailures.sum());
         status.putAll(cluster.get());
         return status;
     }

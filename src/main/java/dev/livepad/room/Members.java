@@ -28,6 +28,7 @@ final class Members {
         list.add(member);
         count = list.size();
         stats.members.incrementAndGet();
+        stats.joins.increment();
     }
 
     /** Removes the member from the room and from its connection's memberships. */
@@ -35,6 +36,7 @@ final class Members {
         if (list.remove(member)) {
             count = list.size();
             stats.members.decrementAndGet();
+            stats.leaves.increment();
         }
         member.peer().release(member);
     }

@@ -34,6 +34,7 @@ public final class Outbox {
     private int inFlight;
     private boolean writing;
     private boolean closed;
+    private boolean closeSent;
 
     public Outbox(Transport transport, int maxFrames, long maxBytes, ServerStats stats) {
         this(transport, maxFrames, maxBytes, stats, SendBudget.UNLIMITED);
@@ -111,7 +112,15 @@ public final class Outbox {
 
     /** Drops what is queued and closes the connection with {@code statusCode}. */
     public void abort(int statusCode, String reason) {
-        close();
+        synchronized (this) {
+            closed = true;
+            release();
+            if (closeSent) {
+                return; // closing already: the first code and reason stand
+            }
+            closeSent = true;
+        }
+        stats.closeSent(statusCode);
         transport.close(statusCode, reason);
     }
 
@@ -177,12 +186,15 @@ public final class Outbox {
     }
 
     private void written(int frames) {
+        long bytes;
         synchronized (this) {
             inFlight = 0;
+            bytes = inFlightBytes;
             shared.give(inFlightBytes);
             inFlightBytes = 0;
         }
         stats.messagesOut.add(frames);
+        stats.bytesOut.add(bytes);
     }
     private void failed(Throwable cause) {
         synchronized (this) {

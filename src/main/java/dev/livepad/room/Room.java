@@ -151,20 +151,30 @@ public final class Room {
 
     /** Transforms, applies and stores one op; the ack and broadcast follow its commit. */
     CompletableFuture<Void> submit(Member member, ClientMessage.Op msg) {
+        long arrived = System.nanoTime();
         if (shared != null) { // its future completes once the op is committed or refused
-            return onExecutor(() -> shared.submit(member, msg, editable(member, msg))).thenCompose(done -> done);
+            return onExecutor(() -> shared.submit(member, msg, editable(member, msg))).thenCompose(done -> done)
+                    .thenRun(() -> acked(arrived));
         }
         return onExecutorHere(() -> {
             long fingerprint = editable(member, msg);
             OptionalLong retried = core.retryOf(msg.id(), fingerprint);
             if (retried.isPresent()) {
                 long rev = retried.getAsLong();
-                commits.whenCommitted(rev, () -> member.send(ServerMessages.ack(name, msg.id(), rev)));
+                commits.whenCommitted(rev, () -> {
+                    member.send(ServerMessages.ack(name, msg.id(), rev));
+                    acked(arrived);
+                });
                 return null;
             }
-            stored(member, applyLocal(member, msg, fingerprint), fingerprint);
+            stored(member, applyLocal(member, msg, fingerprint), fingerprint, arrived);
             return null;
         });
+    }
+
+    /** An ack left for an op that arrived at {@code arrivedNanos}. */
+    private void acked(long arrivedNanos) {
+        context.stats().opAck.record(System.nanoTime() - arrivedNanos, TimeUnit.NANOSECONDS);
     }
 
     /** Checks the member may edit here; returns the op's fingerprint. */
@@ -191,7 +201,7 @@ public final class Room {
     }
 
     /** After the core applied an op: account its memory, store it, and release ack and broadcast on commit. */
-    private void stored(Member member, DocumentCore.Applied applied, long fingerprint) {
+    private void stored(Member member, DocumentCore.Applied applied, long fingerprint, long arrivedNanos) {
         HistoryOp entry = applied.entry();
         long rev = entry.rev();
         textChanged();
@@ -208,6 +218,7 @@ public final class Room {
         String broadcast = ServerMessages.op(name, entry, applied.opJson());
         commits.whenCommitted(rev, () -> {
             member.send(ServerMessages.ack(name, entry.id(), rev));
+            acked(arrivedNanos);
             members.broadcastRevision(broadcast, member, rev);
         });
         snapshotIfDue(rev);
@@ -262,6 +273,7 @@ public final class Room {
         }
         if (message instanceof BusMessage.Ops ops) {
             if (!message.from().equals(context.cluster().instanceId())) {
+                busDelay(ops.ops());
                 shared.arrived(ops.ops());
             }
         } else if (message instanceof BusMessage.Closed) {
@@ -270,6 +282,17 @@ public final class Room {
             raiseTokenGeneration(revoked.generation());
         } else {
             presence.received(message);
+        }
+    }
+
+    /**
+     * How long the newest of {@code ops} took from being stored (its instance's clock) to arriving
+     * here; instances' clocks may differ by a little, so a negative delay counts as none.
+     */
+    private void busDelay(List<StoredOp> ops) {
+        if (!ops.isEmpty()) {
+            long delay = System.currentTimeMillis() - ops.get(ops.size() - 1).timeMillis();
+            context.stats().busDelay.record(Math.max(0, delay), TimeUnit.MILLISECONDS);
         }
     }
 

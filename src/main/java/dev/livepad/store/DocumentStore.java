@@ -187,6 +187,10 @@ public interface DocumentStore extends AutoCloseable {
     /** Stores a setting only if it is absent; returns the value now stored. */
     String putSettingIfAbsent(String key, String value);
 
+    /** Tells {@code observer} of every commit from now on; stores without commits ignore it. */
+    default void observeCommits(CommitObserver observer) {
+    }
+
     /** Commits what is pending and releases the store. */
     @Override
     void close();

@@ -127,6 +127,11 @@ public final class PostgresDocumentStore implements DocumentStore {
         return PostgresUrl.parse(databaseUrl).driverProperties();
     }
 
+    @Override
+    public void observeCommits(CommitObserver observer) {
+        writer.observe(observer);
+    }
+
     /** Transactions the writer committed so far; for metrics, and for tests of group commit. */
     public long commitCount() {
         return writer.commits();

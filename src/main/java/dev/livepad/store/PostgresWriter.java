@@ -46,11 +46,16 @@ final class PostgresWriter implements Runnable {
     private final PostgresPool pool;
     private final Executor acks;
     private final AtomicLong commits = new AtomicLong();
+    private volatile CommitObserver observer = CommitObserver.NONE;
 
     PostgresWriter(PostgresWriteQueue queue, PostgresPool pool, Executor acks) {
         this.queue = queue;
         this.pool = pool;
         this.acks = acks;
+    }
+
+    void observe(CommitObserver observer) {
+        this.observer = observer;
     }
 
     /** Transactions committed so far; far fewer than appends when group commit works. */
@@ -79,6 +84,7 @@ final class PostgresWriter implements Runnable {
             } catch (Throwable e) {
                 // A bug must not leave callers waiting forever on futures that nothing will complete.
                 log.error("PostgreSQL store writer failed on a group of {} appends", group.size(), e);
+                observer.failed(opCount(group));
                 StoreException failure = new StoreException("store writer failed", e);
                 group.forEach(append -> append.fail(failure));
             }
@@ -100,9 +106,11 @@ final class PostgresWriter implements Runnable {
             queue.drainAll(group);
             boolean stop = group.remove(PostgresAppend.STOP);
             log.error("no connection to PostgreSQL; failing {} appends", group.size(), e);
+            observer.failed(opCount(group));
             group.forEach(append -> append.fail(failure));
             return stop;
         }
+        long began = System.nanoTime();
         List<PostgresAppend> ordered = new ArrayList<>(group);
         ordered.sort(Comparator.comparing(append -> append.roomId));
         try {
@@ -119,18 +127,28 @@ final class PostgresWriter implements Runnable {
             }
             connection.commit();
             commits.incrementAndGet();
+            observer.committed(opCount(group), System.nanoTime() - began);
         } catch (SQLException e) {
             PostgresPool.rollbackQuietly(connection);
             if (PostgresPool.isConnectionLost(e)) {
                 pool.evict(connection); // the next group gets a fresh connection
             }
             log.error("group of {} appends failed and was rolled back", group.size(), e);
+            observer.failed(opCount(group));
             StoreException failure = pool.failure("committing appends", e);
             group.forEach(append -> append.fail(failure));
         } finally {
             closeQuietly(connection);
         }
         return false;
+    }
+
+    private static int opCount(List<PostgresAppend> group) {
+        int ops = 0;
+        for (PostgresAppend append : group) {
+            ops += append.ops.size();
+        }
+        return ops;
     }
 
     private void deliver(List<PostgresAppend> group) {

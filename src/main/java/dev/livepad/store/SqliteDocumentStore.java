@@ -127,6 +127,11 @@ public final class SqliteDocumentStore implements DocumentStore {
         return file;
     }
 
+    @Override
+    public void observeCommits(CommitObserver observer) {
+        writer.observe(observer);
+    }
+
     /** Transactions committed so far (one fsync each); for metrics, and for tests of group commit. */
     public long commitCount() {
         return writer.commits();

@@ -37,11 +37,16 @@ final class SqliteWriter implements Runnable {
     private final long commitDelayNanos;
     private final AtomicLong commits = new AtomicLong();
     private final AtomicLong delayedCommits = new AtomicLong();
+    private volatile CommitObserver observer = CommitObserver.NONE;
 
     SqliteWriter(WriteQueue queue, SqliteWriteOps ops, Duration commitDelay) {
         this.queue = queue;
         this.ops = ops;
         this.commitDelayNanos = commitDelay.toNanos();
+    }
+
+    void observe(CommitObserver observer) {
+        this.observer = observer;
     }
 
     /** Batches that waited for the commit delay before committing. */
@@ -83,6 +88,7 @@ final class SqliteWriter implements Runnable {
             } catch (Throwable e) {
                 // A bug must not leave callers waiting forever on futures that nothing will complete.
                 log.error("store writer failed on a batch of {}", batch.size(), e);
+                observer.failed(batch.size());
                 ops.rollback();
                 StoreException failure = new StoreException("store writer failed", e);
                 batch.forEach(command -> command.fail(failure));
@@ -97,6 +103,13 @@ final class SqliteWriter implements Runnable {
     }
 
     private void process(List<WriteCommand> batch) {
+        long began = System.nanoTime();
+        int appends = 0;
+        for (WriteCommand command : batch) {
+            if (command instanceof WriteCommand.Append) {
+                appends++;
+            }
+        }
         try {
             try {
                 ops.begin();
@@ -113,8 +126,10 @@ final class SqliteWriter implements Runnable {
             }
             ops.commit();
             commits.incrementAndGet();
+            observer.committed(appends, System.nanoTime() - began);
         } catch (SQLException e) {
             log.error("batch of {} writes failed and was rolled back", batch.size(), e);
+            observer.failed(appends);
             ops.rollback();
             StoreException failure = new StoreException("write not committed: " + e.getMessage(), e);
             batch.forEach(command -> command.fail(failure));

@@ -30,20 +30,31 @@ final class Health {
     }
 
     void ready(Context ctx) {
-        if (draining) {
-            HttpApi.error(ctx, json, ErrorCode.UNAVAILABLE, "this instance is shutting down");
+        String unready = unready();
+        if (unready != null) {
+            HttpApi.error(ctx, json, ErrorCode.UNAVAILABLE, unready);
             return;
+        }
+        ctx.contentType("application/json").result("{\"status\":\"ready\"}");
+    }
+
+    boolean draining() {
+        return draining;
+    }
+
+    /** Why this instance cannot serve now, or null when it can. */
+    String unready() {
+        if (draining) {
+            return "this instance is shutting down";
         }
         try {
             rooms.roomCount(); // a query the store must answer
         } catch (RuntimeException e) {
-            HttpApi.error(ctx, json, ErrorCode.UNAVAILABLE, "the store does not answer");
-            return;
+            return "the store does not answer";
         }
         if (!rooms.busUp()) {
-            HttpApi.error(ctx, json, ErrorCode.UNAVAILABLE, "the connection to the other instances (Redis) is down");
-            return;
+            return "the connection to the other instances (Redis) is down";
         }
-        ctx.contentType("application/json").result("{\"status\":\"ready\"}");
+        return null;
     }
 }

@@ -89,7 +89,7 @@ final class SocketEndpoint {
 
         @Override
         public void onWebSocketClose(int statusCode, String reason) {
-            closed(this);
+            closed(this, statusCode);
         }
 
         @Override
@@ -157,12 +157,19 @@ final class SocketEndpoint {
         connections.add(connection);
         addresses.connected(connection.address);
         stats.connections.incrementAndGet();
+        stats.connectionsOpened.increment();
     }
 
-    private void closed(Connection connection) {
+    /** An upgrade from {@code address} was refused with {@code code}: counted here with the rest. */
+    void refused(String address, ErrorCode code, String message) {
+        stats.upgradeRejected(code);
+    }
+
+    private void closed(Connection connection, int statusCode) {
         if (!connections.remove(connection)) {
             return;
         }
+        stats.connectionClosed(statusCode);
         Peer peer = connection.peer;
         addresses.disconnected(connection.address);
         stats.connections.decrementAndGet();
@@ -184,7 +191,9 @@ final class SocketEndpoint {
         long now = System.nanoTime();
         connection.lastHeardNanos = now;
         Peer peer = connection.peer;
-        RateLimiter.Verdict verdict = connection.limiter.acquire(now, RateLimiter.utf8Length(frame));
+        int bytes = RateLimiter.utf8Length(frame);
+        stats.bytesIn.add(bytes);
+        RateLimiter.Verdict verdict = connection.limiter.acquire(now, bytes);
         if (verdict == RateLimiter.Verdict.DISCONNECT) {
             peer.outbox().abort(POLICY_VIOLATION, "sending far faster than the rate limit");
             return false;
@@ -270,8 +279,13 @@ final class SocketEndpoint {
     }
 
     private void reject(Peer peer, ErrorCode code, String message, String room, String ref) {
-        stats.errors.increment();
+        stats.error(code);
         peer.outbox().send(ServerMessages.error(code, message, room, ref));
+    }
+
+    /** Bytes waiting in every connection's outbox. */
+    long queuedBytes() {
+        return sendBudget.used();
     }
 
     /** Closes every connection with 1012 (service restart): clients reconnect and resume. */

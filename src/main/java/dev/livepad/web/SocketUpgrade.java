@@ -133,15 +133,16 @@ final class SocketUpgrade extends HttpFilter {
         }
         String client = proxies.clientAddress(req);
         if (!origins.allows(req.getHeader("Origin"), proxies.ownOrigin(req))) {
-            refuse(res, ErrorCode.FORBIDDEN, "origin not allowed");
+            refuse(res, client, ErrorCode.FORBIDDEN, "origin not allowed");
         } else if (!addresses.mayConnect(client)) {
-            refuse(res, ErrorCode.RATE_LIMITED, "too many connections from this address");
+            refuse(res, client, ErrorCode.RATE_LIMITED, "too many connections from this address");
         } else if (!upgrade(req, res, client)) {
-            refuse(res, ErrorCode.BAD_REQUEST, "not a valid WebSocket upgrade");
+            refuse(res, client, ErrorCode.BAD_REQUEST, "not a valid WebSocket upgrade");
         }
     }
 
-    private void refuse(HttpServletResponse res, ErrorCode code, String message) throws IOException {
+    private void refuse(HttpServletResponse res, String client, ErrorCode code, String message) throws IOException {
+        sockets.refused(client, code, message);
         if (res.isCommitted()) {
             return; // Jetty's handshake already answered
         }

@@ -72,6 +72,11 @@ public final class WebServer {
         CrossSiteGuard crossSite = new CrossSiteGuard(origins, proxies);
         ObjectMapper json = parts.json();
         this.health = new Health(parts.rooms(), json);
+        parts.metrics().gauge("livepad.ready", "1 when /ready answers 200, else 0", () -> health.unready() == null ? 1 : 0);
+        parts.metrics().gauge("livepad.draining", "1 from the moment a graceful shutdown begins", () ->
+                health.draining() ? 1 : 0);
+        parts.metrics().bytesGauge("livepad.outbox.queued", "Bytes waiting to be sent, over every connection",
+                sockets::queuedBytes);
         this.app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             javalin.http.maxRequestSize = config.maxBodyBytes();
@@ -198,12 +203,12 @@ public final class WebServer {
         return app.port();
     }
 
-    /** Closes every WebSocket with 1012 (clients reconnect and resume), then stops Jetty. */
     /** Turns {@code /ready} to 503 (the first step of a shutdown), so balancers send no new clients. */
     public void drain() {
         health.drain();
     }
 
+    /** Closes every WebSocket with 1012 (clients reconnect and resume), then stops Jetty. */
     public void stop() {
         health.drain();
         sockets.closeAll("server shutting down");
