@@ -52,7 +52,8 @@ public record Config(
         Optional<String> redisUrl,
         String instanceId,
         Duration headCheckEvery,
-        Duration presenceExpiry) {
+        Duration presenceExpiry,
+        Duration drainPeriod) {
     private static final int MIN_ADMIN_KEY_CHARS = 32;
 
     /** Settings that only make sense together. */
@@ -65,6 +66,7 @@ public record Config(
 
     /** Reads the settings from environment variables (names as in the README); absent means default. */
     public static Config fromEnv(Map<String, String> env) {
+        checkLogSettings(env);
         return new Config(
                 env.getOrDefault("HOST", "0.0.0.0"),
                 intValue(env, "PORT", 3000, 0, 65_535),
@@ -105,7 +107,23 @@ public record Config(
                 optional(env, "REDIS_URL"),
                 instanceId(env),
                 Duration.ofMillis(intValue(env, "HEAD_CHECK_MILLIS", 1000, 50, 3_600_000)),
-                Duration.ofSeconds(intValue(env, "PRESENCE_EXPIRY_SECONDS", 15, 3, 3600)));
+                Duration.ofSeconds(intValue(env, "PRESENCE_EXPIRY_SECONDS", 15, 3, 3600)),
+                Duration.ofSeconds(intValue(env, "DRAIN_SECONDS", 5, 0, 3600)));
+    }
+
+    /**
+     * LOG_FORMAT and LOG_LEVEL are read by logback.xml, not here; they are checked here so that a
+     * typo stops the server with a message rather than leaving it logging nothing.
+     */
+    private static void checkLogSettings(Map<String, String> env) {
+        String format = env.get("LOG_FORMAT");
+        if (format != null && !List.of("text", "json").contains(format)) {
+            throw new IllegalArgumentException("LOG_FORMAT must be text or json, got '" + format + "'");
+        }
+        String level = env.get("LOG_LEVEL");
+        if (level != null && !List.of("trace", "debug", "info", "warn", "error").contains(level.toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("LOG_LEVEL must be trace, debug, info, warn or error, got '" + level + "'");
+        }
     }
 
     /** Several instances share one database: PostgreSQL is the store, whatever STORE says. */

@@ -21,6 +21,7 @@ import dev.livepad.store.PostgresDocumentStore;
 import dev.livepad.store.SqliteDocumentStore;
 import dev.livepad.web.WebServer;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -120,17 +121,26 @@ public final class LivepadServer implements AutoCloseable {
         return web.port();
     }
 
-    /** Answers {@code /ready} with 503 from now on, ahead of a stop; everything else goes on. */
+    /**
+     * Answers {@code /ready} with 503 and refuses new sockets and joins from now on, ahead of a
+     * stop; members already in rooms go on editing.
+     */
     public void drain() {
         web.drain();
     }
 
-    /** Graceful stop: close sockets with 1012, let pending commits finish, close the store. */
+    /**
+     * Graceful stop: drain (see {@link #drain}) for up to {@code DRAIN_SECONDS}, or until the last
+     * connection is gone, so that balancers notice and clients finish what they type; then close
+     * the sockets with 1012 (clients reconnect elsewhere and resume), let pending commits finish,
+     * close the store.
+     */
     public synchronized void stop() {
         if (stopped) {
             return;
         }
         stopped = true;
+        drainFor(config.drainPeriod());
         web.stop();
         roomPool.shutdown();
         awaitQuietly(roomPool);
@@ -153,6 +163,24 @@ public final class LivepadServer implements AutoCloseable {
     @Override
     public void close() {
         stop();
+    }
+
+    private void drainFor(Duration period) {
+        web.drain();
+        int open = web.connectionCount();
+        if (period.isZero() || open == 0) {
+            return;
+        }
+        LOG.info("draining: /ready answers 503 and joins are refused; {} connections close in at most {} s",
+                open, period.toSeconds());
+        long deadline = System.nanoTime() + period.toNanos();
+        try {
+            while (web.connectionCount() > 0 && System.nanoTime() - deadline < 0) {
+                Thread.sleep(50);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // stop now
+        }
     }
 
     private static CommitObserver commitMetrics(ServerStats stats) {

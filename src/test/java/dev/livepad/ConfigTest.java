@@ -105,6 +105,7 @@ class ConfigTest {
             {"JWT_SECRET", " ".repeat(40)}, {"ALLOWED_ORIGINS", "null"}, {"ALLOWED_ORIGINS", "https://ok.example,*"},
             {"TRUSTED_PROXIES", "0.0.0.0/1,128.0.0.0/1"}, {"TRUSTED_PROXIES", "::/1"},
             {"MEMORY_BUDGET_BYTES", String.valueOf(Long.MAX_VALUE)}, {"SEND_BUDGET_BYTES", "0"},
+            {"LOG_FORMAT", "JSON "}, {"LOG_FORMAT", "xml"}, {"LOG_LEVEL", "verbose"}, {"DRAIN_SECONDS", "-1"},
         };
         for (String[] setting : refused) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -115,5 +116,12 @@ class ConfigTest {
         assertEquals(List.of("https://pad.example.com", "http://localhost:3000"), Config.fromEnv(
                 Map.of("ALLOWED_ORIGINS", "https://pad.example.com, http://localhost:3000")).allowedOrigins());
         assertEquals(1, Config.fromEnv(Map.of("TRUSTED_PROXIES", "10.0.0.0/8")).trustedProxies().size());
+    }
+
+    @Test
+    void a_stop_drains_for_five_seconds_unless_told_otherwise_and_log_settings_are_checked_but_kept_by_logback() {
+        assertEquals(Duration.ofSeconds(5), Config.fromEnv(Map.of()).drainPeriod());
+        assertEquals(Duration.ZERO, Config.fromEnv(Map.of("DRAIN_SECONDS", "0")).drainPeriod());
+        Config.fromEnv(Map.of("LOG_FORMAT", "json", "LOG_LEVEL", "DEBUG")); // accepted
     }
 }

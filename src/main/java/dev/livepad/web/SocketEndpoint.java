@@ -23,6 +23,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
@@ -56,6 +57,8 @@ final class SocketEndpoint {
         private final Executor blocking;
         private volatile Session session;
         private volatile Peer peer; // set on open, before the connection is listed
+        private final long openedNanos = System.nanoTime();
+        private final AtomicInteger errors = new AtomicInteger();
         volatile long lastHeardNanos = System.nanoTime();
 
         Connection(RateLimiter limiter, String address, Executor blocking) {
@@ -89,7 +92,7 @@ final class SocketEndpoint {
 
         @Override
         public void onWebSocketClose(int statusCode, String reason) {
-            closed(this, statusCode);
+            closed(this, statusCode, reason);
         }
 
         @Override
@@ -119,19 +122,22 @@ final class SocketEndpoint {
     private final AddressLimits addresses;
     private final RoomRegistry rooms;
     private final ServerStats stats;
+    private final ConnectionLog log;
     private final Limits limits;
     private final ScheduledExecutorService scheduler;
     private final SendBudget sendBudget;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong nextClientId = new AtomicLong();
+    private volatile boolean draining;
 
     SocketEndpoint(MessageCodec codec, TokenGate tokens, AddressLimits addresses, RoomRegistry rooms,
-                   ServerStats stats, Limits limits, ScheduledExecutorService scheduler) {
+                   ServerStats stats, ConnectionLog log, Limits limits, ScheduledExecutorService scheduler) {
         this.codec = codec;
         this.tokens = tokens;
         this.addresses = addresses;
         this.rooms = rooms;
         this.stats = stats;
+        this.log = log;
         this.limits = limits;
         this.sendBudget = new SendBudget(limits.sendBudgetBytes());
         this.scheduler = scheduler;
@@ -158,14 +164,16 @@ final class SocketEndpoint {
         addresses.connected(connection.address);
         stats.connections.incrementAndGet();
         stats.connectionsOpened.increment();
+        log.connected(connection.peer.clientId(), connection.address);
     }
 
     /** An upgrade from {@code address} was refused with {@code code}: counted here with the rest. */
     void refused(String address, ErrorCode code, String message) {
         stats.upgradeRejected(code);
+        log.refused(address, code, message);
     }
 
-    private void closed(Connection connection, int statusCode) {
+    private void closed(Connection connection, int statusCode, String reason) {
         if (!connections.remove(connection)) {
             return;
         }
@@ -175,8 +183,11 @@ final class SocketEndpoint {
         stats.connections.decrementAndGet();
         peer.outbox().close();
         for (Member member : List.copyOf(peer.memberships().values())) {
+            log.left(peer.clientId(), connection.address, member.room().name(), "disconnect");
             rooms.leave(member, false);
         }
+        log.disconnected(peer.clientId(), connection.address, statusCode, reason,
+                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - connection.openedNanos), connection.errors.get());
     }
 
     /**
@@ -198,14 +209,14 @@ final class SocketEndpoint {
             peer.outbox().abort(POLICY_VIOLATION, "sending far faster than the rate limit");
             return false;
         } else if (verdict == RateLimiter.Verdict.DROP) {
-            reject(peer, ErrorCode.RATE_LIMITED, "too many messages; this one was dropped", null, null);
+            reject(connection, ErrorCode.RATE_LIMITED, "too many messages; this one was dropped", null, null);
             return false;
         }
         ClientMessage msg;
         try {
             msg = codec.decode(frame);
         } catch (InvalidMessage e) {
-            reject(peer, e.code(), e.getMessage(), e.room(), e.ref());
+            reject(connection, e.code(), e.getMessage(), e.room(), e.ref());
             return false;
         }
         if (msg instanceof ClientMessage.Join) {
@@ -217,15 +228,14 @@ final class SocketEndpoint {
     }
 
     private void handle(Connection connection, ClientMessage msg) {
-        Peer peer = connection.peer;
         try {
             dispatch(connection, msg).whenComplete((ok, failure) -> {
                 if (failure != null) {
-                    reject(peer, msg, failure);
+                    reject(connection, msg, failure);
                 }
             });
         } catch (RuntimeException e) {
-            reject(peer, msg, e);
+            reject(connection, msg, e);
         }
     }
 
@@ -238,7 +248,9 @@ final class SocketEndpoint {
         } else if (msg instanceof ClientMessage.Cursor cursor) {
             return rooms.cursor(member(peer, cursor), cursor);
         } else if (msg instanceof ClientMessage.Leave leave) {
-            return rooms.leave(member(peer, leave), true);
+            Member member = member(peer, leave);
+            log.left(peer.clientId(), connection.address, leave.room(), "leave");
+            return rooms.leave(member, true);
         } else if (msg instanceof ClientMessage.Ping ping) {
             peer.outbox().send(ServerMessages.pong(ping.rawT()));
             return CompletableFuture.completedFuture(null);
@@ -247,6 +259,9 @@ final class SocketEndpoint {
     }
 
     private CompletableFuture<Void> join(Connection connection, ClientMessage.Join join) {
+        if (draining) {
+            throw new ProtocolException(ErrorCode.UNAVAILABLE, "this server is shutting down; join again in a moment");
+        }
         if (connection.peer.memberships().size() >= limits.maxRoomsPerConnection()) {
             throw new ProtocolException(ErrorCode.LIMIT_EXCEEDED, "a connection may be in at most "
                     + limits.maxRoomsPerConnection() + " rooms");
@@ -256,7 +271,8 @@ final class SocketEndpoint {
             throw new ProtocolException(ErrorCode.WRONG_ROOM, "the token is for another room");
         }
         return rooms.join(connection.peer, join.room(), token.roomId(), token.generation(), join.name(), token.role(),
-                join.rev());
+                join.rev()).thenRun(() -> log.joined(connection.peer.clientId(), connection.address, join.room(),
+                        token.role().wireName(), join.rev().isPresent()));
     }
 
     private static Member member(Peer peer, ClientMessage msg) {
@@ -267,20 +283,46 @@ final class SocketEndpoint {
         return member;
     }
 
-    private void reject(Peer peer, ClientMessage msg, Throwable failure) {
+    private void reject(Connection connection, ClientMessage msg, Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
         if (cause instanceof ProtocolException p) {
-            reject(peer, p.code(), p.getMessage(), msg.room(), msg.ref());
+            reject(connection, p.code(), p.getMessage(), msg.room(), msg.ref());
         } else {
             LOG.error("unexpected failure handling a {} message", msg.getClass().getSimpleName(), cause);
-            reject(peer, ErrorCode.INTERNAL, "internal error", msg.room(), msg.ref());
+            reject(connection, ErrorCode.INTERNAL, "internal error", msg.room(), msg.ref());
         }
     }
 
-    private void reject(Peer peer, ErrorCode code, String message, String room, String ref) {
+    /** Sends an {@code error} reply; logs the connection's first few, counts them all. */
+    private void reject(Connection connection, ErrorCode code, String message, String room, String ref) {
         stats.error(code);
-        peer.outbox().send(ServerMessages.error(code, message, room, ref));
+        String client = connection.peer.clientId();
+        int count = connection.errors.incrementAndGet();
+        if (count <= ConnectionLog.ERRORS_LOGGED_PER_CONNECTION) {
+            log.error(client, connection.address, room, code, message);
+            if (count == ConnectionLog.ERRORS_LOGGED_PER_CONNECTION) {
+                log.errorsSuppressed(client, connection.address);
+            }
+        }
+        connection.peer.outbox().send(ServerMessages.error(code, message, room, ref));
+    }
+
+    /**
+     * The first step of a graceful stop: joins are refused with {@code unavailable} from now on,
+     * while members already in rooms go on editing until {@link #closeAll}.
+     */
+    void drain() {
+        draining = true;
+    }
+
+    boolean draining() {
+        return draining;
+    }
+
+    /** Open connections. */
+    int connectionCount() {
+        return connections.size();
     }
 
     /** Bytes waiting in every connection's outbox. */

@@ -132,7 +132,9 @@ final class SocketUpgrade extends HttpFilter {
             return;
         }
         String client = proxies.clientAddress(req);
-        if (!origins.allows(req.getHeader("Origin"), proxies.ownOrigin(req))) {
+        if (sockets.draining()) {
+            refuse(res, client, ErrorCode.UNAVAILABLE, "this server is shutting down; connect again in a moment");
+        } else if (!origins.allows(req.getHeader("Origin"), proxies.ownOrigin(req))) {
             refuse(res, client, ErrorCode.FORBIDDEN, "origin not allowed");
         } else if (!addresses.mayConnect(client)) {
             refuse(res, client, ErrorCode.RATE_LIMITED, "too many connections from this address");

@@ -65,8 +65,8 @@ public final class WebServer {
         parts.scheduler().scheduleWithFixedDelay(addresses::sweep, 1, 1, TimeUnit.MINUTES);
         TokenGate gate = new TokenGate(parts.tokens(), addresses);
         TrustedProxies proxies = new TrustedProxies(config.trustedProxies());
-        this.sockets = new SocketEndpoint(parts.codec(), gate, addresses, parts.rooms(), parts.stats(), limits,
-                parts.scheduler());
+        this.sockets = new SocketEndpoint(parts.codec(), gate, addresses, parts.rooms(), parts.stats(),
+                new ConnectionLog(config.instanceId()), limits, parts.scheduler());
         HttpApi api = new HttpApi(parts.rooms(), parts.tokens(), gate, addresses, proxies, parts.json(), config);
         OriginPolicy origins = new OriginPolicy(config.allowedOrigins());
         CrossSiteGuard crossSite = new CrossSiteGuard(origins, proxies);
@@ -203,14 +203,24 @@ public final class WebServer {
         return app.port();
     }
 
-    /** Turns {@code /ready} to 503 (the first step of a shutdown), so balancers send no new clients. */
+    /**
+     * The first step of a graceful stop: {@code /ready} answers 503, so balancers send no new
+     * clients, and new sockets and joins are refused with {@code unavailable}; members already in
+     * rooms go on editing.
+     */
     public void drain() {
         health.drain();
+        sockets.drain();
+    }
+
+    /** Open WebSockets. */
+    public int connectionCount() {
+        return sockets.connectionCount();
     }
 
     /** Closes every WebSocket with 1012 (clients reconnect and resume), then stops Jetty. */
     public void stop() {
-        health.drain();
+        drain();
         sockets.closeAll("server shutting down");
         app.stop();
     }

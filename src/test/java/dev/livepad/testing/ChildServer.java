@@ -6,10 +6,10 @@ import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -27,11 +27,13 @@ public final class ChildServer implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Launch launch;
+    private final List<String> output;
 
-    private ChildServer(Process process, int port, Launch launch) {
+    private ChildServer(Process process, int port, Launch launch, List<String> output) {
         this.process = process;
         this.port = port;
         this.launch = launch;
+        this.output = output;
     }
 
     /** How a child was started, so that it can be started again the same way. */
@@ -53,7 +55,7 @@ public final class ChildServer implements AutoCloseable {
     /**
      * A child whose log lines are prefixed with {@code name} (such as an instance id), for several
      * children in one test: {@code env} is applied over the defaults (PORT=0, HOST=127.0.0.1,
-     * DATA_DIR, EXEMPT_LOOPBACK=true), and a null value removes a default. A cluster instance passes
+     * DATA_DIR, EXEMPT_LOOPBACK=true, DRAIN_SECONDS=0), and a null value removes a default. A cluster instance passes
      * its own PORT, so that it comes back on the same port, where a proxy still sends to it.
      */
     public static ChildServer start(String name, Path dataDir, Map<String, String> env) throws IOException {
@@ -71,7 +73,8 @@ public final class ChildServer implements AutoCloseable {
                 System.getProperty("java.class.path"), "dev.livepad.Main").redirectErrorStream(true);
         Map<String, String> env = builder.environment();
         env.putAll(Map.of("PORT", "0", "HOST", "127.0.0.1", "DATA_DIR", launch.dataDir().toString(),
-                "EXEMPT_LOOPBACK", "true")); // many clients, all on loopback
+                "EXEMPT_LOOPBACK", "true", // many clients, all on loopback
+                "DRAIN_SECONDS", "0")); // stopped at once unless a test is about draining
         launch.env().forEach((key, value) -> {
             if (value == null) {
                 env.remove(key);
@@ -83,35 +86,30 @@ public final class ChildServer implements AutoCloseable {
         // A test that fails before it stops its child must not leave a server running after the test JVM.
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "child-server-reaper"));
         CompletableFuture<Integer> port = new CompletableFuture<>();
-        Deque<String> tail = new ArrayDeque<>();
-        Thread reader = new Thread(() -> pipe(launch.name(), process, port, tail), launch.name() + "-log");
+        List<String> output = Collections.synchronizedList(new ArrayList<>());
+        Thread reader = new Thread(() -> pipe(launch.name(), process, port, output), launch.name() + "-log");
         reader.setDaemon(true);
         reader.start();
         try {
-            return new ChildServer(process, port.get(30, TimeUnit.SECONDS), launch);
+            return new ChildServer(process, port.get(30, TimeUnit.SECONDS), launch, output);
         } catch (Exception e) {
             process.destroyForcibly();
             String last;
-            synchronized (tail) {
-                last = String.join("\n", tail);
+            synchronized (output) {
+                last = String.join("\n", output.subList(Math.max(0, output.size() - TAIL_LINES), output.size()));
             }
             throw new IOException("the child server " + launch.name() + " did not start; its last lines:\n" + last, e);
         }
     }
 
-    /** Copies the child's log to ours (prefixed), keeps its last lines and reports the port it listens on. */
-    private static void pipe(String name, Process process, CompletableFuture<Integer> port, Deque<String> tail) {
+    /** Copies the child's log to ours (prefixed), keeps its lines and reports the port it listens on. */
+    private static void pipe(String name, Process process, CompletableFuture<Integer> port, List<String> output) {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
                 System.out.println("[" + name + " " + process.pid() + "] " + line);
-                synchronized (tail) {
-                    tail.addLast(line);
-                    if (tail.size() > TAIL_LINES) {
-                        tail.removeFirst();
-                    }
-                }
+                output.add(line);
                 Matcher m = LISTENING.matcher(line);
                 if (m.find()) {
                     port.complete(Integer.parseInt(m.group(1)));
@@ -125,6 +123,13 @@ public final class ChildServer implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** Every line the child has written so far (stdout and stderr), oldest first. */
+    public List<String> output() {
+        synchronized (output) {
+            return List.copyOf(output);
+        }
     }
 
     public long pid() {

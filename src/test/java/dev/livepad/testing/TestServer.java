@@ -46,7 +46,7 @@ public final class TestServer implements AutoCloseable {
 
     private static Map<String, String> env(String... overrides) {
         Map<String, String> env = new HashMap<>(Map.of("PORT", "0", "HOST", "127.0.0.1", "STORE", "memory",
-                "JWT_SECRET", SECRET, "EXEMPT_LOOPBACK", "true"));
+                "JWT_SECRET", SECRET, "EXEMPT_LOOPBACK", "true", "DRAIN_SECONDS", "0"));
         for (int i = 0; i + 1 < overrides.length; i += 2) {
             if (overrides[i + 1] == null) {
                 env.remove(overrides[i]);

@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -29,20 +30,23 @@ public final class WsClient implements AutoCloseable {
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     private final WebSocket socket;
 
-    private WsClient(URI uri, String origin) {
+    private WsClient(URI uri, Map<String, String> headers) {
         WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(TIMEOUT);
-        if (origin != null) {
-            builder.header("Origin", origin);
-        }
+        headers.forEach(builder::header);
         this.socket = builder.buildAsync(uri, new Listener()).orTimeout(10, TimeUnit.SECONDS).join();
     }
 
     public static WsClient connect(URI uri) {
-        return new WsClient(uri, null);
+        return new WsClient(uri, Map.of());
     }
 
     public static WsClient connect(URI uri, String origin) {
-        return new WsClient(uri, origin);
+        return new WsClient(uri, origin == null ? Map.of() : Map.of("Origin", origin));
+    }
+
+    /** A client whose upgrade request carries {@code headers} (Origin, X-Forwarded-For...). */
+    public static WsClient connect(URI uri, Map<String, String> headers) {
+        return new WsClient(uri, headers);
     }
 
     public static ObjectNode message(String type) {
