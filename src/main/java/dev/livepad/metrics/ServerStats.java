@@ -15,8 +15,12 @@ import java.util.concurrent.atomic.LongAdder;
  * cache line) and the latency histograms Micrometer timers with fixed buckets.
  */
 public final class ServerStats {
-    /** Bucket bounds of the latency histograms: 1 ms to 10 s, about three per decade. */
-    static final Duration[] LATENCY_BUCKETS = millis(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000);
+    /**
+     * Bucket bounds of the latency histograms: 1 ms to 10 s, dense where livepad's latencies and
+     * alert bounds lie (10 ms to 1 s), so that percentiles estimated from them are close.
+     */
+    static final Duration[] LATENCY_BUCKETS = millis(1, 2, 5, 10, 15, 20, 30, 50, 75, 100, 150, 200, 300, 500, 750,
+            1000, 2000, 5000, 10000);
     /** Bucket bounds of ops per commit: powers of two up to the writers' batch limit. */
     static final double[] COMMIT_OPS_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024};
 

@@ -42,6 +42,7 @@ public final class Room {
     private String textJson; // the text encoded for join replies, until the next op
     private long weight; // this room's share of the memory budget as last accounted; admitted by the loader
     private boolean open = true;
+    private volatile long opsApplied; // written on the executor only, so ++ is safe; read by the dashboard
 
     Room(String name, String id, long tokenGeneration, Rope text, History history, RoomContext context) {
         this.name = name;
@@ -206,6 +207,7 @@ public final class Room {
         long rev = entry.rev();
         textChanged();
         context.stats().opsApplied.increment();
+        opsApplied++; // on the room's executor only
         StoredOp stored = new StoredOp(rev, applied.opJson(), entry.id(), entry.clientId(),
                 System.currentTimeMillis(), fingerprint);
         context.store().append(id, stored).whenComplete((ok, failure) -> {
@@ -243,6 +245,7 @@ public final class Room {
         HistoryOp entry = applied.entry();
         commits.committed(entry.rev());
         context.stats().opsApplied.increment();
+        opsApplied++; // on the room's executor only
         sender.send(ServerMessages.ack(name, entry.id(), entry.rev()));
         members.broadcastRevision(ServerMessages.op(name, entry, applied.opJson()), sender, entry.rev());
         snapshotIfDue(entry.rev());
@@ -251,6 +254,7 @@ public final class Room {
     /** Another instance's op, committed and applied here: every local member receives it. */
     void deliverRemote(DocumentCore.Applied applied) {
         textChanged();
+        opsApplied++;
         HistoryOp entry = applied.entry();
         commits.committed(entry.rev());
         members.broadcastRevision(ServerMessages.op(name, entry, applied.opJson()), null, entry.rev());
@@ -543,6 +547,11 @@ public final class Room {
     }
 
     /** Members right now; safe to read from any thread. */
+    /** Ops applied here since the room was loaded, of every instance; read from any thread. */
+    public long opsApplied() {
+        return opsApplied;
+    }
+
     public int memberCount() {
         return members.count();
     }

@@ -1,6 +1,7 @@
 package dev.livepad.room;
 
 import dev.livepad.cluster.RoomBus;
+import dev.livepad.metrics.Sampler;
 import dev.livepad.metrics.ServerStats;
 import dev.livepad.protocol.ClientMessage;
 import dev.livepad.protocol.ErrorCode;
@@ -11,6 +12,7 @@ import dev.livepad.store.DocumentStore;
 import dev.livepad.store.RoomRecord;
 import dev.livepad.store.StoreException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -279,6 +281,15 @@ public final class RoomRegistry {
 
     public long roomCount() {
         return store.roomCount();
+    }
+
+    /** Every loaded room's name, members here and ops applied, for the dashboard's busiest rooms. */
+    public List<Sampler.RoomLoad> load() {
+        List<Sampler.RoomLoad> load = new ArrayList<>(live.size());
+        for (Room room : live.values()) {
+            load.add(new Sampler.RoomLoad(room.name(), room.memberCount(), room.opsApplied()));
+        }
+        return load;
     }
 
     public int loadedRooms() {

@@ -1,6 +1,8 @@
 package dev.livepad.web;
 
+import dev.livepad.metrics.RecentEvents;
 import dev.livepad.protocol.ErrorCode;
+import dev.livepad.room.Outbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
@@ -23,9 +25,12 @@ final class ConnectionLog {
     private static final int MAX_MESSAGE_CHARS = 200;
 
     private final String instance;
+    private final RecentEvents recent;
 
-    ConnectionLog(String instance) {
+    /** {@code recent} also gets the errors and slow-consumer closes, for the dashboard. */
+    ConnectionLog(String instance, RecentEvents recent) {
         this.instance = instance;
+        this.recent = recent;
     }
 
     void connected(String client, String address) {
@@ -43,6 +48,10 @@ final class ConnectionLog {
     }
 
     void disconnected(String client, String address, int code, String reason, long seconds, long errors) {
+        if (code == Outbox.TRY_AGAIN_LATER) {
+            recent.add(new RecentEvents.Event(System.currentTimeMillis(), "slow_consumer", client, null,
+                    Integer.toString(code), clean(reason)));
+        }
         event("disconnect", client, address).addKeyValue("code", code).addKeyValue("reason", clean(reason))
                 .addKeyValue("seconds", seconds).addKeyValue("errors", errors).log();
     }
@@ -61,6 +70,8 @@ final class ConnectionLog {
             line.addKeyValue("room", clean(room));
         }
         line.addKeyValue("code", code.wireName()).addKeyValue("detail", clean(message)).log();
+        recent.add(new RecentEvents.Event(System.currentTimeMillis(), "error", client, room == null ? null : clean(room),
+                code.wireName(), clean(message)));
     }
 
     /** The last error of a connection that is logged; later ones are only counted. */

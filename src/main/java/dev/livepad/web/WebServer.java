@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.livepad.Config;
 import dev.livepad.auth.TokenService;
 import dev.livepad.metrics.PrometheusMetrics;
+import dev.livepad.metrics.RecentEvents;
+import dev.livepad.metrics.Sampler;
 import dev.livepad.metrics.ServerStats;
 import dev.livepad.metrics.StatusReport;
 import dev.livepad.protocol.ErrorCode;
@@ -55,6 +57,7 @@ public final class WebServer {
     private final Javalin app;
     private final SocketEndpoint sockets;
     private final Health health;
+    private final AdminFeed dashboard;
     private final Config config;
 
     public WebServer(Parts parts, Config config) {
@@ -65,12 +68,15 @@ public final class WebServer {
         parts.scheduler().scheduleWithFixedDelay(addresses::sweep, 1, 1, TimeUnit.MINUTES);
         TokenGate gate = new TokenGate(parts.tokens(), addresses);
         TrustedProxies proxies = new TrustedProxies(config.trustedProxies());
+        RecentEvents recent = new RecentEvents();
         this.sockets = new SocketEndpoint(parts.codec(), gate, addresses, parts.rooms(), parts.stats(),
-                new ConnectionLog(config.instanceId()), limits, parts.scheduler());
+                new ConnectionLog(config.instanceId(), recent), limits, parts.scheduler());
         HttpApi api = new HttpApi(parts.rooms(), parts.tokens(), gate, addresses, proxies, parts.json(), config);
         OriginPolicy origins = new OriginPolicy(config.allowedOrigins());
         CrossSiteGuard crossSite = new CrossSiteGuard(origins, proxies);
         ObjectMapper json = parts.json();
+        this.dashboard = new AdminFeed(new Sampler(parts.stats(), parts.status(), recent, parts.rooms()::load), recent,
+                json, config.adminKey(), addresses, proxies);
         this.health = new Health(parts.rooms(), json);
         parts.metrics().gauge("livepad.ready", "1 when /ready answers 200, else 0", () -> health.unready() == null ? 1 : 0);
         parts.metrics().gauge("livepad.draining", "1 from the moment a graceful shutdown begins", () ->
@@ -99,6 +105,7 @@ public final class WebServer {
             });
             javalin.routes.before(ctx -> SECURITY_HEADERS.forEach(ctx::header));
             javalin.routes.before("/api/*", crossSite::check);
+            javalin.routes.before("/admin/*", crossSite::check);
             javalin.routes.get("/health", health::health);
             javalin.routes.get("/ready", health::ready);
             javalin.routes.get("/status", ctx -> ctx.contentType("application/json")
@@ -106,6 +113,7 @@ public final class WebServer {
             javalin.routes.get("/metrics", ctx -> ctx.contentType(PrometheusMetrics.CONTENT_TYPE)
                     .result(parts.metrics().scrape()));
             api.routes(javalin.routes);
+            dashboard.routes(javalin.routes);
             mapErrors(javalin, json);
         });
     }
@@ -222,6 +230,7 @@ public final class WebServer {
     public void stop() {
         drain();
         sockets.closeAll("server shutting down");
+        dashboard.close();
         app.stop();
     }
 }
