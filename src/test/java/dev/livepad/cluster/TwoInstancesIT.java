@@ -82,6 +82,9 @@ class TwoInstancesIT {
                 assertEquals(i + 1, onB.nextOfType("op").get("rev").asLong());
             }
         }
+        assertEquals(20, metric(b, "livepad_cluster_remote_ops_applied_total"));
+        assertTrue(metric(b, "livepad_cluster_bus_delay_seconds_count") >= 1, "bus delays were measured");
+        assertEquals(0, metric(a, "livepad_cluster_remote_ops_applied_total"));
     }
 
     @Test
@@ -97,6 +100,17 @@ class TwoInstancesIT {
             assertEquals(1, op.get("rev").asLong());
             assertEquals("[\"lost on the bus\"]", op.get("op").toString());
         }
+        assertTrue(metric(b, "livepad_cluster_gap_fills_total") >= 1, "the gap fill was counted");
+    }
+
+    /** A sample of {@code /metrics} without labels. */
+    private static double metric(TestServer server, String name) {
+        for (String line : server.get("/metrics", null).body().split("\n")) {
+            if (line.startsWith(name + " ")) {
+                return Double.parseDouble(line.substring(name.length() + 1));
+            }
+        }
+        throw new AssertionError(name + " is not in /metrics");
     }
 
     @Test
