@@ -17,6 +17,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -316,6 +317,34 @@ class SqliteDocumentStoreTest extends DocumentStoreContract {
         before.forEach(DocumentStoreContract::join);
         join(after);
         assertEquals(expectedText(201), text(store.load(bystander.id(), 1_000)));
+    }
+
+    @Test
+    void the_commit_observer_hears_of_every_commit_with_its_ops_and_of_every_failed_one() throws SQLException {
+        List<String> heard = Collections.synchronizedList(new ArrayList<>());
+        store.observeCommits(new CommitObserver() {
+            @Override
+            public void committed(int ops, long nanos) {
+                heard.add("committed " + ops + (nanos > 0 ? "" : " in no time"));
+            }
+
+            @Override
+            public void failed(int ops) {
+                heard.add("failed " + ops);
+            }
+        });
+        RoomRecord room = created("observed");
+        heard.clear(); // the room's creation was a commit of no ops
+        append(room, 1, "one");
+        assertEquals(List.of("committed 1"), heard);
+
+        heard.clear();
+        try (Connection outside = connect(); Statement statement = outside.createStatement()) {
+            statement.execute("PRAGMA busy_timeout = 10000");
+            statement.execute("CREATE TRIGGER broken BEFORE INSERT ON ops_tail BEGIN SELECT RAISE(ROLLBACK, 'disk on fire'); END");
+        }
+        assertInstanceOf(StoreException.class, failureOf(store.append(room.id(), op(2, "two"))));
+        assertEquals(List.of("failed 1"), heard);
     }
 
     @Test
