@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The server's log, read from a real server process: one line per connect, join, leave,
- * disconnect, refused upgrade and error, each naming the client, room, client address (behind a
+ * disconnect, refused upgrade and error (WebSocket or HTTP), each naming the client, room, client address (behind a
  * trusted proxy, the forwarded one) and instance; JSON under {@code LOG_FORMAT=json}; never a
  * token, a display name or document text.
  */
@@ -60,6 +60,10 @@ class ConnectionLogIT {
             assertEquals(1000, disconnect.get("code").asInt());
             assertEquals(1, disconnect.get("errors").asInt());
             assertEquals("203.0.113.7", disconnect.get("address").asText());
+            JsonNode http = event(lines, "http error");
+            assertEquals("invalid_token", http.get("code").asText());
+            assertEquals("POST", http.get("method").asText());
+            assertEquals("/api/rooms/logged/tokens", http.get("path").asText());
             JsonNode refused = event(lines, "upgrade refused");
             assertEquals("forbidden", refused.get("code").asText());
             assertEquals("198.51.100.9", refused.get("address").asText());
@@ -94,13 +98,15 @@ class ConnectionLogIT {
     }
 
     /**
-     * A refused upgrade, then one client through a proxy: join with a display name, an op with
+     * A refused upgrade, a refused HTTP request, then one client through a proxy: join with a display name, an op with
      * text, a bad op, a leave, a join again, a normal close. Returns the owner token it used.
      */
     private static String traffic(ChildServer server) {
         assertThrows(RuntimeException.class, () -> WsClient.connect(server.ws(),
                 Map.of("Origin", "https://elsewhere.example", "X-Forwarded-For", "198.51.100.9")));
-        String token = new ApiClient(server.http("")).createRoom("logged");
+        ApiClient api = new ApiClient(server.http(""));
+        String token = api.createRoom("logged");
+        assertEquals(401, api.post("/api/rooms/logged/tokens", "{\"role\":\"editor\"}", "not-a-token").status());
         try (WsClient alice = WsClient.connect(server.ws(), Map.of("X-Forwarded-For", "203.0.113.7"))) {
             join(alice, token);
             alice.sendRaw("{\"type\":\"op\",\"room\":\"logged\",\"rev\":0,\"id\":\"a1\",\"op\":[\"" + SECRET_TEXT + "\"]}");

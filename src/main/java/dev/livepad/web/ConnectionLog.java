@@ -9,7 +9,7 @@ import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * One log line per thing that happens to a connection: connect, join, leave, disconnect, refused
- * upgrade, error reply. Each carries what finding one user's trouble needs as key-value pairs
+ * upgrade, error reply; and per HTTP request refused with an error. Each carries what finding one user's trouble needs as key-value pairs
  * (fields under {@code LOG_FORMAT=json}): {@code client}, {@code room}, {@code address} (the
  * client's, through trusted proxies) and {@code instance}. Never a token, a display name or
  * document text: error messages are ours, but may quote a client's field, so they are cut short
@@ -72,6 +72,17 @@ final class ConnectionLog {
         line.addKeyValue("code", code.wireName()).addKeyValue("detail", clean(message)).log();
         recent.add(new RecentEvents.Event(System.currentTimeMillis(), "error", client, room == null ? null : clean(room),
                 code.wireName(), clean(message)));
+    }
+
+    /**
+     * An HTTP request refused with one of the protocol's errors; {@code not_found} at DEBUG, since
+     * scanners probe for paths all day.
+     */
+    void httpError(String address, String method, String path, ErrorCode code, String message) {
+        LoggingEventBuilder line = code == ErrorCode.NOT_FOUND ? LOG.atDebug() : LOG.atInfo();
+        line.setMessage("http error").addKeyValue("address", address).addKeyValue("instance", instance)
+                .addKeyValue("method", method).addKeyValue("path", clean(path)).addKeyValue("code", code.wireName())
+                .addKeyValue("detail", clean(message)).log();
     }
 
     /** The last error of a connection that is logged; later ones are only counted. */

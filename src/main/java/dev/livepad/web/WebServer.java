@@ -69,8 +69,9 @@ public final class WebServer {
         TokenGate gate = new TokenGate(parts.tokens(), addresses);
         TrustedProxies proxies = new TrustedProxies(config.trustedProxies());
         RecentEvents recent = new RecentEvents();
+        ConnectionLog connectionLog = new ConnectionLog(config.instanceId(), recent);
         this.sockets = new SocketEndpoint(parts.codec(), gate, addresses, parts.rooms(), parts.stats(),
-                new ConnectionLog(config.instanceId(), recent), limits, parts.scheduler());
+                connectionLog, limits, parts.scheduler());
         HttpApi api = new HttpApi(parts.rooms(), parts.tokens(), gate, addresses, proxies, parts.json(), config);
         OriginPolicy origins = new OriginPolicy(config.allowedOrigins());
         CrossSiteGuard crossSite = new CrossSiteGuard(origins, proxies);
@@ -114,7 +115,7 @@ public final class WebServer {
                     .result(parts.metrics().scrape()));
             api.routes(javalin.routes);
             dashboard.routes(javalin.routes);
-            mapErrors(javalin, json);
+            mapErrors(javalin, json, connectionLog, proxies);
         });
     }
 
@@ -161,8 +162,11 @@ public final class WebServer {
     }
 
     /** Every failure becomes {@code {"error", "message"}} JSON; nothing internal leaks out. */
-    private static void mapErrors(JavalinConfig javalin, ObjectMapper json) {
-        javalin.routes.exception(ProtocolException.class, (e, ctx) -> HttpApi.error(ctx, json, e.code(), e.getMessage()));
+    private static void mapErrors(JavalinConfig javalin, ObjectMapper json, ConnectionLog log, TrustedProxies proxies) {
+        javalin.routes.exception(ProtocolException.class, (e, ctx) -> {
+            log.httpError(proxies.clientAddress(ctx.req()), ctx.method().name(), ctx.path(), e.code(), e.getMessage());
+            HttpApi.error(ctx, json, e.code(), e.getMessage());
+        });
         javalin.routes.exception(HttpResponseException.class, (e, ctx) ->
                 HttpApi.error(ctx, json, codeFor(e.getStatus()), e.getStatus() == 413
                         ? "the request body is too large" : "the request cannot be served"));
