@@ -44,6 +44,14 @@ final class Replay implements DocumentStore.LoadSink {
                 stored.opJson().length());
     }
 
+    /** The text and head revision replayed, for tools that want no room. */
+    StoredText stored() {
+        if (history == null) {
+            throw new IllegalStateException("the store gave no base");
+        }
+        return new StoredText(history.headRev(), text.toString());
+    }
+
     Room room(RoomRecord record, RoomContext context) {
         if (history == null) {
             throw new IllegalStateException("the store gave no base for room " + record.name());

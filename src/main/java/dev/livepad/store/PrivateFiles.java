@@ -1,9 +1,13 @@
 package dev.livepad.store;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -51,6 +55,50 @@ public final class PrivateFiles {
             Files.createFile(file, attributes(file, "rw-------"));
         } catch (FileAlreadyExistsException exists) {
             // keep it as it is
+        }
+    }
+
+    /**
+     * Creates the file empty as 600.
+     *
+     * @throws FileAlreadyExistsException when it exists
+     */
+    public static void newFile(Path file) throws IOException {
+        Files.createFile(file, attributes(file, "rw-------"));
+    }
+
+    /**
+     * Copies {@code source} to {@code target}, a new file created as 600 whatever the source's mode,
+     * and forces it to disk, for copies of the database and the token secret that must outlive a
+     * crash right after.
+     *
+     * @throws FileAlreadyExistsException when {@code target} exists
+     */
+    public static void copy(Path source, Path target) throws IOException {
+        newFile(target);
+        try (InputStream in = Files.newInputStream(source);
+             OutputStream out = Files.newOutputStream(target, StandardOpenOption.WRITE)) {
+            in.transferTo(out);
+        }
+        force(target);
+    }
+
+    /** Forces a file's content to disk. */
+    public static void force(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+    }
+
+    /**
+     * Forces a directory's entries to disk, so a file just created or renamed in it survives a
+     * crash; where the platform cannot open a directory for that, it does nothing.
+     */
+    public static void forceDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            LOG.debug("cannot sync directory {}: {}", dir, e.toString());
         }
     }
 

@@ -57,6 +57,19 @@ final class SqliteReader implements AutoCloseable {
         }
     }
 
+    /** Every live room, by name. */
+    synchronized List<RoomRecord> rooms() {
+        try (ResultSet rows = sql.get("SELECT name, id, created_at, token_gen FROM rooms ORDER BY name").executeQuery()) {
+            List<RoomRecord> rooms = new ArrayList<>();
+            while (rows.next()) {
+                rooms.add(new RoomRecord(rows.getString(1), rows.getString(2), rows.getLong(3), rows.getLong(4)));
+            }
+            return rooms;
+        } catch (SQLException e) {
+            throw new StoreException("listing rooms failed: " + e.getMessage(), e);
+        }
+    }
+
     synchronized long roomCount() {
         try (ResultSet row = sql.get("SELECT COUNT(*) FROM rooms").executeQuery()) {
             row.next();

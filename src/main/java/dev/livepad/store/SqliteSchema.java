@@ -173,6 +173,42 @@ final class SqliteSchema {
         }
     }
 
+    /**
+     * The schema version of a livepad database that this code can read or migrate; refuses a file
+     * without one (not livepad's, or empty) or with a newer one.
+     */
+    static int livepadVersion(Connection connection, Path file) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            int version = queryInt(statement, "PRAGMA user_version");
+            if (version == 0) {
+                throw new StoreException(file + " is not a livepad database (it has no schema version)");
+            }
+            if (version > VERSION) {
+                throw new StoreException(file + " has schema version " + version + ", newer than the " + VERSION
+                        + " this livepad knows");
+            }
+            return version;
+        }
+    }
+
+    /**
+     * Refuses a file that is not a livepad database of exactly this version, for connections that
+     * only read and so cannot migrate it.
+     */
+    static void requireCurrent(Connection connection, Path file) throws SQLException {
+        int version = livepadVersion(connection, file);
+        if (version < VERSION) {
+            throw new StoreException(file + " has schema version " + version + "; this livepad reads version "
+                    + VERSION + " (start the server on it once to migrate it)");
+        }
+        try (Statement statement = connection.createStatement()) {
+            Set<String> tables = tables(statement);
+            if (!tables.containsAll(TABLES)) {
+                throw new StoreException(file + " is missing tables: has " + tables + ", needs " + TABLES);
+            }
+        }
+    }
+
     private static Set<String> tables(Statement statement) throws SQLException {
         Set<String> tables = new HashSet<>();
         try (ResultSet rows = statement.executeQuery(
