@@ -1,4 +1,5 @@
-// The HTTP half of the protocol: create rooms, mint invites, renew and revoke tokens, delete rooms.
+// The HTTP half of the protocol: create rooms, mint invites, renew and revoke tokens, delete rooms;
+// and the dashboard's sign-in.
 
 import { describeError } from './errors.js';
 
@@ -65,4 +66,9 @@ export async function renewOwnerToken(room, ownerToken) {
 export async function revokeLinks(room, ownerToken) {
   const data = await call('POST', `/api/rooms/${encodeURIComponent(room)}/revoke`, { token: ownerToken });
   return data.token;
+}
+
+/** Trades the server's ADMIN_KEY for a dashboard session: an HttpOnly cookie sent with /admin/events. */
+export function startAdminSession(key) {
+  return call('POST', '/admin/session', { body: { key } });
 }
