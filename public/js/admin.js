@@ -119,7 +119,7 @@ function showBusiest(rooms) {
 
 function eventItem(event) {
   const [kindLabel, kindClass] = EVENT_KINDS[event.kind] || [event.kind, 'event-other'];
-  const at = event.time ?? event.timeMillis;
+  const at = event.time;
   const item = element('li', `event ${kindClass}`);
   const head = element('div', 'event-head');
   const time = element('time', 'event-time', formatClock(at));

@@ -10,7 +10,7 @@ import java.util.List;
  */
 public final class RecentEvents {
     /** One event; {@code room} may be null, {@code detail} is already cleaned for display. */
-    public record Event(long timeMillis, String kind, String client, String room, String code, String detail) {
+    public record Event(long time, String kind, String client, String room, String code, String detail) {
     }
 
     public static final int KEPT = 50;

@@ -65,6 +65,7 @@ class AdminFeedTest {
                 JsonNode withError = events.next("sample", s -> s.get("events").size() > 0);
                 JsonNode event = withError.get("events").get(0);
                 assertEquals("error", event.get("kind").asText());
+                assertTrue(event.get("time").asLong() > 0, event::toString);
                 assertEquals("bad_op", event.get("code").asText());
                 assertEquals("busy", event.get("room").asText());
                 assertTrue(withError.get("errorsPerSecond").asDouble() > 0);
