@@ -170,7 +170,7 @@ class HostileHttpIT {
             expect(call[0], call[1], "Bearer " + owner, "POST".equals(call[0]) || "PUT".equals(call[0])
                     || "PATCH".equals(call[0]) ? "{\"name\":\"m1\",\"role\":\"viewer\"}" : null, 405, "method_not_allowed");
         }
-        for (String path : List.of("/api", "/api/", "/api/rooms/r1/tokens/x", "/api/rooms/r1/text/x", "/admin",
+        for (String path : List.of("/api", "/api/", "/api/rooms/r1/tokens/x", "/api/rooms/r1/text/x", "/administrator",
                 "/.env", "/WEB-INF/web.xml", "/api/room", "/STATUS", "/.git/config", "/metrics.php")) {
             expect("GET", path, null, null, 404, "not_found");
         }
