@@ -32,6 +32,7 @@ export class RoomSession {
     this.stopped = false;
     this.retired = new Set(); // oldest first, at most RETIRED_IDS_KEPT
     this.reissues = 0;        // the outstanding op's messages refused since the last ack
+    this.revId = null;        // the id of the op that made our revision, sent on resume (after a restore, numbers repeat)
     this.holds = 0;           // `unavailable` replies to the outstanding op since the last ack
     this.undo = new UndoManager();
     this.recovered = null;    // { text, op }: local edits the server could not merge after a gap
@@ -73,7 +74,10 @@ export class RoomSession {
     const join = { type: 'join', room: this.room, token: this.token };
     this.joinToken = this.token;
     if (this.name) join.name = this.name.slice(0, 64);
-    if (this.client && !this.wantFullText) join.rev = this.client.revision;
+    if (this.client && !this.wantFullText) {
+      join.rev = this.client.revision;
+      if (this.revId) join.revId = this.revId;
+    }
     this.connection.send(join);
   }
 
@@ -113,6 +117,7 @@ export class RoomSession {
       this.reload(); // never expected: our history disagrees with the server's
       return;
     }
+    this.revId = m.revId ?? null;
     this.joined = true;
     this.connection.healthy();
     this.editor.setReadOnly(m.role === 'viewer');
@@ -168,6 +173,7 @@ export class RoomSession {
       return;
     }
     this.applyServerOp(TextOperation.fromJSON(m.op));
+    this.revId = m.id;
     this.changed();
   }
 
@@ -185,6 +191,7 @@ export class RoomSession {
       this.reload();
       return;
     }
+    this.revId = m.id;
     this.changed();
     this.outbox.pump();
     this.outbox.cursor(true);

@@ -2,6 +2,7 @@ package dev.livepad.protocol;
 
 import dev.livepad.ot.TextOperation;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /** A decoded message from a client; {@link MessageCodec#decode} is the only way to make one. */
@@ -13,7 +14,9 @@ public sealed interface ClientMessage {
     /** What an error reply names as {@code ref}: the op id, or the message type. */
     String ref();
 
-    record Join(String room, String token, String name, OptionalLong rev) implements ClientMessage {
+    /** {@code revId}: the id of the op that made revision {@code rev}, as the client saw it (extension). */
+    record Join(String room, String token, String name, OptionalLong rev, Optional<String> revId)
+            implements ClientMessage {
         public String ref() {
             return "join";
         }

@@ -7,6 +7,7 @@ import dev.livepad.ot.InvalidOperationException;
 import dev.livepad.ot.TextOperation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -67,7 +68,7 @@ public final class MessageCodec {
         String type = requireText(node, "type");
         return switch (type) {
             case "join" -> new ClientMessage.Join(requireRoom(node, room), requireText(node, "token"),
-                    optionalName(node), optionalRev(node));
+                    optionalName(node), optionalRev(node), optionalRevId(node));
             case "op" -> new ClientMessage.Op(requireRoom(node, room), requireRev(node), requireId(node),
                     boundedOp(node.get("op")));
             case "cursor" -> new ClientMessage.Cursor(requireRoom(node, room), requireRev(node),
@@ -102,6 +103,18 @@ public final class MessageCodec {
             throw bad("'id' must be 1 to " + MAX_ID_LENGTH + " characters");
         }
         return id;
+    }
+
+    /** A join's {@code revId}: absent, or an op id like any other. */
+    private static Optional<String> optionalRevId(JsonNode node) {
+        JsonNode value = node.get("revId");
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isTextual() || value.asText().isEmpty() || value.asText().length() > MAX_ID_LENGTH) {
+            throw bad("'revId' must be 1 to " + MAX_ID_LENGTH + " characters");
+        }
+        return Optional.of(value.asText());
     }
 
     private static String optionalName(JsonNode node) {

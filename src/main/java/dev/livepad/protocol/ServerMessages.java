@@ -24,7 +24,8 @@ public final class ServerMessages {
 
     /** The reply to a join: either the whole text, or the ops since the client's revision. */
     /** {@code textJson} is the text already encoded as a JSON string ({@link #jsonString}), or null. */
-    public record Joined(String room, String clientId, Role role, long rev, String textJson,
+    /** {@code revId}: the id of the op that made revision {@code rev}, or null (none, or no longer kept). */
+    public record Joined(String room, String clientId, Role role, long rev, String revId, String textJson,
                          List<HistoryOp> ops, boolean reset, List<MemberInfo> members) {
     }
 
@@ -35,6 +36,9 @@ public final class ServerMessages {
             g.writeStringField("clientId", j.clientId());
             g.writeStringField("role", j.role().wireName());
             g.writeNumberField("rev", j.rev());
+            if (j.revId() != null) {
+                g.writeStringField("revId", j.revId());
+            }
             if (j.textJson() != null) {
                 g.writeFieldName("text");
                 g.writeRawValue(j.textJson());

@@ -56,6 +56,20 @@ final class History {
         return rev >= oldestKnownRev() && rev <= headRev;
     }
 
+    /** The id of the kept op that made revision {@code rev}, or null (revision 0, or no longer kept). */
+    String idAt(long rev) {
+        if (entries.isEmpty() || rev > headRev || rev < entries.peekFirst().op().rev()) {
+            return null;
+        }
+        for (Iterator<Entry> it = entries.descendingIterator(); it.hasNext(); ) {
+            HistoryOp op = it.next().op();
+            if (op.rev() == rev) {
+                return op.id();
+            }
+        }
+        return null;
+    }
+
     /** The kept op that carried this client op id, or null. */
     Entry byId(String opId) {
         return byId.get(opId);

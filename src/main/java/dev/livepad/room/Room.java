@@ -11,6 +11,7 @@ import dev.livepad.store.StoredOp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -78,8 +79,11 @@ public final class Room {
         tokenGeneration = Math.max(tokenGeneration, generation);
     }
 
-    /** Adds the member and replies {@code joined} (full text, or the ops since {@code resumeRev}). */
-    CompletableFuture<Void> join(Member member, OptionalLong resumeRev) {
+    /**
+     * Adds the member and replies {@code joined} (full text, or the ops since {@code resumeRev}).
+     * {@code resumeId}, when the client sent it, is the id of the op it saw at {@code resumeRev}.
+     */
+    CompletableFuture<Void> join(Member member, OptionalLong resumeRev, Optional<String> resumeId) {
         if (shared != null && resumeRev.isPresent()) {
             execute(() -> shared.catchUpTo(resumeRev.getAsLong())); // the join below waits for it
         }
@@ -96,7 +100,7 @@ public final class Room {
             }
             long head = history.headRev();
             member.sinceRev = head;
-            ServerMessages.Joined reply = joinedReply(member, head, others, resumeRev);
+            ServerMessages.Joined reply = joinedReply(member, head, others, resumeRev, resumeId);
             String presence = ServerMessages.presence(name, "join", member.info());
             List<String> cursors = cursorsAtHead(member);
             commits.whenCommitted(head, () -> {
@@ -120,15 +124,28 @@ public final class Room {
      * would replace (or {@code RESUME_MAX_BYTES}); otherwise a reset with the text, so a short
      * join can never ask for a reply many times the document's size.
      */
-    private ServerMessages.Joined joinedReply(Member m, long head, List<MemberInfo> others, OptionalLong resumeRev) {
+    private ServerMessages.Joined joinedReply(Member m, long head, List<MemberInfo> others, OptionalLong resumeRev,
+                                              Optional<String> resumeId) {
+        String headId = history.idAt(head);
         if (resumeRev.isPresent() && history.covers(resumeRev.getAsLong())
+                && sameRevision(resumeRev.getAsLong(), resumeId)
                 && history.wireBytesSince(resumeRev.getAsLong())
                         <= Math.max(context.settings().resumeMaxBytes(), core.length())) {
-            return new ServerMessages.Joined(name, m.info().clientId(), m.role(), head, null,
+            return new ServerMessages.Joined(name, m.info().clientId(), m.role(), head, headId, null,
                     history.since(resumeRev.getAsLong()), false, others);
         }
-        return new ServerMessages.Joined(name, m.info().clientId(), m.role(), head, textJson(), null,
+        return new ServerMessages.Joined(name, m.info().clientId(), m.role(), head, headId, textJson(), null,
                 resumeRev.isPresent(), others);
+    }
+
+    /**
+     * Whether the client's revision {@code rev} is this room's: without {@code revId} (older
+     * clients) it is taken on trust; with it, the op kept at {@code rev} must have that id. After
+     * a restore from a backup, revision numbers are reused by other ops, and a client that saw the
+     * lost ones would otherwise be sent ops that do not apply to its text.
+     */
+    private boolean sameRevision(long rev, Optional<String> revId) {
+        return revId.isEmpty() || revId.get().equals(history.idAt(rev));
     }
 
     /**

@@ -215,23 +215,23 @@ public final class RoomRegistry {
      * returns, so later messages from the same connection queue behind the join.
      */
     public CompletableFuture<Void> join(Peer peer, String name, String roomId, long generation, String displayName,
-                                        Role role, OptionalLong resumeRev) {
-        return join(peer, name, roomId, generation, displayName, role, resumeRev, 0);
+                                        Role role, OptionalLong resumeRev, Optional<String> resumeId) {
+        return join(peer, name, roomId, generation, displayName, role, resumeRev, resumeId, 0);
     }
 
     /** A room evicted between lookup and join answers {@link RoomGone}; load it afresh and retry. */
     private CompletableFuture<Void> join(Peer peer, String name, String roomId, long generation, String displayName,
-                                         Role role, OptionalLong resumeRev, int attempt) {
+                                         Role role, OptionalLong resumeRev, Optional<String> resumeId, int attempt) {
         Room room = liveRoom(name, roomId);
         requireGeneration(cluster == null ? room.tokenGeneration() : current(name, roomId).tokenGen(), generation);
         Member member = new Member(peer, room, displayName, role);
         if (!peer.claim(member)) {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "already joined room " + name + "; leave first");
         }
-        return room.join(member, resumeRev).exceptionallyCompose(e -> {
+        return room.join(member, resumeRev, resumeId).exceptionallyCompose(e -> {
             peer.release(member);
             return unwrap(e) instanceof RoomGone && attempt < 3
-                    ? join(peer, name, roomId, generation, displayName, role, resumeRev, attempt + 1)
+                    ? join(peer, name, roomId, generation, displayName, role, resumeRev, resumeId, attempt + 1)
                     : CompletableFuture.failedFuture(unwrap(e));
         });
     }

@@ -271,7 +271,7 @@ final class SocketEndpoint {
             throw new ProtocolException(ErrorCode.WRONG_ROOM, "the token is for another room");
         }
         return rooms.join(connection.peer, join.room(), token.roomId(), token.generation(), join.name(), token.role(),
-                join.rev()).thenRun(() -> log.joined(connection.peer.clientId(), connection.address, join.room(),
+                join.rev(), join.revId()).thenRun(() -> log.joined(connection.peer.clientId(), connection.address, join.room(),
                         token.role().wireName(), join.rev().isPresent()));
     }
 

@@ -1,9 +1,11 @@
 package dev.livepad.admin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.livepad.ot.TextOperation;
 import dev.livepad.testing.ApiClient;
@@ -87,7 +89,8 @@ class BackupRestoreIT {
                 Files.getPosixFilePermissions(backup.resolve("jwt-secret")));
         assertEquals(PosixFilePermissions.fromString("rw-------"),
                 Files.getPosixFilePermissions(backup.resolve("livepad.db")));
-        List<TextOperation> history = ops(observer, head);
+        List<String> ids = new ArrayList<>();
+        List<TextOperation> history = ops(observer, head, ids);
         observer.close();
         String quietText = api.get("/api/rooms/Quiet.room_2/text", quietOwner).body();
         server.terminate();
@@ -110,6 +113,31 @@ class BackupRestoreIT {
                     + " restored to revision " + rev + " without a reset: " + joined);
             assertTrue(text.equals(joined.get("text").asText()), "the reset is not to the restored text");
 
+            // The room is edited past the lost head again: revision `head` exists once more, made by
+            // another op. A client that saw the lost one must still get a reset, not ops.
+            try (WsClient writer = WsClient.connect(server.ws())) {
+                JsonNode start = join(writer, editor, -1);
+                int length = start.get("text").asText().length();
+                for (long at = start.get("rev").asLong(); at <= head; at++, length++) {
+                    writer.sendRaw("{\"type\":\"op\",\"room\":\"busy\",\"rev\":" + at + ",\"id\":\"again-" + at
+                            + "\",\"op\":" + (length == 0 ? "[\"z\"]" : "[" + length + ",\"z\"]") + "}");
+                    assertEquals(at + 1, writer.nextOfType("ack").get("rev").asLong());
+                }
+            }
+            try (WsClient strayed = WsClient.connect(server.ws())) {
+                strayed.send(WsClient.message("join").put("room", "busy").put("token", editor).put("rev", head)
+                        .put("revId", ids.get((int) head - 1)));
+                assertTrue(strayed.nextOfType("joined").path("reset").asBoolean(),
+                        "a client that saw the lost revision " + head + " was sent ops for the new one");
+            }
+            try (WsClient current = WsClient.connect(server.ws())) {
+                current.send(WsClient.message("join").put("room", "busy").put("token", editor).put("rev", head)
+                        .put("revId", "again-" + (head - 1)));
+                JsonNode resumed = current.nextOfType("joined");
+                assertFalse(resumed.path("reset").asBoolean(), "the room's own revision must resume: " + resumed);
+                assertEquals(1, resumed.get("ops").size());
+            }
+
             ChildCommand locked = ChildCommand.run(env(restored), "restore", backup.toString());
             assertEquals(1, locked.exitCode());
             assertTrue(locked.err().contains("in use"), locked.err());
@@ -118,7 +146,8 @@ class BackupRestoreIT {
             assertEquals(0, ChildCommand.run(env(restored), "export", export.toString()).exitCode());
             Map<String, String> exported = exported(export);
             assertEquals(Set.of("busy", "Quiet.room_2"), exported.keySet());
-            assertTrue(exported.get("busy").equals(text), "export differs from the served text of busy");
+            assertTrue(exported.get("busy").equals(restoredApi.get("/api/rooms/busy/text", owner).body()),
+                    "export differs from the served text of busy");
             assertTrue(exported.get("Quiet.room_2").equals(quietText), "export differs from the text of Quiet.room_2");
             assertTrue(quietText.equals(restoredApi.get("/api/rooms/Quiet.room_2/text", quietOwner).body()),
                     "the restored Quiet.room_2 differs");
@@ -143,19 +172,22 @@ class BackupRestoreIT {
         return env;
     }
 
+    /** Joins {@code busy}, resuming from {@code rev} unless it is negative. */
     private static JsonNode join(WsClient ws, String token, long rev) {
-        ws.send(WsClient.message("join").put("room", "busy").put("token", token).put("rev", rev));
+        ObjectNode join = WsClient.message("join").put("room", "busy").put("token", token);
+        ws.send(rev < 0 ? join : join.put("rev", rev));
         JsonNode joined = ws.nextOfType("joined");
         return joined;
     }
 
     /** Every op of the room up to revision {@code head}, as the observer received them. */
-    private static List<TextOperation> ops(WsClient observer, long head) {
+    private static List<TextOperation> ops(WsClient observer, long head, List<String> ids) {
         List<TextOperation> ops = new ArrayList<>();
         while (ops.size() < head) {
             JsonNode op = observer.nextOfType("op");
             assertEquals(ops.size() + 1, op.get("rev").asLong());
             ops.add(CollabClient.parse(op.get("op")));
+            ids.add(op.get("id").asText());
         }
         return ops;
     }

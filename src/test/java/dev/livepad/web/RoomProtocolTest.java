@@ -206,6 +206,39 @@ class RoomProtocolTest {
     }
 
     @Test
+    void a_resume_naming_the_op_of_its_revision_gets_ops_only_when_that_op_is_the_rooms() {
+        String room = newRoom();
+        String owner = server.createRoom(room);
+        try (WsClient writer = server.connect()) {
+            JsonNode first = join(writer, room, owner);
+            assertFalse(first.has("revId"), "revision 0 was made by no op");
+            writer.send(op(room, 0, "r1", "ab"));
+            writer.nextOfType("ack");
+            writer.send(op(room, 1, "r2", 2, "cd"));
+            writer.nextOfType("ack");
+            try (WsClient resumer = server.connect()) {
+                resumer.send(ProtocolErrorsTest.joinMessage(room, owner).put("rev", 1).put("revId", "r1"));
+                JsonNode joined = resumer.nextOfType("joined");
+                assertEquals("r2", joined.get("revId").asText(), "the op that made the head");
+                assertEquals(1, joined.get("ops").size());
+                assertFalse(joined.has("reset"));
+            }
+            // As after a restore from a backup: revision 1 exists, but the client saw another op make it.
+            try (WsClient strayed = server.connect()) {
+                strayed.send(ProtocolErrorsTest.joinMessage(room, owner).put("rev", 1).put("revId", "lost-op"));
+                JsonNode joined = strayed.nextOfType("joined");
+                assertTrue(joined.get("reset").asBoolean());
+                assertEquals("abcd", joined.get("text").asText());
+                assertEquals("r2", joined.get("revId").asText());
+            }
+            try (WsClient malformed = server.connect()) {
+                malformed.send(ProtocolErrorsTest.joinMessage(room, owner).put("rev", 1).put("revId", 7));
+                assertEquals("bad_request", malformed.nextOfType("error").get("code").asText());
+            }
+        }
+    }
+
+    @Test
     void resuming_beyond_the_kept_history_or_in_the_future_resets() {
         String room = newRoom();
         String owner = server.createRoom(room);
