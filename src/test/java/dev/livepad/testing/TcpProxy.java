@@ -79,6 +79,11 @@ public final class TcpProxy implements AutoCloseable {
         return links.size();
     }
 
+    /** False once closed: the listening socket is gone and its port free for anyone. */
+    public boolean listening() {
+        return !listener.isClosed();
+    }
+
     /** Stops listening and resets every open connection. */
     @Override
     public void close() {
