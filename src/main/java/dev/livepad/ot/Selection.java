@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A user's cursors and selected ranges in a document, as in ot.js's Selection. Indices are UTF-16 offsets and are
- * not checked against any document; {@link #transform} moves them through a later operation.
+ * A user's cursors and selected ranges in a document, as in ot.js's Selection: what a {@code cursor} message
+ * carries and what the server keeps of each member's cursor. Indices are UTF-16 offsets and are not checked
+ * against any document; {@link #transform} moves them through a later operation.
  */
 public final class Selection {
     private final List<Range> ranges;
@@ -42,11 +43,21 @@ public final class Selection {
         return ranges.stream().anyMatch(range -> !range.isEmpty());
     }
 
-    /** This selection as it stands after {@code op} is applied to its document; ranges keep their order. */
+    /**
+     * This selection as it stands after {@code op} is applied to its document; ranges keep their order. Every end
+     * moves as by {@link TextOperation#transformIndex}, in one pass over the op for all of them
+     * ({@link TextOperation#transformIndices}), so a selection of many ranges costs the op's size, not the product.
+     */
     public Selection transform(TextOperation op) {
+        int[] ends = new int[ranges.size() * 2];
+        for (int i = 0; i < ranges.size(); i++) {
+            ends[2 * i] = ranges.get(i).anchor();
+            ends[2 * i + 1] = ranges.get(i).head();
+        }
+        ends = op.transformIndices(ends);
         List<Range> moved = new ArrayList<>(ranges.size());
-        for (Range range : ranges) {
-            moved.add(range.transform(op));
+        for (int i = 0; i < ranges.size(); i++) {
+            moved.add(new Range(ends[2 * i], ends[2 * i + 1]));
         }
         return new Selection(moved);
     }

@@ -1,7 +1,7 @@
 package dev.livepad.protocol;
 
+import dev.livepad.ot.Selection;
 import dev.livepad.ot.TextOperation;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -28,7 +28,7 @@ public sealed interface ClientMessage {
         }
     }
 
-    record Cursor(String room, long rev, List<Range> ranges) implements ClientMessage {
+    record Cursor(String room, long rev, Selection selection) implements ClientMessage {
         public String ref() {
             return "cursor";
         }
@@ -49,9 +49,5 @@ public sealed interface ClientMessage {
         public String ref() {
             return "ping";
         }
-    }
-
-    /** A cursor or selection: {@code anchor == head} for a caret. */
-    record Range(int anchor, int head) {
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.livepad.ot.InvalidOperationException;
+import dev.livepad.ot.Selection;
 import dev.livepad.ot.TextOperation;
 import java.util.ArrayList;
 import java.util.List;
@@ -191,18 +192,18 @@ public final class MessageCodec {
         }
     }
 
-    private static List<ClientMessage.Range> decodeRanges(JsonNode value) {
+    private static Selection decodeRanges(JsonNode value) {
         if (value == null || !value.isArray() || value.size() > MAX_RANGES) {
             throw bad("'ranges' must be an array of at most " + MAX_RANGES + " [anchor, head] pairs");
         }
-        List<ClientMessage.Range> ranges = new ArrayList<>(value.size());
+        List<Selection.Range> ranges = new ArrayList<>(value.size());
         for (JsonNode pair : value) {
             if (!pair.isArray() || pair.size() != 2 || !isIndex(pair.get(0)) || !isIndex(pair.get(1))) {
                 throw bad("each range must be [anchor, head] with non-negative integers");
             }
-            ranges.add(new ClientMessage.Range(pair.get(0).intValue(), pair.get(1).intValue()));
+            ranges.add(new Selection.Range(pair.get(0).intValue(), pair.get(1).intValue()));
         }
-        return ranges;
+        return new Selection(ranges);
     }
 
     private static boolean isIndex(JsonNode value) {

@@ -2,6 +2,7 @@ package dev.livepad.protocol;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.livepad.ot.Selection;
 import dev.livepad.ot.TextOperation;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -90,13 +91,13 @@ public final class ServerMessages {
         });
     }
 
-    public static String cursor(String room, String clientId, long rev, List<ClientMessage.Range> ranges) {
+    public static String cursor(String room, String clientId, long rev, Selection selection) {
         return write(g -> {
             start(g, "cursor", room);
             g.writeStringField("clientId", clientId);
             g.writeNumberField("rev", rev);
             g.writeArrayFieldStart("ranges");
-            for (ClientMessage.Range r : ranges) {
+            for (Selection.Range r : selection.ranges()) {
                 g.writeStartArray();
                 g.writeNumber(r.anchor());
                 g.writeNumber(r.head());

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.livepad.protocol.ClientMessage;
+import dev.livepad.ot.Selection;
 import dev.livepad.protocol.MemberInfo;
 import dev.livepad.protocol.Role;
 import dev.livepad.store.StoredOp;
@@ -40,7 +40,7 @@ sealed interface BusMessage {
     record Members(String roomId, String from, List<MemberInfo> members) implements BusMessage {
     }
 
-    record Cursor(String roomId, String from, String clientId, long rev, List<ClientMessage.Range> ranges)
+    record Cursor(String roomId, String from, String clientId, long rev, Selection selection)
             implements BusMessage {
     }
 
@@ -77,7 +77,7 @@ sealed interface BusMessage {
             node.put("clientId", m.clientId());
             node.put("rev", m.rev());
             ArrayNode ranges = node.putArray("ranges");
-            m.ranges().forEach(r -> ranges.addArray().add(r.anchor()).add(r.head()));
+            m.selection().ranges().forEach(r -> ranges.addArray().add(r.anchor()).add(r.head()));
         } else if (message instanceof Closed) {
             node.put("t", "closed");
         } else if (message instanceof Revoked m) {
@@ -117,11 +117,12 @@ sealed interface BusMessage {
                 yield new Members(roomId, from, members);
             }
             case "cursor" -> {
-                List<ClientMessage.Range> ranges = new ArrayList<>();
+                List<Selection.Range> ranges = new ArrayList<>();
                 for (JsonNode r : node.path("ranges")) {
-                    ranges.add(new ClientMessage.Range(r.path(0).asInt(), r.path(1).asInt()));
+                    ranges.add(new Selection.Range(r.path(0).asInt(), r.path(1).asInt()));
                 }
-                yield new Cursor(roomId, from, node.path("clientId").asText(), node.path("rev").asLong(), ranges);
+                yield new Cursor(roomId, from, node.path("clientId").asText(), node.path("rev").asLong(),
+                        new Selection(ranges));
             }
             case "closed" -> new Closed(roomId, from);
             case "revoked" -> new Revoked(roomId, from, node.path("gen").asLong());

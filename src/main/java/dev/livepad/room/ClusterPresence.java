@@ -1,6 +1,6 @@
 package dev.livepad.room;
 
-import dev.livepad.protocol.ClientMessage;
+import dev.livepad.ot.Selection;
 import dev.livepad.protocol.MemberInfo;
 import dev.livepad.protocol.ServerMessages;
 import java.util.ArrayList;
@@ -41,8 +41,8 @@ final class ClusterPresence {
         return count;
     }
 
-    void cursorMoved(String clientId, long rev, List<ClientMessage.Range> ranges) {
-        room.publish(new BusMessage.Cursor(room.id(), link.instanceId(), clientId, rev, ranges));
+    void cursorMoved(String clientId, long rev, Selection selection) {
+        room.publish(new BusMessage.Cursor(room.id(), link.instanceId(), clientId, rev, selection));
     }
 
     /**
@@ -131,7 +131,7 @@ final class ClusterPresence {
         if (cursor.rev() > head) {
             cursors.put(cursor.clientId(), cursor);
         } else if (history.covers(cursor.rev())) {
-            List<ClientMessage.Range> moved = history.moveRanges(cursor.rev(), cursor.ranges());
+            Selection moved = history.moveToHead(cursor.rev(), cursor.selection());
             cursors.put(cursor.clientId(), new BusMessage.Cursor(room.id(), cursor.from(), cursor.clientId(), head, moved));
             members.broadcast(ServerMessages.cursor(room.name(), cursor.clientId(), head, moved), null);
         }
@@ -141,7 +141,7 @@ final class ClusterPresence {
     void opApplied(long rev) {
         for (BusMessage.Cursor c : cursors.values()) {
             if (c.rev() == rev) {
-                members.broadcast(ServerMessages.cursor(room.name(), c.clientId(), c.rev(), c.ranges()), null);
+                members.broadcast(ServerMessages.cursor(room.name(), c.clientId(), c.rev(), c.selection()), null);
             }
         }
     }
@@ -152,7 +152,7 @@ final class ClusterPresence {
         long head = history.headRev();
         for (BusMessage.Cursor c : cursors.values()) {
             if (history.covers(c.rev())) {
-                frames.add(ServerMessages.cursor(room.name(), c.clientId(), head, history.moveRanges(c.rev(), c.ranges())));
+                frames.add(ServerMessages.cursor(room.name(), c.clientId(), head, history.moveToHead(c.rev(), c.selection())));
             }
         }
         return frames;

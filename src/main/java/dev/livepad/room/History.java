@@ -1,7 +1,7 @@
 package dev.livepad.room;
 
+import dev.livepad.ot.Selection;
 import dev.livepad.ot.TextOperation;
-import dev.livepad.protocol.ClientMessage;
 import dev.livepad.protocol.ServerMessages.HistoryOp;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -168,24 +168,12 @@ final class History {
         return first == null ? currentLength : first.op().op().baseLength();
     }
 
-    /**
-     * Moves ranges made at {@code rev} through every later op, to the head revision. Each op is
-     * walked once for all the ranges, so the cost is the ops' size, not their size times the ranges.
-     */
-    List<ClientMessage.Range> moveRanges(long rev, List<ClientMessage.Range> ranges) {
-        int[] indices = new int[ranges.size() * 2];
-        for (int i = 0; i < ranges.size(); i++) {
-            indices[2 * i] = ranges.get(i).anchor();
-            indices[2 * i + 1] = ranges.get(i).head();
-        }
+    /** Moves a selection made at {@code rev} through every later op, to the head revision. */
+    Selection moveToHead(long rev, Selection selection) {
         for (HistoryOp op : since(rev)) {
-            indices = op.op().transformIndices(indices);
+            selection = selection.transform(op.op());
         }
-        List<ClientMessage.Range> moved = new ArrayList<>(ranges.size());
-        for (int i = 0; i < ranges.size(); i++) {
-            moved.add(new ClientMessage.Range(indices[2 * i], indices[2 * i + 1]));
-        }
-        return moved;
+        return selection;
     }
 
     static TextOperation transformAgainst(TextOperation op, List<HistoryOp> concurrent) {

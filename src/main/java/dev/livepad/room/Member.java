@@ -1,9 +1,8 @@
 package dev.livepad.room;
 
-import dev.livepad.protocol.ClientMessage;
+import dev.livepad.ot.Selection;
 import dev.livepad.protocol.MemberInfo;
 import dev.livepad.protocol.Role;
-import java.util.List;
 
 /**
  * One connection's membership of one room. Mutable fields are touched only on the room's
@@ -16,7 +15,7 @@ public final class Member {
     private final MemberInfo info;
     long sinceRev;
     long cursorRev = -1;
-    List<ClientMessage.Range> cursor;
+    Selection cursor;
 
     Member(Peer peer, Room room, String name, Role role) {
         this.peer = peer;

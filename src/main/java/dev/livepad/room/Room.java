@@ -1,6 +1,7 @@
 package dev.livepad.room;
 
 import dev.livepad.ot.Rope;
+import dev.livepad.ot.Selection;
 import dev.livepad.protocol.ClientMessage;
 import dev.livepad.protocol.ErrorCode;
 import dev.livepad.protocol.MemberInfo;
@@ -381,13 +382,13 @@ public final class Room {
                 throw new ProtocolException(ErrorCode.BAD_REV, "revision " + msg.rev() + " is not in the kept history");
             }
             int length = history.lengthAt(msg.rev(), core.length());
-            for (ClientMessage.Range r : msg.ranges()) {
+            for (Selection.Range r : msg.selection().ranges()) {
                 if (r.anchor() > length || r.head() > length) {
                     throw new ProtocolException(ErrorCode.BAD_REQUEST, "a range lies beyond the document's end");
                 }
             }
-            member.peer().charge(core.transformSteps(msg.rev(), msg.ranges().size())); // a range walks like a component
-            List<ClientMessage.Range> moved = history.moveRanges(msg.rev(), msg.ranges());
+            member.peer().charge(core.transformSteps(msg.rev(), msg.selection().ranges().size())); // a range walks like a component
+            Selection moved = history.moveToHead(msg.rev(), msg.selection());
             long head = history.headRev();
             member.cursor = moved;
             member.cursorRev = head;
@@ -513,7 +514,7 @@ public final class Room {
         for (Member m : members.withCursors(joiner)) {
             if (history.covers(m.cursorRev)) {
                 if (m.cursorRev != head) {
-                    m.cursor = history.moveRanges(m.cursorRev, m.cursor);
+                    m.cursor = history.moveToHead(m.cursorRev, m.cursor);
                     m.cursorRev = head;
                 }
                 frames.add(ServerMessages.cursor(name, m.info().clientId(), head, m.cursor));

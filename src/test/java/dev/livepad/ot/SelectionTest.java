@@ -50,6 +50,22 @@ class SelectionTest {
     }
 
     @Test
+    void moving_a_selection_moves_each_range_as_alone() {
+        Seeded.check(Seeded.CASES, random -> {
+            String doc = RandomOps.text(random, 12);
+            TextOperation op = RandomOps.op(random, doc);
+            List<Selection.Range> ranges = new ArrayList<>();
+            for (int i = random.nextInt(5); i > 0; i--) {
+                int anchor = random.nextInt(doc.length() + 1);
+                ranges.add(new Selection.Range(anchor, random.nextBoolean() ? anchor : random.nextInt(doc.length() + 1)));
+            }
+            Selection moved = new Selection(ranges).transform(op);
+            assertEquals(ranges.stream().map(range -> range.transform(op)).toList(), moved.ranges(),
+                    () -> "doc=" + doc + " op=" + op + " ranges=" + ranges);
+        });
+    }
+
+    @Test
     void a_range_whose_text_is_deleted_collapses() throws Exception {
         Selection.Range range = new Selection.Range(1, 3).transform(op(1, -2, 1));
         assertEquals(new Selection.Range(1, 1), range);
