@@ -46,6 +46,12 @@ public final class RoomRegistry {
     private final ConcurrentHashMap<String, Room> live = new ConcurrentHashMap<>();
     private final ClusterLink cluster; // null for a single process
     private final Map<Room, RoomBus.Subscription> subscriptions = new ConcurrentHashMap<>();
+    /**
+     * Striped locks a load and a revocation of the same name both take ({@link #loadLock}).
+     * {@code computeIfAbsent} alone already loads a name once, but a revocation is not a map
+     * operation and cannot wait for a load in flight, which would bring the room live with the
+     * generation it read before the revocation. Striped, so names (unbounded) need no lock each.
+     */
     private final Object[] loadLocks = new Object[64];
 
     public RoomRegistry(DocumentStore store, MessageCodec codec, RoomSettings settings, ServerStats stats,
@@ -327,7 +333,7 @@ public final class RoomRegistry {
     private Room liveRoom(String name, String roomId) {
         Room room = live.get(name);
         if (room == null) {
-            synchronized (loadLock(name)) {
+            synchronized (loadLock(name)) { // not for computeIfAbsent: for revokeTokens, see loadLocks
                 room = live.computeIfAbsent(name, n -> load(n, roomId));
             }
         }

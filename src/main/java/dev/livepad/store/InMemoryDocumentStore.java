@@ -20,9 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class InMemoryDocumentStore implements DocumentStore {
 
-    /** Guards name uniqueness; each room's log is guarded by its own {@link Room} monitor. */
-    private final Map<String, Room> roomsByName = new HashMap<>();
-    private final Map<String, Room> roomsById = new ConcurrentHashMap<>();
+    /** Guards name uniqueness; each room's log is guarded by its own {@link RoomLog} monitor. */
+    private final Map<String, RoomLog> roomsByName = new HashMap<>();
+    private final Map<String, RoomLog> roomsById = new ConcurrentHashMap<>();
     private final Map<String, String> settings = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -35,7 +35,7 @@ public final class InMemoryDocumentStore implements DocumentStore {
             if (roomsByName.containsKey(room.name()) || roomsById.containsKey(room.id())) {
                 return false;
             }
-            Room created = new Room(room);
+            RoomLog created = new RoomLog(room);
             roomsByName.put(room.name(), created);
             roomsById.put(room.id(), created);
             return true;
@@ -46,7 +46,7 @@ public final class InMemoryDocumentStore implements DocumentStore {
     public Optional<RoomRecord> findRoom(String name) {
         checkOpen();
         synchronized (roomsByName) {
-            Room room = roomsByName.get(name);
+            RoomLog room = roomsByName.get(name);
             return room == null ? Optional.empty() : Optional.of(room.record);
         }
     }
@@ -55,7 +55,7 @@ public final class InMemoryDocumentStore implements DocumentStore {
     public OptionalLong nextTokenGeneration(String name, String roomId, long current) {
         checkOpen();
         synchronized (roomsByName) {
-            Room room = roomsByName.get(name);
+            RoomLog room = roomsByName.get(name);
             if (room == null || !room.record.id().equals(roomId) || room.record.tokenGen() != current) {
                 return OptionalLong.empty();
             }
@@ -68,7 +68,7 @@ public final class InMemoryDocumentStore implements DocumentStore {
     @Override
     public boolean deleteRoom(String name, String roomId) {
         checkOpen();
-        Room room;
+        RoomLog room;
         synchronized (roomsByName) {
             room = roomsByName.get(name);
             if (room == null || !room.record.id().equals(roomId)) {
@@ -104,7 +104,7 @@ public final class InMemoryDocumentStore implements DocumentStore {
     @Override
     public LoadedDocument load(String roomId, int historyOps) {
         checkOpen();
-        Room room = liveRoom(roomId);
+        RoomLog room = liveRoom(roomId);
         synchronized (room) {
             if (room.deleted) {
                 throw new StoreException("room " + roomId + " does not exist");
@@ -142,7 +142,7 @@ public final class InMemoryDocumentStore implements DocumentStore {
         if (closed) {
             return CompletableFuture.failedFuture(new StoreException("store is closed"));
         }
-        Room room = roomsById.get(roomId);
+        RoomLog room = roomsById.get(roomId);
         if (room == null) {
             return CompletableFuture.failedFuture(new StoreException("room " + roomId + " does not exist"));
         }
@@ -177,7 +177,7 @@ public final class InMemoryDocumentStore implements DocumentStore {
     @Override
     public List<StoredOp> opsAfter(String roomId, long afterRev, int limit) {
         checkOpen();
-        Room room = liveRoom(roomId);
+        RoomLog room = liveRoom(roomId);
         synchronized (room) {
             return room.ops.tailMap(afterRev, false).values().stream().limit(limit).toList();
         }
@@ -188,7 +188,7 @@ public final class InMemoryDocumentStore implements DocumentStore {
         checkOpen();
         Map<String, Long> heads = new HashMap<>();
         for (String roomId : roomIds) {
-            Room room = roomsById.get(roomId);
+            RoomLog room = roomsById.get(roomId);
             if (room != null) {
                 synchronized (room) {
                     if (!room.deleted) {
@@ -204,7 +204,7 @@ public final class InMemoryDocumentStore implements DocumentStore {
     public void saveSnapshot(String roomId, long rev, String text, int historyOps) {
         Objects.requireNonNull(text, "text");
         checkOpen();
-        Room room = liveRoom(roomId);
+        RoomLog room = liveRoom(roomId);
         synchronized (room) {
             if (room.deleted) {
                 throw new StoreException("room " + roomId + " does not exist");
@@ -241,8 +241,8 @@ public final class InMemoryDocumentStore implements DocumentStore {
         closed = true;
     }
 
-    private Room liveRoom(String roomId) {
-        Room room = roomsById.get(roomId);
+    private RoomLog liveRoom(String roomId) {
+        RoomLog room = roomsById.get(roomId);
         if (room == null) {
             throw new StoreException("room " + roomId + " does not exist");
         }
@@ -256,14 +256,14 @@ public final class InMemoryDocumentStore implements DocumentStore {
     }
 
     /** One room's log; every field but the record is guarded by this object's monitor. */
-    private static final class Room {
+    private static final class RoomLog {
         volatile RoomRecord record; // replaced under roomsByName's monitor
         final TreeMap<Long, StoredOp> ops = new TreeMap<>();
         final TreeMap<Long, String> snapshots = new TreeMap<>();
         long head;
         boolean deleted;
 
-        Room(RoomRecord record) {
+        RoomLog(RoomRecord record) {
             this.record = record;
         }
     }
