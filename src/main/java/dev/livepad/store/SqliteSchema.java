@@ -37,11 +37,9 @@ final class SqliteSchema {
                         name       TEXT    NOT NULL UNIQUE,
                         created_at INTEGER NOT NULL
                     )""",
-                    // Ordinary rowid tables. Snapshot texts can be large, which WITHOUT ROWID handles badly. For ops,
-                    // WITHOUT ROWID was measured and is worse: each room appends in the middle of a clustered tree, so
-                    // its ~100-byte rows split leaves with a full rebalance (siblings and parent), where the rowid
-                    // table appends at its right edge and the (room_id, rev) index holds ~40-byte entries. Group
-                    // commits of 5 and 30 ops wrote 9% and 25% more WAL pages per op that way (docs/storage.md).
+                    // Ordinary rowid tables: snapshot texts can be large, which WITHOUT ROWID handles badly, and
+                    // for ops a clustered WITHOUT ROWID tree writes more pages per op (docs/storage.md, "What a
+                    // commit costs").
                     """
                     CREATE TABLE ops (
                         room_id   TEXT    NOT NULL REFERENCES rooms (id),
