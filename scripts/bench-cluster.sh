@@ -4,7 +4,8 @@
 # and against the single-process SQLite default as the baseline, alternated ROUNDS times.
 # Prints one JSON line per run (docs/performance.md, "Cluster mode", has the results and the reading).
 #
-#   scripts/bench-cluster.sh            needs target/livepad.jar (mvn -q package -DskipTests),
+#   scripts/bench-cluster.sh            needs target/livepad.jar and the load generator
+#                                       (mvn -q package -DskipTests, which compiles the tests too),
 #                                       PostgreSQL with database "test" and Redis on their default ports
 # Settings: JAVA_OPTS (extra JVM flags for every server, e.g. a profiler), KINDS ("sqlite-1 cluster-1 cluster-3": which to run, cluster-N for N instances), ROUNDS (3), DURATION (15), WARMUP (10), ROOMS (50), MEMBERS (4), INTERVAL_MS (50), HEAP (512m),
 #           PGURL (postgresql://root@127.0.0.1:5432/test), REDIS_URL (redis://127.0.0.1:6379)
@@ -58,8 +59,8 @@ run() {
   local support
   support=$( (pgrep -d, -x postgres; pgrep -d, -x redis-server) | paste -sd, -)
   echo "== $label" >&2
-  java -cp "$JAR" dev.livepad.loadgen.LoadGen fanout --url "$urls" --pid "$pids" --support-pids "$support" \
-    --rooms "$ROOMS" --members "$MEMBERS" --interval-ms "$INTERVAL_MS" --duration "$DURATION" --warmup "$WARMUP" \
+  mvn -q -o exec:exec@loadgen -Dloadgen.args="fanout --url $urls --pid $pids --support-pids $support \
+    --rooms $ROOMS --members $MEMBERS --interval-ms $INTERVAL_MS --duration $DURATION --warmup $WARMUP" \
     | tail -1 | sed "s/^/{\"label\":\"$label\",\"result\":/; s/\$/}/" || true # a run with errors still reports
   local url
   for url in ${urls//,/ }; do

@@ -8,7 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The load generator's command line: {@code java -cp livepad.jar dev.livepad.loadgen.LoadGen SCENARIO [--options]}.
+ * The load generator's command line: {@code mvn -q exec:exec@loadgen -Dloadgen.args="SCENARIO [--options]"}.
  * Prints a human summary and then one JSON line; exits 0 only if the run had no errors and every room converged.
  * docs/performance.md lists the scenarios, their options and the commands behind the published numbers.
  */
