@@ -1,5 +1,7 @@
 package dev.livepad.metrics;
 
+import dev.livepad.protocol.CloseCode;
+import java.util.Arrays;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -8,8 +10,8 @@ import java.util.concurrent.atomic.LongAdder;
  * so a client cannot grow the label set.
  */
 public final class CloseCounts {
-    /** The codes counted on their own, in the order they are reported. */
-    public static final int[] CODES = {1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1012, 1013};
+    /** The codes counted on their own, in the order they are reported: every {@link CloseCode}. */
+    public static final int[] CODES = Arrays.stream(CloseCode.values()).mapToInt(CloseCode::code).toArray();
 
     private final LongAdder[] counts = new LongAdder[CODES.length + 1];
 

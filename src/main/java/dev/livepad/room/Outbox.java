@@ -1,6 +1,7 @@
 package dev.livepad.room;
 
 import dev.livepad.metrics.ServerStats;
+import dev.livepad.protocol.CloseCode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
@@ -18,7 +19,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Frames are UTF-8 bytes, so a broadcast is encoded once for all its recipients.
  */
 public final class Outbox {
-    public static final int TRY_AGAIN_LATER = 1013;
     private static final int MAX_BATCH = 256;
     /** Bytes handed over at once, beyond the first frame: what is being written is not counted against the bound. */
     private static final int MAX_BATCH_BYTES = 64 * 1024;
@@ -85,7 +85,7 @@ public final class Outbox {
         }
         if (closed) {
             stats.slowConsumersClosed.increment();
-            abort(TRY_AGAIN_LATER, "outbound queue full: the client is not keeping up");
+            abort(CloseCode.TRY_AGAIN_LATER, "outbound queue full: the client is not keeping up");
             return false;
         }
         if (writer == null) {
@@ -110,8 +110,8 @@ public final class Outbox {
         inFlightBytes = 0;
     }
 
-    /** Drops what is queued and closes the connection with {@code statusCode}. */
-    public void abort(int statusCode, String reason) {
+    /** Drops what is queued and closes the connection with {@code status}. */
+    public void abort(CloseCode status, String reason) {
         synchronized (this) {
             closed = true;
             release();
@@ -120,8 +120,8 @@ public final class Outbox {
             }
             closeSent = true;
         }
-        stats.closeSent(statusCode);
-        transport.close(statusCode, reason);
+        stats.closeSent(status.code());
+        transport.close(status.code(), reason);
     }
 
     /**
@@ -202,6 +202,6 @@ public final class Outbox {
                 return;
             }
         }
-        abort(TRY_AGAIN_LATER, "send failed");
+        abort(CloseCode.TRY_AGAIN_LATER, "send failed");
     }
 }

@@ -3,6 +3,7 @@ package dev.livepad.room;
 import dev.livepad.ot.Rope;
 import dev.livepad.ot.Selection;
 import dev.livepad.protocol.ClientMessage;
+import dev.livepad.protocol.CloseCode;
 import dev.livepad.protocol.ErrorCode;
 import dev.livepad.protocol.MemberInfo;
 import dev.livepad.protocol.ProtocolException;
@@ -109,7 +110,7 @@ public final class Room {
                 if (outbox.isClosed()) {
                     // a joiner already gone costs no reply
                 } else if (!outbox.couldQueue(reply.textJson() == null ? 0 : reply.textJson().length())) {
-                    outbox.abort(Outbox.TRY_AGAIN_LATER, "the server is sending all it can hold; try again");
+                    outbox.abort(CloseCode.TRY_AGAIN_LATER, "the server is sending all it can hold; try again");
                 } else {
                     member.send(ServerMessages.joined(reply));
                 }
@@ -481,7 +482,7 @@ public final class Room {
         LOG.error("room {} failed; it leaves memory and its members are closed with 1013 to resume", name, failure);
         for (Member m : members.all()) {
             members.remove(m);
-            m.peer().outbox().abort(Outbox.TRY_AGAIN_LATER, "room failure, resume");
+            m.peer().outbox().abort(CloseCode.TRY_AGAIN_LATER, "room failure, resume");
         }
         close();
     }

@@ -1,8 +1,8 @@
 package dev.livepad.web;
 
 import dev.livepad.metrics.RecentEvents;
+import dev.livepad.protocol.CloseCode;
 import dev.livepad.protocol.ErrorCode;
-import dev.livepad.room.Outbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
@@ -48,7 +48,7 @@ final class ConnectionLog {
     }
 
     void disconnected(String client, String address, int code, String reason, long seconds, long errors) {
-        if (code == Outbox.TRY_AGAIN_LATER) {
+        if (code == CloseCode.TRY_AGAIN_LATER.code()) {
             recent.add(new RecentEvents.Event(System.currentTimeMillis(), "slow_consumer", client, null,
                     Integer.toString(code), clean(reason)));
         }

@@ -3,6 +3,7 @@ package dev.livepad.web;
 import dev.livepad.auth.JoinToken;
 import dev.livepad.metrics.ServerStats;
 import dev.livepad.protocol.ClientMessage;
+import dev.livepad.protocol.CloseCode;
 import dev.livepad.protocol.ErrorCode;
 import dev.livepad.protocol.InvalidMessage;
 import dev.livepad.protocol.MessageCodec;
@@ -37,10 +38,6 @@ import org.slf4j.LoggerFactory;
  */
 final class SocketEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(SocketEndpoint.class);
-    static final int UNSUPPORTED_DATA = 1003;
-    static final int GOING_AWAY = 1001;
-    static final int POLICY_VIOLATION = 1008;
-    static final int SERVICE_RESTART = 1012;
 
     /**
      * One socket, as Jetty's listener for it: its peer (what rooms see) and what only the edge
@@ -85,7 +82,7 @@ final class SocketEndpoint {
         public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
             callback.succeed();
             if (connections.contains(this)) {
-                peer.outbox().abort(UNSUPPORTED_DATA, "binary frames are not supported");
+                peer.outbox().abort(CloseCode.UNSUPPORTED_DATA, "binary frames are not supported");
             }
             session.demand(); // to read the close handshake
         }
@@ -206,7 +203,7 @@ final class SocketEndpoint {
         stats.bytesIn.add(bytes);
         RateLimiter.Verdict verdict = connection.limiter.acquire(now, bytes);
         if (verdict == RateLimiter.Verdict.DISCONNECT) {
-            peer.outbox().abort(POLICY_VIOLATION, "sending far faster than the rate limit");
+            peer.outbox().abort(CloseCode.POLICY_VIOLATION, "sending far faster than the rate limit");
             return false;
         } else if (verdict == RateLimiter.Verdict.DROP) {
             reject(connection, ErrorCode.RATE_LIMITED, "too many messages; this one was dropped", null, null);
@@ -333,7 +330,7 @@ final class SocketEndpoint {
     /** Closes every connection with 1012 (service restart): clients reconnect and resume. */
     void closeAll(String reason) {
         for (Connection connection : connections) {
-            connection.peer.outbox().abort(SERVICE_RESTART, reason);
+            connection.peer.outbox().abort(CloseCode.SERVICE_RESTART, reason);
         }
     }
 
@@ -346,7 +343,7 @@ final class SocketEndpoint {
         long deadline = System.nanoTime() - limits.idleTimeout().toNanos();
         for (Connection connection : connections) {
             if (connection.lastHeardNanos - deadline < 0) {
-                connection.peer.outbox().abort(GOING_AWAY, "idle: nothing received for "
+                connection.peer.outbox().abort(CloseCode.GOING_AWAY, "idle: nothing received for "
                         + limits.idleTimeout().toSeconds() + " s");
             }
         }
