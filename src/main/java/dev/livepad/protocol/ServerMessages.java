@@ -125,6 +125,17 @@ public final class ServerMessages {
         });
     }
 
+    /**
+     * The body of every HTTP error, from the API, the WebSocket upgrade and Jetty's own error pages
+     * alike: {@code {"error": CODE, "message": TEXT}}, in that order.
+     */
+    public static String httpError(ErrorCode code, String message) {
+        return write(g -> {
+            g.writeStringField("error", code.wireName());
+            g.writeStringField("message", message);
+        });
+    }
+
     public static String error(ErrorCode code, String message, String room, String ref) {
         return write(g -> {
             g.writeStringField("type", "error");

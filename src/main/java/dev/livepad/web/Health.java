@@ -1,6 +1,5 @@
 package dev.livepad.web;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.livepad.protocol.ErrorCode;
 import dev.livepad.room.RoomRegistry;
 import io.javalin.http.Context;
@@ -12,12 +11,10 @@ import io.javalin.http.Context;
  */
 final class Health {
     private final RoomRegistry rooms;
-    private final ObjectMapper json;
     private volatile boolean draining;
 
-    Health(RoomRegistry rooms, ObjectMapper json) {
+    Health(RoomRegistry rooms) {
         this.rooms = rooms;
-        this.json = json;
     }
 
     /** From now on {@code /ready} answers 503; nothing else changes. */
@@ -32,7 +29,7 @@ final class Health {
     void ready(Context ctx) {
         String unready = unready();
         if (unready != null) {
-            HttpApi.error(ctx, json, ErrorCode.UNAVAILABLE, unready);
+            HttpApi.error(ctx, ErrorCode.UNAVAILABLE, unready);
             return;
         }
         ctx.contentType("application/json").result("{\"status\":\"ready\"}");

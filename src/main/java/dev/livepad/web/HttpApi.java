@@ -10,6 +10,7 @@ import dev.livepad.protocol.ErrorCode;
 import dev.livepad.protocol.ProtocolException;
 import dev.livepad.protocol.Role;
 import dev.livepad.protocol.RoomNames;
+import dev.livepad.protocol.ServerMessages;
 import dev.livepad.room.RoomRegistry;
 import dev.livepad.store.RoomRecord;
 import io.javalin.config.RoutesConfig;
@@ -189,12 +190,7 @@ final class HttpApi {
     }
 
     /** Every HTTP failure as {@code {"error": CODE, "message": TEXT}}, never a stack trace. */
-    static void error(Context ctx, ObjectMapper json, ErrorCode code, String message) {
-        try {
-            ctx.status(code.httpStatus()).contentType("application/json")
-                    .result(json.writeValueAsString(Map.of("error", code.wireName(), "message", message)));
-        } catch (JacksonException e) {
-            ctx.status(500).result("{\"error\":\"internal\",\"message\":\"internal error\"}");
-        }
+    static void error(Context ctx, ErrorCode code, String message) {
+        ctx.status(code.httpStatus()).contentType("application/json").result(ServerMessages.httpError(code, message));
     }
 }

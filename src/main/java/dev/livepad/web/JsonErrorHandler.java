@@ -1,6 +1,7 @@
 package dev.livepad.web;
 
 import dev.livepad.protocol.ErrorCode;
+import dev.livepad.protocol.ServerMessages;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +60,6 @@ final class JsonErrorHandler extends ErrorHandler {
             case 413, 414, 431 -> "the request is too large";
             default -> status >= 500 ? "internal error" : "the request is malformed";
         };
-        return ("{\"error\":\"" + code.wireName() + "\",\"message\":\"" + message + "\"}")
-                .getBytes(StandardCharsets.UTF_8);
+        return ServerMessages.httpError(code, message).getBytes(StandardCharsets.UTF_8);
     }
 }

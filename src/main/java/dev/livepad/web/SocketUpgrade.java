@@ -1,7 +1,7 @@
 package dev.livepad.web;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.livepad.protocol.ErrorCode;
+import dev.livepad.protocol.ServerMessages;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -9,7 +9,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Map;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletCoreRequest;
 import org.eclipse.jetty.ee10.servlet.ServletCoreResponse;
@@ -41,20 +40,18 @@ final class SocketUpgrade extends HttpFilter {
     private final TrustedProxies proxies;
     private final AddressLimits addresses;
     private final Limits limits;
-    private final ObjectMapper json;
     private final Configuration.ConfigurationCustomizer socketLimits = new Configuration.ConfigurationCustomizer();
     private final SelectorReads handshaker = new SelectorReads();
     private WebSocketComponents components;
     private JettyServerFrameHandlerFactory frameHandlers;
 
     SocketUpgrade(SocketEndpoint sockets, OriginPolicy origins, TrustedProxies proxies, AddressLimits addresses,
-                  Limits limits, ObjectMapper json) {
+                  Limits limits) {
         this.sockets = sockets;
         this.origins = origins;
         this.proxies = proxies;
         this.addresses = addresses;
         this.limits = limits;
-        this.json = json;
     }
 
     /**
@@ -151,6 +148,6 @@ final class SocketUpgrade extends HttpFilter {
         WebServer.SECURITY_HEADERS.forEach(res::setHeader);
         res.setStatus(code.httpStatus());
         res.setContentType("application/json");
-        res.getWriter().write(json.writeValueAsString(Map.of("error", code.wireName(), "message", message)));
+        res.getWriter().write(ServerMessages.httpError(code, message));
     }
 }

@@ -78,7 +78,7 @@ public final class WebServer {
         ObjectMapper json = parts.json();
         this.dashboard = new AdminFeed(new Sampler(parts.stats(), parts.status(), recent, parts.rooms()::load), recent,
                 json, config.adminKey(), addresses, proxies);
-        this.health = new Health(parts.rooms(), json);
+        this.health = new Health(parts.rooms());
         parts.metrics().gauge("livepad.ready", "1 when /ready answers 200, else 0", () -> health.unready() == null ? 1 : 0);
         parts.metrics().gauge("livepad.draining", "1 from the moment a graceful shutdown begins", () ->
                 health.draining() ? 1 : 0);
@@ -95,7 +95,7 @@ public final class WebServer {
             });
             javalin.jetty.modifyServletContextHandler(context -> {
                 keepNoSessions(context);
-                context.addFilter(new FilterHolder(new SocketUpgrade(sockets, origins, proxies, addresses, limits, json)),
+                context.addFilter(new FilterHolder(new SocketUpgrade(sockets, origins, proxies, addresses, limits)),
                         "/ws", EnumSet.of(DispatcherType.REQUEST));
             });
             javalin.staticFiles.add(files -> {
@@ -115,7 +115,7 @@ public final class WebServer {
                     .result(parts.metrics().scrape()));
             api.routes(javalin.routes);
             dashboard.routes(javalin.routes);
-            mapErrors(javalin, json, connectionLog, proxies);
+            mapErrors(javalin, connectionLog, proxies);
         });
     }
 
@@ -162,37 +162,37 @@ public final class WebServer {
     }
 
     /** Every failure becomes {@code {"error", "message"}} JSON; nothing internal leaks out. */
-    private static void mapErrors(JavalinConfig javalin, ObjectMapper json, ConnectionLog log, TrustedProxies proxies) {
+    private static void mapErrors(JavalinConfig javalin, ConnectionLog log, TrustedProxies proxies) {
         javalin.routes.exception(ProtocolException.class, (e, ctx) -> {
             log.httpError(proxies.clientAddress(ctx.req()), ctx.method().name(), ctx.path(), e.code(), e.getMessage());
-            HttpApi.error(ctx, json, e.code(), e.getMessage());
+            HttpApi.error(ctx, e.code(), e.getMessage());
         });
         javalin.routes.exception(HttpResponseException.class, (e, ctx) ->
-                HttpApi.error(ctx, json, codeFor(e.getStatus()), e.getStatus() == 413
+                HttpApi.error(ctx, codeFor(e.getStatus()), e.getStatus() == 413
                         ? "the request body is too large" : "the request cannot be served"));
         javalin.routes.exception(IllegalArgumentException.class, (e, ctx) -> {
             LOG.debug("malformed request on {} {}", ctx.method(), ctx.path(), e);
-            HttpApi.error(ctx, json, ErrorCode.BAD_REQUEST, "the request is malformed");
+            HttpApi.error(ctx, ErrorCode.BAD_REQUEST, "the request is malformed");
         });
         javalin.routes.exception(java.io.IOException.class, (e, ctx) -> {
             LOG.debug("unreadable request on {} {}", ctx.method(), ctx.path(), e);
-            HttpApi.error(ctx, json, ErrorCode.BAD_REQUEST, "the request body could not be read");
+            HttpApi.error(ctx, ErrorCode.BAD_REQUEST, "the request body could not be read");
         });
         javalin.routes.exception(Exception.class, (e, ctx) -> {
             LOG.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
-            HttpApi.error(ctx, json, ErrorCode.INTERNAL, "internal error");
+            HttpApi.error(ctx, ErrorCode.INTERNAL, "internal error");
         });
-        javalin.routes.error(404, "*", ctx -> notFound(ctx, json));
-        javalin.routes.error(405, "*", ctx -> HttpApi.error(ctx, json, ErrorCode.METHOD_NOT_ALLOWED,
+        javalin.routes.error(404, "*", ctx -> notFound(ctx));
+        javalin.routes.error(405, "*", ctx -> HttpApi.error(ctx, ErrorCode.METHOD_NOT_ALLOWED,
                 "method not allowed"));
     }
 
-    private static void notFound(Context ctx, ObjectMapper json) {
+    private static void notFound(Context ctx) {
         if (!ctx.result().isEmpty() && ctx.res().getContentType() != null
                 && ctx.res().getContentType().startsWith("application/json")) {
             return; // an API error body is already there
         }
-        HttpApi.error(ctx, json, ErrorCode.NOT_FOUND, "not found");
+        HttpApi.error(ctx, ErrorCode.NOT_FOUND, "not found");
     }
 
     static ErrorCode codeFor(int status) {

@@ -9,6 +9,8 @@ import dev.livepad.testing.ApiClient;
 import dev.livepad.testing.TestServer;
 import dev.livepad.testing.ApiClient.Response;
 import dev.livepad.testing.WsClient;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -149,5 +151,8 @@ class HttpApiTest {
         assertEquals(status, r.status(), r::body);
         assertEquals(code, r.json().get("error").asText(), r::body);
         assertTrue(r.json().get("message").isTextual());
+        List<String> fields = new ArrayList<>();
+        r.json().fieldNames().forEachRemaining(fields::add);
+        assertEquals(List.of("error", "message"), fields, r::body); // one writer, one order
     }
 }
