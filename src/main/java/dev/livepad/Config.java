@@ -1,5 +1,6 @@
 package dev.livepad;
 
+import dev.livepad.web.AddressRange;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -19,7 +19,9 @@ import dev.livepad.store.DocumentStore;
 import dev.livepad.store.InMemoryDocumentStore;
 import dev.livepad.store.PostgresDocumentStore;
 import dev.livepad.store.SqliteDocumentStore;
+import dev.livepad.web.Limits;
 import dev.livepad.web.WebServer;
+import dev.livepad.web.WebSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -103,7 +105,18 @@ public final class LivepadServer implements AutoCloseable {
                 rooms::clusterStatus);
         metrics.bind(stats, status);
         this.web = new WebServer(new WebServer.Parts(rooms, tokens, codec, json, stats, status, metrics, scheduler),
-                config);
+                webSettings(config));
+    }
+
+    private static WebSettings webSettings(Config config) {
+        Limits limits = new Limits(config.maxMessageBytes(), config.outboxMaxFrames(), config.outboxMaxBytes(),
+                config.idleTimeout(), config.ratePerSecond(), config.rateBurst(), config.rateBytesPerSecond(),
+                config.rateBytesBurst(), config.maxRoomsPerConnection(), config.sendBudgetBytes());
+        WebSettings.AddressBudget budget = new WebSettings.AddressBudget(config.exemptLoopback(),
+                config.maxConnectionsPerIp(), config.roomCreatesPerMinute(), config.authFailuresPerMinute());
+        return new WebSettings(config.host(), config.port(), config.maxBodyBytes(), limits, budget,
+                config.allowedOrigins(), config.trustedProxies(), config.instanceId(), config.adminKey(),
+                config.ownerTokenTtl(), config.maxInviteTtl());
     }
 
     public LivepadServer start() {

@@ -3,7 +3,6 @@ package dev.livepad.web;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.livepad.Config;
 import dev.livepad.auth.JoinToken;
 import dev.livepad.auth.TokenService;
 import dev.livepad.protocol.ErrorCode;
@@ -36,16 +35,16 @@ final class HttpApi {
     private final Optional<byte[]> adminKey;
 
     HttpApi(RoomRegistry rooms, TokenService tokens, TokenGate gate, AddressLimits addresses, TrustedProxies proxies,
-            ObjectMapper json, Config config) {
+            ObjectMapper json, WebSettings settings) {
         this.rooms = rooms;
         this.tokens = tokens;
         this.gate = gate;
         this.addresses = addresses;
         this.proxies = proxies;
         this.json = json;
-        this.ownerTtl = config.ownerTokenTtl();
-        this.maxInviteTtl = config.maxInviteTtl();
-        this.adminKey = config.adminKey().map(k -> k.getBytes(StandardCharsets.UTF_8));
+        this.ownerTtl = settings.ownerTokenTtl();
+        this.maxInviteTtl = settings.maxInviteTtl();
+        this.adminKey = settings.adminKey().map(k -> k.getBytes(StandardCharsets.UTF_8));
     }
 
     void routes(RoutesConfig routes) {

@@ -1,6 +1,5 @@
 package dev.livepad.web;
 
-import dev.livepad.AddressRange;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.InetAddress;
 import java.util.ArrayList;

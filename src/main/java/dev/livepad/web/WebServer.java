@@ -1,7 +1,6 @@
 package dev.livepad.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.livepad.Config;
 import dev.livepad.auth.TokenService;
 import dev.livepad.metrics.PrometheusMetrics;
 import dev.livepad.metrics.RecentEvents;
@@ -58,26 +57,27 @@ public final class WebServer {
     private final SocketEndpoint sockets;
     private final Health health;
     private final AdminFeed dashboard;
-    private final Config config;
+    private final WebSettings settings;
 
-    public WebServer(Parts parts, Config config) {
-        this.config = config;
-        Limits limits = Limits.from(config);
-        AddressLimits addresses = new AddressLimits(config.exemptLoopback(), config.maxConnectionsPerIp(),
-                config.roomCreatesPerMinute(), config.authFailuresPerMinute());
+    public WebServer(Parts parts, WebSettings settings) {
+        this.settings = settings;
+        Limits limits = settings.limits();
+        WebSettings.AddressBudget budget = settings.addressBudget();
+        AddressLimits addresses = new AddressLimits(budget.exemptLoopback(), budget.maxConnections(),
+                budget.roomCreatesPerMinute(), budget.authFailuresPerMinute());
         parts.scheduler().scheduleWithFixedDelay(addresses::sweep, 1, 1, TimeUnit.MINUTES);
         TokenGate gate = new TokenGate(parts.tokens(), addresses);
-        TrustedProxies proxies = new TrustedProxies(config.trustedProxies());
+        TrustedProxies proxies = new TrustedProxies(settings.trustedProxies());
         RecentEvents recent = new RecentEvents();
-        ConnectionLog connectionLog = new ConnectionLog(config.instanceId(), recent);
+        ConnectionLog connectionLog = new ConnectionLog(settings.instanceId(), recent);
         this.sockets = new SocketEndpoint(parts.codec(), gate, addresses, parts.rooms(), parts.stats(),
                 connectionLog, limits, parts.scheduler());
-        HttpApi api = new HttpApi(parts.rooms(), parts.tokens(), gate, addresses, proxies, parts.json(), config);
-        OriginPolicy origins = new OriginPolicy(config.allowedOrigins());
+        HttpApi api = new HttpApi(parts.rooms(), parts.tokens(), gate, addresses, proxies, parts.json(), settings);
+        OriginPolicy origins = new OriginPolicy(settings.allowedOrigins());
         CrossSiteGuard crossSite = new CrossSiteGuard(origins, proxies);
         ObjectMapper json = parts.json();
         this.dashboard = new AdminFeed(new Sampler(parts.stats(), parts.status(), recent, parts.rooms()::load), recent,
-                json, config.adminKey(), addresses, proxies);
+                json, settings.adminKey(), addresses, proxies);
         this.health = new Health(parts.rooms());
         parts.metrics().gauge("livepad.ready", "1 when /ready answers 200, else 0", () -> health.unready() == null ? 1 : 0);
         parts.metrics().gauge("livepad.draining", "1 from the moment a graceful shutdown begins", () ->
@@ -86,7 +86,7 @@ public final class WebServer {
                 sockets::queuedBytes);
         this.app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
-            javalin.http.maxRequestSize = config.maxBodyBytes();
+            javalin.http.maxRequestSize = settings.maxBodyBytes();
             javalin.http.prefer405over404 = true;
             javalin.jetty.threadPool = threadPool();
             javalin.jetty.modifyServer(server -> {
@@ -207,7 +207,7 @@ public final class WebServer {
     }
 
     public WebServer start() {
-        app.start(config.host(), config.port());
+        app.start(settings.host(), settings.port());
         return this;
     }
 

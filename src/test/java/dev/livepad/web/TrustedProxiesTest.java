@@ -2,7 +2,6 @@ package dev.livepad.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.livepad.AddressRange;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.livepad;
+package dev.livepad.web;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -1,10 +1,11 @@
-package dev.livepad;
+package dev.livepad.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.livepad.Config;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
