@@ -1,8 +1,8 @@
 package dev.livepad.web;
 
+import static dev.livepad.testing.Messages.join;
+import static dev.livepad.testing.Messages.joinMessage;
 import static dev.livepad.web.HttpApiTest.assertError;
-import static dev.livepad.web.ProtocolErrorsTest.join;
-import static dev.livepad.web.ProtocolErrorsTest.joinMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

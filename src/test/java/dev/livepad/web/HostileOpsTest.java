@@ -1,6 +1,6 @@
 package dev.livepad.web;
 
-import static dev.livepad.web.ProtocolErrorsTest.join;
+import static dev.livepad.testing.Messages.join;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.livepad.testing.Messages;
 import dev.livepad.testing.TestServer;
 import dev.livepad.testing.WsClient;
 import java.nio.file.Path;
@@ -53,7 +54,7 @@ class HostileOpsTest {
                 op.add((String) part);
             }
         }
-        return ProtocolErrorsTest.opMessage(room, rev, id, op);
+        return Messages.opMessage(room, rev, id, op);
     }
 
     /** Waits until the cursor was refused (the error) or moved and shown to {@code other} (null). */
@@ -207,7 +208,7 @@ class HostileOpsTest {
             assertEquals("bad_rev", ackOrError(alice).path("code").asText());
         }
         try (WsClient resumer = server.connect()) {
-            resumer.send(ProtocolErrorsTest.joinMessage(room, owner).put("rev", 1));
+            resumer.send(Messages.joinMessage(room, owner).put("rev", 1));
             JsonNode joined = resumer.nextOfType("joined");
             assertTrue(joined.path("reset").asBoolean(), joined::toString);
         }
@@ -229,14 +230,14 @@ class HostileOpsTest {
                 rev = alice.nextOfType("ack").get("rev").asLong();
             }
             try (WsClient resumer = roomy.connect()) {
-                resumer.send(ProtocolErrorsTest.joinMessage(room, token).put("rev", 0));
+                resumer.send(Messages.joinMessage(room, token).put("rev", 0));
                 JsonNode joined = resumer.nextOfType("joined");
                 assertTrue(joined.path("reset").asBoolean(), "a reset, not 160 KB of ops");
                 assertEquals("", joined.get("text").asText());
                 assertFalse(joined.has("ops"));
             }
             try (WsClient recent = roomy.connect()) {
-                recent.send(ProtocolErrorsTest.joinMessage(room, token).put("rev", rev - 2));
+                recent.send(Messages.joinMessage(room, token).put("rev", rev - 2));
                 JsonNode joined = recent.nextOfType("joined");
                 assertEquals(2, joined.get("ops").size(), "a small resume still gets the ops");
             }
@@ -259,7 +260,7 @@ class HostileOpsTest {
             alice.send(op("big", 1, "trim", -1, 119_999));
             assertEquals("ack", ackOrError(alice).path("type").asText(), "deleting text frees memory, so it goes on");
 
-            bob.send(ProtocolErrorsTest.joinMessage("small", smallOwner));
+            bob.send(Messages.joinMessage("small", smallOwner));
             JsonNode refused = bob.next(m -> m.path("type").asText().matches("joined|error"));
             assertEquals("unavailable", refused.path("code").asText(), refused::toString);
 

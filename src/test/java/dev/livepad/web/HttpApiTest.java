@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.livepad.testing.ApiClient;
-import dev.livepad.testing.TestServer;
 import dev.livepad.testing.ApiClient.Response;
+import dev.livepad.testing.ApiClient;
+import dev.livepad.testing.Messages;
+import dev.livepad.testing.TestServer;
 import dev.livepad.testing.WsClient;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,7 +86,7 @@ class HttpApiTest {
         assertError(server.post("/api/rooms/minting/tokens", "{\"role\":\"editor\"}", otherOwner), 403, "forbidden");
         assertError(server.post("/api/rooms/nope/tokens", "{\"role\":\"editor\"}", owner), 403, "forbidden");
         try (WsClient c = server.connect()) {
-            assertEquals("viewer", ProtocolErrorsTest.join(c, "minting", viewer).get("role").asText());
+            assertEquals("viewer", Messages.join(c, "minting", viewer).get("role").asText());
         }
     }
 
@@ -94,7 +95,7 @@ class HttpApiTest {
         String owner = server.createRoom("doomed");
         String editor = server.mint("doomed", owner, "editor");
         try (WsClient member = server.connect()) {
-            ProtocolErrorsTest.join(member, "doomed", editor);
+            Messages.join(member, "doomed", editor);
             assertError(server.delete("/api/rooms/doomed", editor), 403, "forbidden");
             assertEquals(204, server.delete("/api/rooms/doomed", owner).status());
             JsonNode closed = member.nextOfType("closed");

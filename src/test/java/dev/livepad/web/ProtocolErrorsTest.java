@@ -1,5 +1,8 @@
 package dev.livepad.web;
 
+import static dev.livepad.testing.Messages.join;
+import static dev.livepad.testing.Messages.joinMessage;
+import static dev.livepad.testing.Messages.opMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.livepad.auth.TokenService;
 import dev.livepad.protocol.Role;
 import dev.livepad.testing.ApiClient;
@@ -232,23 +234,6 @@ class ProtocolErrorsTest {
     }
 
     // --- helpers
-
-    static JsonNode join(WsClient c, String room, String token) {
-        c.send(joinMessage(room, token));
-        JsonNode joined = c.next(m -> "joined".equals(m.path("type").asText()) || "error".equals(m.path("type").asText()));
-        assertEquals("joined", joined.get("type").asText(), () -> "join failed: " + joined);
-        return joined;
-    }
-
-    static ObjectNode joinMessage(String room, String token) {
-        return WsClient.message("join").put("room", room).put("token", token);
-    }
-
-    static ObjectNode opMessage(String room, long rev, String id, ArrayNode op) {
-        ObjectNode m = WsClient.message("op").put("room", room).put("rev", rev).put("id", id);
-        m.set("op", op);
-        return m;
-    }
 
     private void sendOp(WsClient c, long rev, String id, Object... components) {
         ArrayNode op = JSON.createArrayNode();

@@ -1,9 +1,10 @@
 package dev.livepad.web;
 
-import static dev.livepad.web.ProtocolErrorsTest.join;
+import static dev.livepad.testing.Messages.join;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.livepad.testing.Messages;
 import dev.livepad.testing.TestServer;
 import dev.livepad.testing.WsClient;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ class RoomLifecycleTest {
             assertEquals(0, server.status().get("loadedRooms").asInt(), "the empty room stayed in memory");
             assertEquals(0, server.status().get("activeRooms").asInt());
             try (WsClient back = server.connect()) {
-                back.send(ProtocolErrorsTest.joinMessage("evict", owner).put("rev", 0));
+                back.send(Messages.joinMessage("evict", owner).put("rev", 0));
                 JsonNode joined = back.nextOfType("joined");
                 assertEquals(1, joined.get("rev").asInt());
                 assertEquals("e1", joined.get("ops").get(0).get("id").asText());

@@ -1,7 +1,7 @@
 package dev.livepad.web;
 
-import static dev.livepad.web.ProtocolErrorsTest.join;
-import static dev.livepad.web.ProtocolErrorsTest.opMessage;
+import static dev.livepad.testing.Messages.join;
+import static dev.livepad.testing.Messages.opMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.livepad.testing.Messages;
 import dev.livepad.testing.TestServer;
 import dev.livepad.testing.WsClient;
 import java.util.concurrent.CompletionException;
@@ -46,13 +47,13 @@ class RoomProtocolTest {
         String room = newRoom();
         String owner = server.createRoom(room);
         try (WsClient alice = server.connect(); WsClient bob = server.connect()) {
-            alice.send(ProtocolErrorsTest.joinMessage(room, owner).put("name", "Alice"));
+            alice.send(Messages.joinMessage(room, owner).put("name", "Alice"));
             JsonNode aliceJoined = alice.nextOfType("joined");
             assertEquals(0, aliceJoined.get("rev").asInt());
             assertEquals("", aliceJoined.get("text").asText());
             assertEquals(0, aliceJoined.get("members").size());
 
-            bob.send(ProtocolErrorsTest.joinMessage(room, server.mint(room, owner, "editor")).put("name", "Bob"));
+            bob.send(Messages.joinMessage(room, server.mint(room, owner, "editor")).put("name", "Bob"));
             JsonNode bobJoined = bob.nextOfType("joined");
             JsonNode others = bobJoined.get("members");
             assertEquals(1, others.size());
@@ -82,7 +83,7 @@ class RoomProtocolTest {
             join(alice, room, owner);
             for (int i = 0; i < 50; i++) {
                 alice.send(WsClient.message("leave").put("room", room));
-                alice.send(ProtocolErrorsTest.joinMessage(room, owner));
+                alice.send(Messages.joinMessage(room, owner));
                 assertEquals("left", alice.next(m -> !m.path("type").asText().equals("presence")).get("type").asText());
                 JsonNode rejoined = alice.next(m -> !m.path("type").asText().equals("presence"));
                 assertEquals("joined", rejoined.get("type").asText(), rejoined::toString);
@@ -111,11 +112,11 @@ class RoomProtocolTest {
         try (WsClient alice = server.connect()) {
             // No wait between them: the join (which may load the room) runs on the pool, and the
             // op behind it must not be read, and refused as not joined, before the join is done.
-            alice.send(ProtocolErrorsTest.joinMessage(room, owner).put("name", "Alice"));
+            alice.send(Messages.joinMessage(room, owner).put("name", "Alice"));
             alice.send(op(room, 0, "p1", "abc"));
             alice.send(op(room, 1, "p2", 3, "d"));
             alice.send(WsClient.message("leave").put("room", room));
-            alice.send(ProtocolErrorsTest.joinMessage(room, owner).put("name", "Alice"));
+            alice.send(Messages.joinMessage(room, owner).put("name", "Alice"));
             assertEquals(0, alice.nextOfType("joined").get("rev").asInt());
             assertEquals(1, alice.nextOfType("ack").get("rev").asInt());
             assertEquals(2, alice.nextOfType("ack").get("rev").asInt());
@@ -171,7 +172,7 @@ class RoomProtocolTest {
             assertEquals(second, seen.get("room").asText());
             assertEquals("two", server.get("/api/rooms/" + second + "/text", secondOwner).body());
             assertEquals("one", server.get("/api/rooms/" + first + "/text", firstOwner).body());
-            c.send(ProtocolErrorsTest.joinMessage(first, firstOwner));
+            c.send(Messages.joinMessage(first, firstOwner));
             assertEquals("bad_request", c.nextOfType("error").get("code").asText());
         }
     }
@@ -187,7 +188,7 @@ class RoomProtocolTest {
             writer.send(op(room, 1, "r2", 2, "cd"));
             writer.nextOfType("ack");
             try (WsClient resumer = server.connect()) {
-                resumer.send(ProtocolErrorsTest.joinMessage(room, owner).put("rev", 1));
+                resumer.send(Messages.joinMessage(room, owner).put("rev", 1));
                 JsonNode joined = resumer.nextOfType("joined");
                 assertFalse(joined.has("text"));
                 assertEquals(2, joined.get("rev").asInt());
@@ -198,7 +199,7 @@ class RoomProtocolTest {
                 assertEquals("[2,\"cd\"]", missed.get("op").toString());
             }
             try (WsClient upToDate = server.connect()) {
-                upToDate.send(ProtocolErrorsTest.joinMessage(room, owner).put("rev", 2));
+                upToDate.send(Messages.joinMessage(room, owner).put("rev", 2));
                 JsonNode joined = upToDate.nextOfType("joined");
                 assertEquals(0, joined.get("ops").size());
             }
@@ -217,7 +218,7 @@ class RoomProtocolTest {
             writer.send(op(room, 1, "r2", 2, "cd"));
             writer.nextOfType("ack");
             try (WsClient resumer = server.connect()) {
-                resumer.send(ProtocolErrorsTest.joinMessage(room, owner).put("rev", 1).put("revId", "r1"));
+                resumer.send(Messages.joinMessage(room, owner).put("rev", 1).put("revId", "r1"));
                 JsonNode joined = resumer.nextOfType("joined");
                 assertEquals("r2", joined.get("revId").asText(), "the op that made the head");
                 assertEquals(1, joined.get("ops").size());
@@ -225,14 +226,14 @@ class RoomProtocolTest {
             }
             // As after a restore from a backup: revision 1 exists, but the client saw another op make it.
             try (WsClient strayed = server.connect()) {
-                strayed.send(ProtocolErrorsTest.joinMessage(room, owner).put("rev", 1).put("revId", "lost-op"));
+                strayed.send(Messages.joinMessage(room, owner).put("rev", 1).put("revId", "lost-op"));
                 JsonNode joined = strayed.nextOfType("joined");
                 assertTrue(joined.get("reset").asBoolean());
                 assertEquals("abcd", joined.get("text").asText());
                 assertEquals("r2", joined.get("revId").asText());
             }
             try (WsClient malformed = server.connect()) {
-                malformed.send(ProtocolErrorsTest.joinMessage(room, owner).put("rev", 1).put("revId", 7));
+                malformed.send(Messages.joinMessage(room, owner).put("rev", 1).put("revId", 7));
                 assertEquals("bad_request", malformed.nextOfType("error").get("code").asText());
             }
         }
@@ -250,7 +251,7 @@ class RoomProtocolTest {
             }
             for (int rev : new int[] {0, 9}) {
                 try (WsClient resumer = server.connect()) {
-                    resumer.send(ProtocolErrorsTest.joinMessage(room, owner).put("rev", rev));
+                    resumer.send(Messages.joinMessage(room, owner).put("rev", rev));
                     JsonNode joined = resumer.nextOfType("joined");
                     assertTrue(joined.get("reset").asBoolean());
                     assertEquals("xxxxx", joined.get("text").asText());

@@ -1,10 +1,11 @@
 package dev.livepad.web;
 
-import static dev.livepad.web.ProtocolErrorsTest.join;
+import static dev.livepad.testing.Messages.join;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.livepad.testing.ApiClient.Response;
+import dev.livepad.testing.Messages;
 import dev.livepad.testing.TestServer;
 import dev.livepad.testing.WsClient;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ class TokenLifecycleTest {
 
     private static JsonNode joinReply(TestServer on, String room, String token) {
         try (WsClient c = on.connect()) {
-            c.send(ProtocolErrorsTest.joinMessage(room, token));
+            c.send(Messages.joinMessage(room, token));
             return c.next(m -> m.path("type").asText().matches("joined|error"));
         }
     }
