@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.livepad.testing.CollabClient;
 import dev.livepad.testing.RandomEdits;
+import dev.livepad.testing.Seeds;
 import dev.livepad.testing.TestServer;
 import dev.livepad.testing.WsClient;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -14,7 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,7 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Many real clients edit one room at once, each running the client side of OT; afterwards every
- * client's text equals the server's. Seeded: set {@code -Dconvergence.seed=N} to replay a failure.
+ * client's text equals the server's. Seeded ({@link Seeds}): {@code -Dseed=N} runs another seed.
  */
 class ConvergenceIT {
     private static final int CLIENTS = 10;
@@ -35,13 +36,8 @@ class ConvergenceIT {
     @ValueSource(strings = {"memory", "sqlite"})
     @Timeout(120)
     void concurrent_editors_converge_on_the_servers_text(String store) throws Exception {
-        long seed = Long.getLong("convergence.seed", new Random().nextLong());
-        try {
-            run(seed, "STORE", store, "DATA_DIR", dataDir.toString());
-        } catch (Throwable e) {
-            throw new AssertionError("convergence failed with store=" + store
-                    + "; replay with -Dconvergence.seed=" + seed, e);
-        }
+        long seed = Seeds.seed(1_304L);
+        Seeds.replayable(ConvergenceIT.class, seed, () -> run(seed, "STORE", store, "DATA_DIR", dataDir.toString()));
     }
 
     static void run(long seed, String... env) throws Exception {

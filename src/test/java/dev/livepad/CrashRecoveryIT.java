@@ -13,6 +13,7 @@ import dev.livepad.testing.ApiClient;
 import dev.livepad.testing.ChildServer;
 import dev.livepad.testing.CollabClient;
 import dev.livepad.testing.RandomEdits;
+import dev.livepad.testing.Seeds;
 import dev.livepad.testing.WsClient;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A server in a child process takes a stream of ops from several clients and is killed with
  * SIGKILL at several points. After each kill: every acknowledged op is in the stored log, the
  * stored log replays to the text the restarted server serves, and the clients resume and converge.
- * Seeded: {@code -Dcrash.seed=N} replays the same kill points and edits.
+ * Seeded ({@link Seeds}): {@code -Dseed=N} replays the same kill points and edits.
  */
 class CrashRecoveryIT {
     private static final int CLIENTS = 4;
@@ -46,12 +47,8 @@ class CrashRecoveryIT {
     @Test
     @Timeout(240)
     void no_acknowledged_op_is_lost_when_the_server_is_killed() throws Exception {
-        long seed = Long.getLong("crash.seed", new Random().nextLong());
-        try {
-            run(new Random(seed), seed);
-        } catch (Throwable e) {
-            throw new AssertionError("crash recovery failed; replay with -Dcrash.seed=" + seed, e);
-        }
+        long seed = Seeds.seed(1_301L);
+        Seeds.replayable(CrashRecoveryIT.class, seed, () -> run(new Random(seed), seed));
     }
 
     private void run(Random random, long seed) throws Exception {

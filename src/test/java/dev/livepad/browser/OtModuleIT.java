@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.livepad.ot.TextOperation;
+import dev.livepad.testing.Seeds;
 import dev.livepad.testing.TestServer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
  * The browser's OT module (public/js/ot.js), run in Chromium, agrees with the server's
  * TextOperation on random operations, and every op its diff produces passes the server's checks
  * (lengths, no split surrogate pairs); and the browser's OT client (public/js/client.js) resends an
- * op word for word and ends where the server's transform of it ends. Seeded: -Dot.seed=N replays a
+ * op word for word and ends where the server's transform of it ends. Seeded ({@link Seeds}): -Dseed=N runs another seed for a
  * failure.
  */
 class OtModuleIT {
@@ -96,7 +97,7 @@ class OtModuleIT {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void the_browser_ot_client_resends_verbatim_and_ends_at_the_servers_revision_and_text() throws Exception {
         Chromium.requireInstalled();
-        long seed = Long.getLong("ot.seed", new Random().nextLong());
+        long seed = Seeds.seed(1_311L);
         Random random = new Random(seed);
         List<Map<String, Object>> cases = new ArrayList<>();
         for (int i = 0; i < CASES / 4; i++) {
@@ -112,7 +113,7 @@ class OtModuleIT {
                 try {
                     checkClient(cases.get(i), answers.get(i));
                 } catch (Exception | AssertionError e) {
-                    throw new AssertionError("client case " + i + " failed, replay with -Dot.seed=" + seed + ": "
+                    throw new AssertionError("client case " + i + " failed with seed " + seed + " (replay: " + Seeds.replay(OtModuleIT.class, seed) + "): "
                             + cases.get(i) + " -> " + clip(answers.get(i).toString()), e);
                 }
             }
@@ -123,7 +124,7 @@ class OtModuleIT {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void the_browser_ot_module_matches_the_server_and_only_makes_ops_the_server_accepts() throws Exception {
         Chromium.requireInstalled();
-        long seed = Long.getLong("ot.seed", new Random().nextLong());
+        long seed = Seeds.seed(1_311L);
         Random random = new Random(seed);
         List<Map<String, Object>> cases = new ArrayList<>();
         for (int i = 0; i < CASES; i++) {
@@ -141,7 +142,7 @@ class OtModuleIT {
                 } catch (Exception | AssertionError e) {
                     Map<String, Object> shown = new LinkedHashMap<>(cases.get(i));
                     shown.keySet().removeAll(List.of("big", "bigDoc"));
-                    throw new AssertionError("case " + i + " failed, replay with -Dot.seed=" + seed + ": "
+                    throw new AssertionError("case " + i + " failed with seed " + seed + " (replay: " + Seeds.replay(OtModuleIT.class, seed) + "): "
                             + shown + " -> " + clip(answers.get(i).toString()), e);
                 }
             }

@@ -12,6 +12,7 @@ import dev.livepad.testing.CollabClient;
 import dev.livepad.testing.RandomEdits;
 import dev.livepad.testing.RawHttp;
 import dev.livepad.testing.Redis;
+import dev.livepad.testing.Seeds;
 import dev.livepad.testing.TcpProxy;
 import dev.livepad.testing.WsClient;
 import java.nio.file.Path;
@@ -38,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * PostgreSQL cut off from one instance. Whatever happens, every client converges on the text the
  * PostgreSQL log replays to, every acked op is in it exactly once, and no member sees an op out of
  * order ({@link CollabClient} fails on a revision that is not the next). Seeded: replay a failure
- * with {@code -Dcluster.seed=N}.
+ * with {@code -Dseed=N} ({@link Seeds}).
  */
 @Timeout(240)
 class ClusterFaultsIT {
@@ -176,12 +177,8 @@ class ClusterFaultsIT {
     }
 
     private static void seeded(SeededRun test) throws Exception {
-        long seed = Long.getLong("cluster.seed", new Random().nextLong());
-        try {
-            test.run(seed);
-        } catch (Throwable e) {
-            throw new AssertionError("replay with -Dcluster.seed=" + seed, e);
-        }
+        long seed = Seeds.seed(1_306L);
+        Seeds.replayable(ClusterFaultsIT.class, seed, () -> test.run(seed));
     }
 
     @FunctionalInterface

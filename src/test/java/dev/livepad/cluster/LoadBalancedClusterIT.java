@@ -10,10 +10,10 @@ import dev.livepad.testing.Cluster;
 import dev.livepad.testing.CollabClient;
 import dev.livepad.testing.Nginx;
 import dev.livepad.testing.RandomEdits;
+import dev.livepad.testing.Seeds;
 import dev.livepad.testing.WsClient;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Real nginx spreading clients over three instances, as docs/operations.md configures it: clients
  * on different instances edit together, and a client whose instance dies reconnects through nginx,
- * lands on another instance and resumes with nothing lost. Seeded: {@code -Dcluster.seed=N}.
+ * lands on another instance and resumes with nothing lost. Seeded ({@link Seeds}): {@code -Dseed=N}.
  */
 @Timeout(180)
 class LoadBalancedClusterIT {
@@ -34,9 +34,13 @@ class LoadBalancedClusterIT {
     Path nginxDir;
 
     @Test
-    void a_client_whose_instance_dies_reconnects_through_nginx_to_another_and_resumes() throws Exception {
+    void a_client_whose_instance_dies_reconnects_through_nginx_to_another_and_resumes() {
         Nginx.requireInstalled();
-        long seed = Long.getLong("cluster.seed", new Random().nextLong());
+        long seed = Seeds.seed(1_309L);
+        Seeds.replayable(LoadBalancedClusterIT.class, seed, () -> resumeThroughNginx(seed));
+    }
+
+    private void resumeThroughNginx(long seed) throws Exception {
         try (Cluster cluster = Cluster.start(dir, 3)) {
             int port = Nginx.freePort();
             try (Nginx nginx = Nginx.start(nginxDir, Nginx.loadBalancing(port, cluster.ports()), port)) {

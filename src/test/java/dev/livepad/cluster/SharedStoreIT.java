@@ -8,8 +8,8 @@ import dev.livepad.store.InMemoryDocumentStore;
 import dev.livepad.store.StoredOp;
 import dev.livepad.testing.CollabClient;
 import dev.livepad.testing.RandomEdits;
+import dev.livepad.testing.Seeds;
 import dev.livepad.testing.TestServer;
-import dev.livepad.testing.WsClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
  * Two instances in one JVM share one store and no bus: each learns of the other's ops only by
  * losing races for revisions (and reading the ops that won) and by checking the store's head.
  * Whatever the interleaving, every client converges on the text the shared log replays to.
- * Seeded: set {@code -Dcluster.seed=N} to replay a failure.
+ * Seeded ({@link Seeds}): {@code -Dseed=N} runs another seed.
  */
 class SharedStoreIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,12 +34,8 @@ class SharedStoreIT {
     @Test
     @Timeout(120)
     void editors_on_two_instances_sharing_only_the_store_converge_on_its_log() throws Exception {
-        long seed = Long.getLong("cluster.seed", new Random().nextLong());
-        try {
-            run(seed, null, null);
-        } catch (Throwable e) {
-            throw new AssertionError("replay with -Dcluster.seed=" + seed, e);
-        }
+        long seed = Seeds.seed(1_307L);
+        Seeds.replayable(SharedStoreIT.class, seed, () -> run(seed, null, null));
     }
 
     static void run(long seed, RoomBus busA, RoomBus busB) throws Exception {

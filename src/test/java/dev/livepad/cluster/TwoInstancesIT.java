@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.livepad.store.InMemoryDocumentStore;
+import dev.livepad.testing.Seeds;
 import dev.livepad.testing.TestServer;
 import dev.livepad.testing.WsClient;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,18 +52,14 @@ class TwoInstancesIT {
 
     @Test
     void random_edits_on_both_instances_converge_on_the_log_also_when_bus_messages_are_lost() throws Exception {
-        long seed = Long.getLong("cluster.seed", new Random().nextLong());
+        long seed = Seeds.seed(1_308L);
         a.close();
         b.close();
         a = null;
         InProcessRoomBus lossyA = hub.bus("lossy");
         InProcessRoomBus lossyB = hub.bus("lossy");
         lossyB.dropNext("room:shared", 7); // the first ops A publishes never reach B
-        try {
-            SharedStoreIT.run(seed, lossyA, lossyB);
-        } catch (Throwable e) {
-            throw new AssertionError("replay with -Dcluster.seed=" + seed, e);
-        }
+        Seeds.replayable(TwoInstancesIT.class, seed, () -> SharedStoreIT.run(seed, lossyA, lossyB));
         b = TestServer.instance(store, busB); // for stop()
     }
 

@@ -1,8 +1,12 @@
 package dev.livepad.ot;
 
+import dev.livepad.testing.Seeds;
 import java.util.Random;
 
-/** Runs randomized property checks from one seed and names that seed in any failure, so a run can be replayed. */
+/**
+ * Runs randomized property checks from one seed ({@link Seeds}: fixed, or {@code -Dseed=N}) and
+ * names that seed and the replay command in any failure.
+ */
 public final class Seeded {
     /** Cases per property; override with -Dot.cases=N. */
     public static final int CASES = Integer.getInteger("ot.cases", 5000);
@@ -15,17 +19,20 @@ public final class Seeded {
         void run(Random random) throws Exception;
     }
 
-    /** Runs {@code cases} cases from the seed in -Dot.seed, or a fresh random seed. */
+    /** The seed every property starts from unless {@code -Dseed} says otherwise. */
+    static final long SEED = 0x5eed_07L;
+
+    /** Runs {@code cases} cases from one seed; the calling test class is named in the replay command. */
     public static void check(int cases, Case body) {
-        String fixed = System.getProperty("ot.seed");
-        long seed = fixed != null ? Long.parseLong(fixed.trim()) : new Random().nextLong();
+        Class<?> test = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass();
+        long seed = Seeds.seed(SEED);
         Random random = new Random(seed);
         for (int i = 0; i < cases; i++) {
             try {
                 body.run(random);
             } catch (Exception | AssertionError e) {
-                throw new AssertionError("case " + i + " failed with seed=" + seed
-                        + " (replay with -Dot.seed=" + seed + "): " + e, e);
+                throw new AssertionError("case " + i + " failed with seed " + seed + " (replay: "
+                        + Seeds.replay(test, seed) + "): " + e, e);
             }
         }
     }

@@ -12,15 +12,15 @@ import dev.livepad.testing.DocTracker;
 import dev.livepad.testing.ForgedTokens;
 import dev.livepad.testing.FrameClient;
 import dev.livepad.testing.FuzzPlan;
-import dev.livepad.testing.FuzzProbe;
 import dev.livepad.testing.FuzzProbe.Expect;
 import dev.livepad.testing.FuzzProbe.Who;
+import dev.livepad.testing.FuzzProbe;
 import dev.livepad.testing.FuzzRunner;
 import dev.livepad.testing.RandomEdits;
+import dev.livepad.testing.Seeds;
 import dev.livepad.testing.TestServer;
 import dev.livepad.testing.ThrowawaySockets;
 import dev.livepad.testing.Typist;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -31,18 +31,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.function.Executable;
 
 /**
  * Thousands of random and malformed frames against a live server while two real editors type in
  * the same room. Every bad frame must get exactly the error code docs/protocol.md gives it and
  * leave its connection open; afterwards the server must be alive, an untouched room unchanged,
- * and every document equal to the replay of its log. Seeded: {@code -Dfuzz.seed=N} replays a run
- * (the typists' timing still varies), {@code -Dfuzz.frames=N} sets its length.
+ * and every document equal to the replay of its log. Seeded ({@link Seeds}): {@code -Dseed=N} runs
+ * another seed (the typists' timing still varies), {@code -Dfuzz.frames=N} sets its length.
  */
 @Timeout(300)
 class FuzzIT {
-    private static final long SEED = Long.getLong("fuzz.seed", new SecureRandom().nextLong());
+    private static final long SEED = Seeds.seed(1_303L);
     private static final int FRAMES = Integer.getInteger("fuzz.frames", 4000);
     private static final int MAX_DOC = 20_000;
     private static final int MAX_FRAME = 65_536;
@@ -63,7 +62,7 @@ class FuzzIT {
 
     @Test
     void thousands_of_hostile_frames_each_get_their_documented_error_and_harm_no_one() throws Exception {
-        replayable(SEED, () -> {
+        Seeds.replayable(FuzzIT.class, SEED, () -> {
             server = TestServer.start("MAX_DOC_CHARS", "" + MAX_DOC, "MAX_MESSAGE_BYTES", "" + MAX_FRAME,
                     "HISTORY_OPS", "1000000", "HISTORY_MAX_BYTES", "1000000000", "RESUME_MAX_BYTES", "1000000000",
                     "RATE_LIMIT_PER_SECOND", "1000000", "RATE_LIMIT_BURST", "1000000",
@@ -86,7 +85,7 @@ class FuzzIT {
      */
     @Test
     void an_empty_bucket_answers_rate_limited_and_a_sustained_flood_is_closed_with_1008() throws Exception {
-        replayable(SEED, () -> {
+        Seeds.replayable(FuzzIT.class, SEED, () -> {
             try (TestServer limited = TestServer.start("RATE_LIMIT_PER_SECOND", "2", "RATE_LIMIT_BURST", "20")) {
                 rateLimited(limited);
             }
@@ -96,22 +95,12 @@ class FuzzIT {
     /** With a short history, revisions before it are bad_rev for ops and cursors, and a resume gets the text. */
     @Test
     void ops_cursors_and_resumes_on_revisions_the_history_no_longer_holds() throws Exception {
-        replayable(SEED, () -> {
+        Seeds.replayable(FuzzIT.class, SEED, () -> {
             try (TestServer shortHistory = TestServer.start("HISTORY_OPS", "4", "RATE_LIMIT_PER_SECOND", "100000",
                     "RATE_LIMIT_BURST", "100000")) {
                 forgottenRevisions(shortHistory, new Random(SEED));
             }
         });
-    }
-
-    static void replayable(long seed, Executable body) throws Exception {
-        System.out.println("seed " + seed + " (replay with -Dfuzz.seed=" + seed + ")");
-        try {
-            body.execute();
-        } catch (Throwable t) {
-            throw new AssertionError("replay with -Dfuzz.seed=" + seed + "\n"
-                    + FrameClient.visible(String.valueOf(t.getMessage())).replace("\\u000a", "\n"), t);
-        }
     }
 
     private void fuzz(Random random) throws Exception {
