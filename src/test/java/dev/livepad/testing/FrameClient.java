@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -39,13 +40,19 @@ public final class FrameClient implements AutoCloseable {
     private volatile boolean paused;
     private boolean starved; // the listener returned without requesting more; guarded by this
 
-    private FrameClient(URI uri) {
-        this.socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(TIMEOUT)
-                .buildAsync(uri, new Listener()).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+    private FrameClient(URI uri, Map<String, String> headers) {
+        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(TIMEOUT);
+        headers.forEach(builder::header);
+        this.socket = builder.buildAsync(uri, new Listener()).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
     }
 
     public static FrameClient connect(URI uri) {
-        return new FrameClient(uri);
+        return new FrameClient(uri, Map.of());
+    }
+
+    /** A client whose upgrade request carries {@code headers} (Origin, X-Forwarded-For...). */
+    public static FrameClient connect(URI uri, Map<String, String> headers) {
+        return new FrameClient(uri, headers);
     }
 
     public FrameClient send(String frame) {

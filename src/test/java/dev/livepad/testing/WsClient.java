@@ -4,49 +4,37 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * A real WebSocket client for tests, on the JDK's {@code java.net.http.WebSocket}. Buffers
- * partial messages until {@code last}, queues every received object, and waits on conditions
- * with a timeout instead of sleeping.
+ * A real WebSocket client for tests, speaking JSON messages: a thin face on {@link FrameClient},
+ * which receives, queues and waits (with a timeout, never a sleep) for both.
  */
 public final class WsClient implements AutoCloseable {
-    public static final Duration TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration TIMEOUT = FrameClient.TIMEOUT;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final LinkedBlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
-    private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
-    private final WebSocket socket;
+    private final FrameClient frames;
 
-    private WsClient(URI uri, Map<String, String> headers) {
-        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(TIMEOUT);
-        headers.forEach(builder::header);
-        this.socket = builder.buildAsync(uri, new Listener()).orTimeout(10, TimeUnit.SECONDS).join();
+    private WsClient(FrameClient frames) {
+        this.frames = frames;
     }
 
     public static WsClient connect(URI uri) {
-        return new WsClient(uri, Map.of());
+        return new WsClient(FrameClient.connect(uri));
     }
 
     public static WsClient connect(URI uri, String origin) {
-        return new WsClient(uri, origin == null ? Map.of() : Map.of("Origin", origin));
+        return connect(uri, origin == null ? Map.of() : Map.of("Origin", origin));
     }
 
     /** A client whose upgrade request carries {@code headers} (Origin, X-Forwarded-For...). */
     public static WsClient connect(URI uri, Map<String, String> headers) {
-        return new WsClient(uri, headers);
+        return new WsClient(FrameClient.connect(uri, headers));
     }
 
     public static ObjectNode message(String type) {
@@ -58,37 +46,23 @@ public final class WsClient implements AutoCloseable {
     }
 
     public WsClient sendRaw(String frame) {
-        socket.sendText(frame, true).orTimeout(10, TimeUnit.SECONDS).join();
+        frames.send(frame);
         return this;
     }
 
     public WsClient sendBinary(byte[] data) {
-        socket.sendBinary(ByteBuffer.wrap(data), true).orTimeout(10, TimeUnit.SECONDS).join();
+        frames.sendBinary(data);
         return this;
     }
 
     /** The next message, whatever it is; fails after the timeout. */
     public JsonNode next() {
-        return next(m -> true);
+        return frames.next();
     }
 
     /** Skips messages until one matches; fails after the timeout. */
     public JsonNode next(Predicate<JsonNode> wanted) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        try {
-            while (true) {
-                JsonNode m = inbox.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-                if (m == null) {
-                    throw new AssertionError("no matching message within " + TIMEOUT);
-                }
-                if (wanted.test(m)) {
-                    return m;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return frames.next(wanted);
     }
 
     public JsonNode nextOfType(String type) {
@@ -97,65 +71,33 @@ public final class WsClient implements AutoCloseable {
 
     /** The next message already received, or null if there is none. */
     public JsonNode poll() {
-        return inbox.poll();
+        return frames.poll();
     }
 
     /** Messages already received and not yet taken. */
     public List<JsonNode> drain() {
         List<JsonNode> all = new ArrayList<>();
-        inbox.drainTo(all);
+        for (JsonNode m = frames.poll(); m != null; m = frames.poll()) {
+            all.add(m);
+        }
         return all;
     }
 
     /** Waits for the server to close the connection and returns its status code. */
     public int awaitClose() {
-        return closeCode.orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+        return frames.awaitClose();
     }
 
     public boolean isClosed() {
-        return closeCode.isDone();
+        return frames.isClosed();
     }
 
     public void abort() {
-        socket.abort();
+        frames.abort();
     }
 
     @Override
     public void close() {
-        if (!socket.isOutputClosed()) {
-            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").exceptionally(e -> null);
-        }
-        socket.abort();
-    }
-
-    private final class Listener implements WebSocket.Listener {
-        private final StringBuilder partial = new StringBuilder();
-
-        @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                try {
-                    inbox.add(JSON.readTree(partial.toString()));
-                } catch (Exception e) {
-                    throw new IllegalStateException("server sent invalid JSON: " + partial, e);
-                } finally {
-                    partial.setLength(0);
-                }
-            }
-            ws.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-            closeCode.complete(statusCode);
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket ws, Throwable error) {
-            closeCode.complete(-1);
-        }
+        frames.close();
     }
 }
