@@ -7,8 +7,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -48,6 +51,24 @@ final class Chromium {
         assumeTrue(present, "Chromium or chromedriver is not installed; browser tests skipped");
     }
 
+
+    /**
+     * Browsers for {@code labels}, launched side by side (each takes seconds), at one window size;
+     * all or none: if one fails to start, those that did are closed.
+     */
+    static List<Browser> launchAll(int width, int height, String... labels) {
+        List<CompletableFuture<Browser>> starting = new ArrayList<>();
+        for (String label : labels) {
+            starting.add(CompletableFuture.supplyAsync(() -> launch(label, width, height), r -> new Thread(r).start()));
+        }
+        try {
+            CompletableFuture.allOf(starting.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+            return starting.stream().map(CompletableFuture::join).toList();
+        } catch (Exception e) {
+            starting.forEach(f -> f.thenAccept(Browser::close));
+            throw new IllegalStateException("could not launch " + List.of(labels), e);
+        }
+    }
 
     /** A fresh headless browser with its own profile and download directory, at the given window size. */
     static Browser launch(String label, int width, int height) {

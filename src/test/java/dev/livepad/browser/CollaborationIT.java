@@ -4,16 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.livepad.testing.TestServer;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,31 +21,16 @@ import org.openqa.selenium.Keys;
  * nothing lost, typing through a dropped connection survives it, and a viewer cannot type.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class CollaborationIT {
-    private static TestServer server;
+class CollaborationIT extends ServerForBrowsers {
     private final ExecutorService typists = Executors.newFixedThreadPool(2);
     private Browser alice;
     private Browser bob;
 
-    @BeforeAll
-    static void startServer() {
-        Chromium.requireInstalled();
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
     @BeforeEach
     void launchBrowsers() throws Exception {
-        CompletableFuture<Browser> a = CompletableFuture.supplyAsync(() -> Chromium.launch("alice", 1000, 700), typists);
-        CompletableFuture<Browser> b = CompletableFuture.supplyAsync(() -> Chromium.launch("bob", 1000, 700), typists);
-        alice = a.get(60, TimeUnit.SECONDS);
-        bob = b.get(60, TimeUnit.SECONDS);
+        List<Browser> both = Chromium.launchAll(1000, 700, "alice", "bob");
+        alice = both.get(0);
+        bob = both.get(1);
     }
 
     @AfterEach

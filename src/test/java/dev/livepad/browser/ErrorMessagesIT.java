@@ -11,31 +11,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Every refusal the server can send shows up as a clear message, and a dead link stops retrying. */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
-class ErrorMessagesIT {
-    private static TestServer server;
+class ErrorMessagesIT extends ServerForBrowsers {
     private Browser page;
-
-    @BeforeAll
-    static void startServer() {
-        Chromium.requireInstalled();
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @BeforeEach
     void launch() {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.livepad.testing.TestServer;
 import dev.livepad.testing.WsClient;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -14,13 +13,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,7 +25,7 @@ import org.openqa.selenium.By;
  * must not let anyone predict the next one; a raw WebSocket member of the room reads them here.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class OpIdsIT {
+class OpIdsIT extends ServerForBrowsers {
     /** Random ids agree on their first 8 base64url characters (48 bits) with odds of 2^-48 a pair. */
     private static final int MAX_SHARED_PREFIX = 7;
     private static final int OPS_EACH = 5;
@@ -66,35 +60,18 @@ class OpIdsIT {
             })();
             """;
 
-    private static TestServer server;
-    private final ExecutorService launcher = Executors.newFixedThreadPool(2);
     private Browser alice;
     private Browser bob;
 
-    @BeforeAll
-    static void startServer() {
-        Chromium.requireInstalled();
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
     @BeforeEach
     void launchBrowsers() throws Exception {
-        CompletableFuture<Browser> a = CompletableFuture.supplyAsync(() -> Chromium.launch("alice", 1000, 700), launcher);
-        CompletableFuture<Browser> b = CompletableFuture.supplyAsync(() -> Chromium.launch("bob", 1000, 700), launcher);
-        alice = a.get(60, TimeUnit.SECONDS);
-        bob = b.get(60, TimeUnit.SECONDS);
+        List<Browser> both = Chromium.launchAll(1000, 700, "alice", "bob");
+        alice = both.get(0);
+        bob = both.get(1);
     }
 
     @AfterEach
     void closeBrowsers() {
-        launcher.shutdownNow();
         if (alice != null) {
             alice.close();
         }

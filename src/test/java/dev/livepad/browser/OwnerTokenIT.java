@@ -22,8 +22,6 @@ import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
@@ -34,24 +32,10 @@ import org.openqa.selenium.Keys;
  * life, and replaced everywhere when the owner revokes every link of the room.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class OwnerTokenIT {
+class OwnerTokenIT extends ServerForBrowsers {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration OWNER_TTL = Duration.ofDays(30); // the server's default
 
-    private static TestServer server;
-
-    @BeforeAll
-    static void startServer() {
-        Chromium.requireInstalled();
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void an_owner_token_past_half_its_life_is_renewed_when_the_owner_opens_the_room() {

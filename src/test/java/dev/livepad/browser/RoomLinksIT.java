@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.livepad.testing.TestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -12,8 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
@@ -25,21 +22,7 @@ import org.openqa.selenium.support.ui.Select;
  * rename yourself, download the text. Tokens only ever travel in the fragment.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class RoomLinksIT {
-    private static TestServer server;
-
-    @BeforeAll
-    static void startServer() {
-        Chromium.requireInstalled();
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
+class RoomLinksIT extends ServerForBrowsers {
 
     @Test
     void an_owner_creates_a_room_invites_an_editor_and_a_viewer_and_downloads_the_text() throws IOException {

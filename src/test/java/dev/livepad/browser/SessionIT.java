@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.livepad.testing.TestServer;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -24,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
  * ops. No server is involved beyond serving the modules, so these hold against any server.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
-class SessionIT {
+class SessionIT extends ServerForBrowsers {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
@@ -76,13 +75,10 @@ class SessionIT {
             }).catch((e) => done('ERROR ' + e.stack));
             """;
 
-    private static TestServer server;
     private static Browser page;
 
     @BeforeAll
     static void open() {
-        Chromium.requireInstalled();
-        server = TestServer.start();
         page = Chromium.launch("session", 800, 600);
         page.open(server.http("/"));
         page.driver().manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
@@ -92,9 +88,6 @@ class SessionIT {
     static void close() {
         if (page != null) {
             page.close();
-        }
-        if (server != null) {
-            server.close();
         }
     }
 
