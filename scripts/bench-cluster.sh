@@ -59,9 +59,10 @@ run() {
   local support
   support=$( (pgrep -d, -x postgres; pgrep -d, -x redis-server) | paste -sd, -)
   echo "== $label" >&2
-  mvn -q -o exec:exec@loadgen -Dloadgen.args="fanout --url $urls --pid $pids --support-pids $support \
+  # --support-pids=: the list may be empty. grep: after a run with errors Maven prints its failure below the JSON line
+  mvn -q -o exec:exec@loadgen -Dloadgen.args="fanout --url=$urls --pid=$pids --support-pids=$support \
     --rooms $ROOMS --members $MEMBERS --interval-ms $INTERVAL_MS --duration $DURATION --warmup $WARMUP" \
-    | tail -1 | sed "s/^/{\"label\":\"$label\",\"result\":/; s/\$/}/" || true # a run with errors still reports
+    | grep '^{' | tail -1 | sed "s/^/{\"label\":\"$label\",\"result\":/; s/\$/}/" || true # a run with errors still reports
   local url
   for url in ${urls//,/ }; do
     curl -s "$url/status" >>"$WORK/status-$label.json" && echo >>"$WORK/status-$label.json"

@@ -28,6 +28,10 @@ public final class LoadGen {
     }
 
     public static void main(String[] args) {
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            System.out.print(USAGE); // asked for, so not an error: exec:exec@loadgen without arguments ends here
+            return;
+        }
         if (args.length == 0 || args[0].startsWith("-")) {
             System.err.print(USAGE);
             System.exit(64);
