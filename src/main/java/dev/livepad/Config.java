@@ -122,8 +122,10 @@ public record Config(
             throw new IllegalArgumentException("LOG_FORMAT must be text or json, got '" + format + "'");
         }
         String level = env.get("LOG_LEVEL");
-        if (level != null && !List.of("trace", "debug", "info", "warn", "error").contains(level.toLowerCase(Locale.ROOT))) {
-            throw new IllegalArgumentException("LOG_LEVEL must be trace, debug, info, warn or error, got '" + level + "'");
+        if (level != null
+                && !List.of("trace", "debug", "info", "warn", "error").contains(level.toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException(
+                    "LOG_LEVEL must be trace, debug, info, warn or error, got '" + level + "'");
         }
     }
 

@@ -109,7 +109,8 @@ class ConnectionLogIT {
         assertEquals(401, api.post("/api/rooms/logged/tokens", "{\"role\":\"editor\"}", "not-a-token").status());
         try (WsClient alice = WsClient.connect(server.ws(), Map.of("X-Forwarded-For", "203.0.113.7"))) {
             join(alice, token);
-            alice.sendRaw("{\"type\":\"op\",\"room\":\"logged\",\"rev\":0,\"id\":\"a1\",\"op\":[\"" + SECRET_TEXT + "\"]}");
+            alice.sendRaw(
+                    "{\"type\":\"op\",\"room\":\"logged\",\"rev\":0,\"id\":\"a1\",\"op\":[\"" + SECRET_TEXT + "\"]}");
             alice.next(m -> "ack".equals(m.path("type").asText()));
             alice.sendRaw("{\"type\":\"op\",\"room\":\"logged\",\"rev\":1,\"id\":\"a2\",\"op\":[999]}");
             assertEquals("bad_op", alice.next(m -> "error".equals(m.path("type").asText())).get("code").asText());

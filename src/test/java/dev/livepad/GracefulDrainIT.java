@@ -101,8 +101,10 @@ class GracefulDrainIT {
     }
 
     private static void op(WsClient client, long rev, String id, String op) {
-        client.sendRaw("{\"type\":\"op\",\"room\":\"drained\",\"rev\":" + rev + ",\"id\":\"" + id + "\",\"op\":" + op + "}");
-        JsonNode ack = client.next(m -> "ack".equals(m.path("type").asText()) || "error".equals(m.path("type").asText()));
+        client.sendRaw(
+                "{\"type\":\"op\",\"room\":\"drained\",\"rev\":" + rev + ",\"id\":\"" + id + "\",\"op\":" + op + "}");
+        JsonNode ack = client.next(m -> "ack".equals(m.path("type").asText())
+                || "error".equals(m.path("type").asText()));
         assertEquals(rev + 1, ack.path("rev").asLong(), ack::toString);
     }
 

@@ -3,7 +3,6 @@ package dev.livepad;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.livepad.store.DocumentStore;
 import dev.livepad.store.RoomRecord;
 import dev.livepad.store.SqliteDocumentStore;
 import dev.livepad.store.StoredOp;
@@ -41,7 +40,8 @@ class StoredRoomLoadIT {
                 replaceAll.append(i == 0 ? "" : ",").append("\"a\",-1"); // replace every character
             }
             String ops = replaceAll.append(']').toString();
-            CompletableFuture<Void> last = store.append(room.id(), new StoredOp(1, "[\"" + text + "\"]", "seed", "c0", 1, 0));
+            CompletableFuture<Void> last =
+                    store.append(room.id(), new StoredOp(1, "[\"" + text + "\"]", "seed", "c0", 1, 0));
             for (int rev = 2; rev <= OPS; rev++) {
                 last = store.append(room.id(), new StoredOp(rev, ops, "op-" + rev, "c0", rev, 0));
             }
@@ -64,7 +64,8 @@ class StoredRoomLoadIT {
     }
 
     private static String mint(String room, String roomId) {
-        return new dev.livepad.auth.TokenService("a-test-secret-that-is-32-bytes-or-longer", java.time.Clock.systemUTC())
+        return new dev.livepad.auth.TokenService(
+                        "a-test-secret-that-is-32-bytes-or-longer", java.time.Clock.systemUTC())
                 .mint(room, roomId, dev.livepad.protocol.Role.EDITOR, java.time.Duration.ofHours(1));
     }
 }

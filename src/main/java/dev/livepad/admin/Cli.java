@@ -41,7 +41,8 @@ public final class Cli {
         }
         if (args.length != 2 || args[1].isBlank() || !(command.equals("backup") || command.equals("restore")
                 || command.equals("export"))) {
-            err.println("livepad: " + (args.length == 0 ? "no command" : "cannot run '" + String.join(" ", args) + "'"));
+            err.println(
+                    "livepad: " + (args.length == 0 ? "no command" : "cannot run '" + String.join(" ", args) + "'"));
             err.println(USAGE_TEXT);
             return USAGE;
         }

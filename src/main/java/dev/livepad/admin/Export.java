@@ -60,7 +60,8 @@ final class Export {
                         .append(",\"rev\":").append(text.rev()).append('}');
             }
             index.append("\n]}\n");
-            Files.writeString(staged.path().resolve(INDEX), index, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
+            Files.writeString(
+                    staged.path().resolve(INDEX), index, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
             staged.publish();
             published = dir.toAbsolutePath().normalize();
         }

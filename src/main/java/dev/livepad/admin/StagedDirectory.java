@@ -32,7 +32,8 @@ final class StagedDirectory implements AutoCloseable {
         Path parent = absolute.getParent();
         Files.createDirectories(parent);
         // On POSIX file systems a temporary directory is created as 700.
-        return new StagedDirectory(absolute, Files.createTempDirectory(parent, "." + absolute.getFileName() + ".partial-"));
+        return new StagedDirectory(
+                absolute, Files.createTempDirectory(parent, "." + absolute.getFileName() + ".partial-"));
     }
 
     Path path() {

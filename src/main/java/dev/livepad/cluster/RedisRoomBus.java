@@ -47,8 +47,12 @@ public final class RedisRoomBus implements RoomBus {
     private final RedisSubscriptions subscriptions;
     private volatile boolean closed;
 
-    private RedisRoomBus(String prefix, ClientResources resources, RedisClient client,
-            StatefulRedisConnection<String, String> commands, StatefulRedisPubSubConnection<String, String> subscriber) {
+    private RedisRoomBus(
+            String prefix,
+            ClientResources resources,
+            RedisClient client,
+            StatefulRedisConnection<String, String> commands,
+            StatefulRedisPubSubConnection<String, String> subscriber) {
         this.prefix = prefix;
         this.resources = resources;
         this.client = client;

@@ -24,10 +24,11 @@ public interface RoomBus extends AutoCloseable {
      * Subscribes {@code listener} to {@code channel}. The future completes once the subscription is
      * active, so anything published after that is received. The listener runs on a bus thread and
      * receives this channel's messages in the one order every subscriber sees (the order Redis, or
-     * the in-process hub, took them in, which keeps each bus's publish order). It must not block or do I/O: on Redis it runs on the network thread that reads every channel, so
-     * hand the message to the room's own executor and return. A listener that throws is logged and
-     * keeps its subscription. Several subscriptions to one channel are allowed (each gets every
-     * message); the bus leaves the channel when the last is cancelled. Fails while the bus is down.
+     * the in-process hub, took them in, which keeps each bus's publish order). It must not block or
+     * do I/O: on Redis it runs on the network thread that reads every channel, so hand the message
+     * to the room's own executor and return. A listener that throws is logged and keeps its
+     * subscription. Several subscriptions to one channel are allowed (each gets every message); the
+     * bus leaves the channel when the last is cancelled. Fails while the bus is down.
      */
     CompletableFuture<Subscription> subscribe(String channel, Consumer<String> listener);
 

@@ -9,12 +9,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A room's members and cursors on the other instances of a cluster, and what this instance
- * tells them of its own. Not stored: on every join and leave, and again every few seconds, an
- * instance sends its whole member list on the room's bus channel and into a shared Redis hash (which an instance reads when it loads the room), so a lost message heals
- * and the members of an instance that went quiet expire ({@link RemoteMembers}). A remote cursor
- * made at a revision this instance has not applied yet waits for that op. Used on the room's
- * executor only, but {@link #count} for /status.
+ * A room's members and cursors on the other instances of a cluster, and what this instance tells
+ * them of its own. Not stored: on every join and leave, and again every few seconds, an instance
+ * sends its whole member list on the room's bus channel and into a shared Redis hash (which an
+ * instance reads when it loads the room), so a lost message heals and the members of an instance
+ * that went quiet expire ({@link RemoteMembers}). A remote cursor made at a revision this instance
+ * has not applied yet waits for that op. Used on the room's executor only, but {@link #count} for
+ * /status.
  */
 final class ClusterPresence {
     private final Room room;
@@ -59,8 +60,13 @@ final class ClusterPresence {
         if (here.isEmpty()) {
             link.bus().get().removeField(key, link.instanceId()).exceptionally(e -> null);
         } else {
-            link.bus().get().putField(key, link.instanceId(),
-                    System.currentTimeMillis() + " " + BusMessage.encode(link.json(), message)).exceptionally(e -> null);
+            link.bus()
+                    .get()
+                    .putField(
+                            key,
+                            link.instanceId(),
+                            System.currentTimeMillis() + " " + BusMessage.encode(link.json(), message))
+                    .exceptionally(e -> null);
         }
         room.publish(message);
     }
@@ -132,7 +138,8 @@ final class ClusterPresence {
             cursors.put(cursor.clientId(), cursor);
         } else if (history.covers(cursor.rev())) {
             Selection moved = history.moveToHead(cursor.rev(), cursor.selection());
-            cursors.put(cursor.clientId(), new BusMessage.Cursor(room.id(), cursor.from(), cursor.clientId(), head, moved));
+            cursors.put(
+                    cursor.clientId(), new BusMessage.Cursor(room.id(), cursor.from(), cursor.clientId(), head, moved));
             members.broadcast(ServerMessages.cursor(room.name(), cursor.clientId(), head, moved), null);
         }
     }
@@ -152,7 +159,8 @@ final class ClusterPresence {
         long head = history.headRev();
         for (BusMessage.Cursor c : cursors.values()) {
             if (history.covers(c.rev())) {
-                frames.add(ServerMessages.cursor(room.name(), c.clientId(), head, history.moveToHead(c.rev(), c.selection())));
+                frames.add(ServerMessages.cursor(
+                        room.name(), c.clientId(), head, history.moveToHead(c.rev(), c.selection())));
             }
         }
         return frames;

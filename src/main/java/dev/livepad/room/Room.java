@@ -388,7 +388,8 @@ public final class Room {
                     throw new ProtocolException(ErrorCode.BAD_REQUEST, "a range lies beyond the document's end");
                 }
             }
-            member.peer().charge(core.transformSteps(msg.rev(), msg.selection().ranges().size())); // a range walks like a component
+            // A range walks like a component.
+            member.peer().charge(core.transformSteps(msg.rev(), msg.selection().ranges().size()));
             Selection moved = history.moveToHead(msg.rev(), msg.selection());
             long head = history.headRev();
             member.cursor = moved;

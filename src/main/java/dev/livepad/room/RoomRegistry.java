@@ -21,9 +21,9 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -175,8 +175,11 @@ public final class RoomRegistry {
     public long revokeTokens(RoomRecord record) {
         synchronized (loadLock(record.name())) { // a load running now would keep the old generation
             long generation = store.nextTokenGeneration(record.name(), record.id(), record.tokenGen())
-                    .orElseThrow(() -> store.findRoom(record.name()).filter(r -> r.id().equals(record.id())).isPresent()
-                            ? new ProtocolException(ErrorCode.INVALID_TOKEN, "the token was revoked by the room's owner")
+                    .orElseThrow(() -> store.findRoom(record.name())
+                                    .filter(r -> r.id().equals(record.id()))
+                                    .isPresent()
+                            ? new ProtocolException(
+                                    ErrorCode.INVALID_TOKEN, "the token was revoked by the room's owner")
                             : new ProtocolException(ErrorCode.NO_SUCH_ROOM, "no room named " + record.name()));
             Room room = live.get(record.name());
             if (room != null && room.id().equals(record.id())) {
@@ -401,7 +404,8 @@ public final class RoomRegistry {
                     .get(BUS_WAIT_SECONDS, TimeUnit.SECONDS);
             room.execute(() -> room.seedRemote(fields, since));
         } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("room {}: presence on other instances unknown until they repeat it: {}", room.name(), e.toString());
+            LOG.warn(
+                    "room {}: presence on other instances unknown until they repeat it: {}", room.name(), e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

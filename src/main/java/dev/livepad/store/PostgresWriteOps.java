@@ -124,7 +124,11 @@ final class PostgresWriteOps {
         }
         java.util.Map<String, Long> heads = new java.util.HashMap<>();
         try (PreparedStatement read = connection.prepareStatement(LOCK_HEADS)) {
-            read.setArray(1, connection.createArrayOf("text", ordered.stream().map(a -> a.roomId).distinct().toArray()));
+            read.setArray(
+                    1,
+                    connection.createArrayOf(
+                            "text",
+                            ordered.stream().map(a -> a.roomId).distinct().toArray()));
             try (ResultSet rows = read.executeQuery()) {
                 while (rows.next()) {
                     heads.put(rows.getString(1), rows.getLong(2));

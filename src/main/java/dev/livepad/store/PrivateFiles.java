@@ -105,7 +105,9 @@ public final class PrivateFiles {
     private static FileAttribute<?>[] attributes(Path path, String permissions) {
         Path existing = path.toAbsolutePath().getParent();
         return existing != null && isPosix(existing)
-                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions))}
+                ? new FileAttribute<?>[] {
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions))
+                }
                 : new FileAttribute<?>[0];
     }
 

@@ -65,7 +65,8 @@ public final class SqliteBackup {
                 int code = connection.unwrap(SQLiteConnection.class).getDatabase().backup("main",
                         target.toAbsolutePath().toString(), null, BUSY_SLEEP_MILLIS, BUSY_RETRIES, ALL_PAGES);
                 if (code != 0) {
-                    throw new StoreException("copying " + source + " to " + target + " failed (SQLite result " + code + ")");
+                    throw new StoreException(
+                            "copying " + source + " to " + target + " failed (SQLite result " + code + ")");
                 }
             }
             return seal(target);

@@ -59,7 +59,8 @@ final class SqliteReader implements AutoCloseable {
 
     /** Every live room, by name. */
     synchronized List<RoomRecord> rooms() {
-        try (ResultSet rows = sql.get("SELECT name, id, created_at, token_gen FROM rooms ORDER BY name").executeQuery()) {
+        try (ResultSet rows = sql.get("SELECT name, id, created_at, token_gen FROM rooms ORDER BY name")
+                .executeQuery()) {
             List<RoomRecord> rooms = new ArrayList<>();
             while (rows.next()) {
                 rooms.add(new RoomRecord(rows.getString(1), rows.getString(2), rows.getLong(3), rows.getLong(4)));

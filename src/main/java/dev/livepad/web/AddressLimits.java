@@ -73,7 +73,8 @@ final class AddressLimits {
         }
         TokenBucket bucket = authFailures.get(address);
         if (bucket != null && bucket.isEmpty(System.nanoTime())) {
-            throw new ProtocolException(ErrorCode.RATE_LIMITED, "too many failed token checks from this address; try later");
+            throw new ProtocolException(
+                    ErrorCode.RATE_LIMITED, "too many failed token checks from this address; try later");
         }
     }
 

@@ -43,7 +43,8 @@ public final class AddressRange {
             String length = text.substring(slash + 1);
             int shortest = bits == 32 ? 8 : 7; // 10.0.0.0/8 and fc00::/7 are the widest private ranges
             if (!length.matches("\\d{1,3}") || Integer.parseInt(length) > bits || Integer.parseInt(length) < shortest) {
-                throw new IllegalArgumentException("'" + text + "' needs a prefix length from " + shortest + " to " + bits);
+                throw new IllegalArgumentException(
+                        "'" + text + "' needs a prefix length from " + shortest + " to " + bits);
             }
             prefix = Integer.parseInt(length);
         }

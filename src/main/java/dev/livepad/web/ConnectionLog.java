@@ -9,11 +9,12 @@ import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * One log line per thing that happens to a connection: connect, join, leave, disconnect, refused
- * upgrade, error reply; and per HTTP request refused with an error. Each carries what finding one user's trouble needs as key-value pairs
- * (fields under {@code LOG_FORMAT=json}): {@code client}, {@code room}, {@code address} (the
- * client's, through trusted proxies) and {@code instance}. Never a token, a display name or
- * document text: error messages are ours, but may quote a client's field, so they are cut short
- * and stripped of control characters, which could otherwise forge a line.
+ * upgrade, error reply; and per HTTP request refused with an error. Each carries what finding one
+ * user's trouble needs as key-value pairs (fields under {@code LOG_FORMAT=json}): {@code client},
+ * {@code room}, {@code address} (the client's, through trusted proxies) and {@code instance}. Never
+ * a token, a display name or document text: error messages are ours, but may quote a client's
+ * field, so they are cut short and stripped of control characters, which could otherwise forge a
+ * line.
  *
  * <p>Logged under {@code livepad.connections}, so an operator can turn these lines down
  * ({@code LOG_LEVEL} or logback.xml) without losing the server's own.
@@ -70,8 +71,13 @@ final class ConnectionLog {
             line.addKeyValue("room", clean(room));
         }
         line.addKeyValue("code", code.wireName()).addKeyValue("detail", clean(message)).log();
-        recent.add(new RecentEvents.Event(System.currentTimeMillis(), "error", client, room == null ? null : clean(room),
-                code.wireName(), clean(message)));
+        recent.add(new RecentEvents.Event(
+                System.currentTimeMillis(),
+                "error",
+                client,
+                room == null ? null : clean(room),
+                code.wireName(),
+                clean(message)));
     }
 
     /**

@@ -17,8 +17,8 @@ import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 
 /** The REST side of the protocol: create rooms, mint invite tokens, delete rooms, export text. */
 final class HttpApi {
@@ -78,7 +78,8 @@ final class HttpApi {
         JsonNode body = body(ctx);
         Role role = Role.fromWire(body.path("role").asText(null))
                 .filter(r -> r != Role.OWNER)
-                .orElseThrow(() -> new ProtocolException(ErrorCode.BAD_REQUEST, "'role' must be \"editor\" or \"viewer\""));
+                .orElseThrow(
+                        () -> new ProtocolException(ErrorCode.BAD_REQUEST, "'role' must be \"editor\" or \"viewer\""));
         Duration ttl = ttl(body.get("ttlSeconds"));
         respond(ctx, 201, Map.of("token", tokens.mint(room.name(), room.id(), room.tokenGen(), role, ttl)));
     }
@@ -151,7 +152,8 @@ final class HttpApi {
     private static String bearer(Context ctx) {
         String header = ctx.header("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw new ProtocolException(ErrorCode.INVALID_TOKEN, "an 'Authorization: Bearer <token>' header is required");
+            throw new ProtocolException(
+                    ErrorCode.INVALID_TOKEN, "an 'Authorization: Bearer <token>' header is required");
         }
         return header.substring(7).trim();
     }

@@ -169,7 +169,8 @@ final class SocketEndpoint {
         }
         Outbox outbox = new Outbox(new JettyTransport(session, scheduler),
                 limits.outboxMaxFrames(), limits.outboxMaxBytes(), stats, sendBudget);
-        connection.peer = new Peer(rooms.clientIdPrefix() + nextClientId.incrementAndGet(), outbox, connection.limiter::charge);
+        connection.peer =
+                new Peer(rooms.clientIdPrefix() + nextClientId.incrementAndGet(), outbox, connection.limiter::charge);
         connections.add(connection);
         addresses.connected(connection.address);
         stats.connections.incrementAndGet();
@@ -280,9 +281,21 @@ final class SocketEndpoint {
         if (!token.room().equals(join.room())) {
             throw new ProtocolException(ErrorCode.WRONG_ROOM, "the token is for another room");
         }
-        return rooms.join(connection.peer, join.room(), token.roomId(), token.generation(), join.name(), token.role(),
-                join.rev(), join.revId()).thenRun(() -> log.joined(connection.peer.clientId(), connection.address, join.room(),
-                        token.role().wireName(), join.rev().isPresent()));
+        return rooms.join(
+                        connection.peer,
+                        join.room(),
+                        token.roomId(),
+                        token.generation(),
+                        join.name(),
+                        token.role(),
+                        join.rev(),
+                        join.revId())
+                .thenRun(() -> log.joined(
+                        connection.peer.clientId(),
+                        connection.address,
+                        join.room(),
+                        token.role().wireName(),
+                        join.rev().isPresent()));
     }
 
     private static Member member(Peer peer, ClientMessage msg) {

@@ -41,8 +41,9 @@ public final class WebServer {
 
     /** Sent with every response: no inline script, no framing, no MIME sniffing, no referrer. */
     static final Map<String, String> SECURITY_HEADERS = Map.of(
-            "Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                    + "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+            "Content-Security-Policy",
+                    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src"
+                            + " 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
             "X-Content-Type-Options", "nosniff",
             "X-Frame-Options", "DENY",
             "Referrer-Policy", "no-referrer");
@@ -79,7 +80,8 @@ public final class WebServer {
         this.dashboard = new AdminFeed(new Sampler(parts.stats(), parts.status(), recent, parts.rooms()::load), recent,
                 json, settings.adminKey(), addresses, proxies);
         this.health = new Health(parts.rooms());
-        parts.metrics().gauge("livepad.ready", "1 when /ready answers 200, else 0", () -> health.unready() == null ? 1 : 0);
+        parts.metrics()
+                .gauge("livepad.ready", "1 when /ready answers 200, else 0", () -> health.unready() == null ? 1 : 0);
         parts.metrics().gauge("livepad.draining", "1 from the moment a graceful shutdown begins", () ->
                 health.draining() ? 1 : 0);
         parts.metrics().bytesGauge("livepad.outbox.queued", "Bytes waiting to be sent, over every connection",

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.livepad.ot.TextOperation;
 import dev.livepad.testing.ApiClient;
 import dev.livepad.testing.ChildCommand;
@@ -63,7 +63,9 @@ class BackupRestoreIT {
             quiet.edit(TextOperation.builder().insert("still here 😀\n").build());
             quiet.pumpUntil(quiet::isSynchronized);
             for (int i = 0; i < 4; i++) { // a database of more pages than one of sqlite-jdbc's default backup steps
-                quiet.edit(TextOperation.builder().retain(quiet.text().length()).insert(("line " + i + " ").repeat(8_000))
+                quiet.edit(TextOperation.builder()
+                        .retain(quiet.text().length())
+                        .insert(("line " + i + " ").repeat(8_000))
                         .build());
                 quiet.pumpUntil(quiet::isSynchronized);
             }
@@ -107,7 +109,8 @@ class BackupRestoreIT {
             JsonNode joined = join(resumer, editor, head);
             long rev = joined.get("rev").asLong();
             assertTrue(rev < head, "the backup holds every op, even those made after it");
-            assertTrue(text.equals(textAt(history, rev)), "the restored text is not the room's text at revision " + rev);
+            assertTrue(
+                    text.equals(textAt(history, rev)), "the restored text is not the room's text at revision " + rev);
             assertEveryAckedOpPresent(text, ackedBefore);
             assertTrue(joined.path("reset").asBoolean(), "a client that saw revision " + head + " resumed on a room"
                     + " restored to revision " + rev + " without a reset: " + joined);

@@ -45,7 +45,9 @@ class CliTest {
         assertEquals(0, backup.status(), backup.err());
         assertTrue(backup.out().contains("2 rooms"), backup.out());
         for (String file : List.of("livepad.db", "jwt-secret")) {
-            assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(temp.resolve("b/" + file)));
+            assertEquals(
+                    PosixFilePermissions.fromString("rw-------"),
+                    Files.getPosixFilePermissions(temp.resolve("b/" + file)));
         }
         assertEquals(PosixFilePermissions.fromString("rwx------"), Files.getPosixFilePermissions(temp.resolve("b")));
         assertTrue(Files.notExists(temp.resolve("b/livepad.db-wal")), "the backup depends on a -wal file");
@@ -54,9 +56,13 @@ class CliTest {
         Result restore = run(restored, "restore", temp.resolve("b").toString());
         assertEquals(0, restore.status(), restore.err());
         assertEquals(Files.readString(dataDir.resolve("jwt-secret")), Files.readString(restored.resolve("jwt-secret")));
-        try (TestServer server = TestServer.start("STORE", "sqlite", "DATA_DIR", restored.toString(), "JWT_SECRET", null)) {
+        try (TestServer server =
+                TestServer.start("STORE", "sqlite", "DATA_DIR", restored.toString(), "JWT_SECRET", null)) {
             for (Map.Entry<String, String> room : texts.entrySet()) {
-                assertEquals(room.getValue(), server.get("/api/rooms/" + room.getKey() + "/text", owners.get(room.getKey())).body());
+                assertEquals(
+                        room.getValue(),
+                        server.get("/api/rooms/" + room.getKey() + "/text", owners.get(room.getKey()))
+                                .body());
             }
         }
     }
@@ -67,7 +73,8 @@ class CliTest {
         Map<String, String> owners = serve(dataDir, Map.of("notes", "before the upgrade"));
         try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("livepad.db"));
              Statement sql = db.createStatement()) { // back to schema 2, which had no ops_tail
-            sql.execute("INSERT INTO ops SELECT room_id, rev, op_json, op_id, client_id, time, fingerprint FROM ops_tail");
+            sql.execute(
+                    "INSERT INTO ops SELECT room_id, rev, op_json, op_id, client_id, time, fingerprint FROM ops_tail");
             sql.execute("DROP TABLE ops_tail");
             sql.execute("PRAGMA user_version = 2");
         }
@@ -146,8 +153,10 @@ class CliTest {
     @Test
     void a_command_line_it_cannot_run_is_answered_with_the_usage_and_2() {
         Path dataDir = temp.resolve("data");
-        for (String[] args : List.of(new String[] {"frob", "x"}, new String[] {"backup"}, new String[] {"backup", "a", "b"},
-                new String[] {"export", " "})) {
+        for (String[] args : List.of(
+                new String[] {"frob", "x"}, new String[] {"backup"}, new String[] {"backup", "a", "b"}, new String[] {
+                    "export", " "
+                })) {
             Result result = run(dataDir, args);
             assertEquals(2, result.status(), String.join(" ", args));
             assertTrue(result.err().contains("usage: java -jar livepad.jar"), result.err());
@@ -172,7 +181,10 @@ class CliTest {
         assertFalse(Files.exists(dataDir));
     }
 
-    /** Serves {@code rooms} (name to text) from a SQLite data directory, then stops; returns each room's owner token. */
+    /**
+     * Serves {@code rooms} (name to text) from a SQLite data directory, then stops; returns each
+     * room's owner token.
+     */
     private static Map<String, String> serve(Path dataDir, Map<String, String> rooms) {
         Map<String, String> owners = new HashMap<>();
         try (TestServer server = TestServer.start("STORE", "sqlite", "DATA_DIR", dataDir.toString(), "JWT_SECRET", null,
@@ -193,7 +205,10 @@ class CliTest {
     private static Result run(Path dataDir, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Cli.run(args, Map.of("DATA_DIR", dataDir.toString()), new PrintStream(out, true, StandardCharsets.UTF_8),
+        int status = Cli.run(
+                args,
+                Map.of("DATA_DIR", dataDir.toString()),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }

@@ -33,8 +33,9 @@ import org.openqa.selenium.Keys;
 /**
  * The operations dashboard at /admin in real Chromium against a real server: open on loopback
  * without a key, its figures, busiest rooms and events follow real WebSocket clients; with
- * ADMIN_KEY set it asks for the key first; without one, through a proxy, it says it is closed. Writes target/screenshots/admin-dashboard*.png;
- * {@code -Dlivepad.screenshots=docs} also writes the pictures docs/operations.md shows.
+ * ADMIN_KEY set it asks for the key first; without one, through a proxy, it says it is closed.
+ * Writes target/screenshots/admin-dashboard*.png; {@code -Dlivepad.screenshots=docs} also writes
+ * the pictures docs/operations.md shows.
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS) // 20 s as a test; 45 s more to fill the charts for a picture
 class AdminDashboardIT {
@@ -108,16 +109,20 @@ class AdminDashboardIT {
     @Test
     void with_an_admin_key_the_page_asks_for_it_refuses_a_wrong_one_and_says_when_the_feed_is_gone() {
         Chromium.requireInstalled();
-        try (TestServer server = TestServer.start("ADMIN_KEY", KEY); Browser page = Chromium.launch("admin", 1000, 800)) {
+        try (TestServer server = TestServer.start("ADMIN_KEY", KEY);
+                Browser page = Chromium.launch("admin", 1000, 800)) {
             page.open(server.http("/admin"));
             awaitState(page, "key needed");
             assertTrue(page.byTestId("admin-key-form").isDisplayed());
             assertFalse(page.byId("dashboard").isDisplayed());
-            assertEquals("admin-key", page.driver().switchTo().activeElement().getDomAttribute("id"), "the key has focus");
+            assertEquals(
+                    "admin-key", page.driver().switchTo().activeElement().getDomAttribute("id"), "the key has focus");
 
             page.byId("admin-key").sendKeys("y".repeat(40), Keys.ENTER);
             page.await(p -> p.byId("key-error").isDisplayed(), () -> "an error for a wrong key");
-            assertTrue(page.byId("key-error").getText().contains("not the admin key"), page.byId("key-error").getText());
+            assertTrue(
+                    page.byId("key-error").getText().contains("not the admin key"),
+                    page.byId("key-error").getText());
             assertTrue(page.byTestId("admin-state").getText().contains("key needed"));
 
             page.byId("admin-key").clear();
@@ -147,7 +152,9 @@ class AdminDashboardIT {
              Browser page = Chromium.launch("admin", 1000, 800)) {
             page.open(URI.create("http://127.0.0.1:" + port + "/admin"));
             awaitState(page, "forbidden");
-            assertTrue(page.byId("forbidden-view").getText().contains("ADMIN_KEY"), page.byId("forbidden-view").getText());
+            assertTrue(
+                    page.byId("forbidden-view").getText().contains("ADMIN_KEY"),
+                    page.byId("forbidden-view").getText());
             assertFalse(page.byId("dashboard").isDisplayed());
             assertFalse(page.byTestId("admin-key-form").isDisplayed());
         }
@@ -157,7 +164,8 @@ class AdminDashboardIT {
     private static void provokeErrors(WsClient client, String token) {
         client.send(WsClient.message("join").put("room", ROOM).put("token", token));
         long rev = client.nextOfType("joined").path("rev").asLong();
-        client.sendRaw("{\"type\":\"op\",\"room\":\"" + ROOM + "\",\"rev\":" + rev + ",\"id\":\"bad\",\"op\":[999999]}");
+        client.sendRaw(
+                "{\"type\":\"op\",\"room\":\"" + ROOM + "\",\"rev\":" + rev + ",\"id\":\"bad\",\"op\":[999999]}");
         assertEquals("bad_op", client.nextOfType("error").path("code").asText());
         client.sendRaw("{\"type\":\"leave\",\"room\":\"<img src=x onerror=window.pwned=1>\"}");
         client.nextOfType("error");
@@ -184,7 +192,8 @@ class AdminDashboardIT {
     }
 
     private static String busiestRow(Browser page) {
-        List<org.openqa.selenium.WebElement> rows = page.byTestId("admin-busiest").findElements(By.cssSelector("tbody tr"));
+        List<org.openqa.selenium.WebElement> rows =
+                page.byTestId("admin-busiest").findElements(By.cssSelector("tbody tr"));
         return rows.isEmpty() ? "" : rows.get(0).getText() + " ";
     }
 

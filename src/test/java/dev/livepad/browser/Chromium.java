@@ -79,7 +79,8 @@ final class Chromium {
             ChromeOptions options = new ChromeOptions();
             options.setBinary(BINARY.toFile());
             options.addArguments(FLAGS);
-            options.addArguments("--user-data-dir=" + profile.resolve("profile"), "--window-size=" + width + "," + height);
+            options.addArguments(
+                    "--user-data-dir=" + profile.resolve("profile"), "--window-size=" + width + "," + height);
             options.setExperimentalOption("prefs", Map.of(
                     "download.default_directory", downloads.toString(),
                     "download.prompt_for_download", false));

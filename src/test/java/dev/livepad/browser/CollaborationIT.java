@@ -218,7 +218,8 @@ class CollaborationIT extends ServerForBrowsers {
     }
 
     private void awaitEverywhere(String room, String owner, String expected) {
-        alice.await(a -> a.text().equals(expected), () -> "alice's text '" + expected + "', has '" + alice.text() + "'");
+        alice.await(
+                a -> a.text().equals(expected), () -> "alice's text '" + expected + "', has '" + alice.text() + "'");
         bob.await(b -> b.text().equals(expected), () -> "bob's text '" + expected + "', has '" + bob.text() + "'");
         awaitServerText(room, owner, expected);
         alice.await(a -> "synchronized".equals(a.debugState("state")), () -> "alice synchronized");

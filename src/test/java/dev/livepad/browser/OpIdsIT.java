@@ -161,7 +161,8 @@ class OpIdsIT extends ServerForBrowsers {
             claim.putArray("op").add("[mallory]");
             mallory.send(claim);
             assertEquals(rev + 1, mallory.nextOfType("ack").get("rev").asLong(), "mallory's op applied");
-            alice.await(a -> a.text().equals("[mallory]"), () -> "alice has mallory's text, has '" + alice.text() + "'");
+            alice.await(
+                    a -> a.text().equals("[mallory]"), () -> "alice has mallory's text, has '" + alice.text() + "'");
 
             alice.caretToEnd();
             alice.type(" alice's words");
@@ -169,7 +170,9 @@ class OpIdsIT extends ServerForBrowsers {
             alice.await(a -> expected.equals(server.get("/api/rooms/" + room + "/text", owner).body()),
                     () -> "the server's text '" + expected + "', has '"
                             + server.get("/api/rooms/" + room + "/text", owner).body() + "'");
-            alice.await(a -> a.text().equals(expected), () -> "alice's text '" + expected + "', has '" + alice.text() + "'");
+            alice.await(
+                    a -> a.text().equals(expected),
+                    () -> "alice's text '" + expected + "', has '" + alice.text() + "'");
             bob.await(b -> b.text().equals(expected), () -> "bob's text '" + expected + "', has '" + bob.text() + "'");
             alice.await(a -> "synchronized".equals(a.debugState("state")), () -> "alice synchronized");
 

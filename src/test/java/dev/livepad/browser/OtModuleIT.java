@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Timeout;
  * The browser's OT module (public/js/ot.js), run in Chromium, agrees with the server's
  * TextOperation on random operations, and every op its diff produces passes the server's checks
  * (lengths, no split surrogate pairs); and the browser's OT client (public/js/client.js) resends an
- * op word for word and ends where the server's transform of it ends. Seeded ({@link Seeds}): -Dseed=N runs another seed for a
- * failure.
+ * op word for word and ends where the server's transform of it ends. Seeded ({@link Seeds}):
+ * -Dseed=N runs another seed for a failure.
  */
 class OtModuleIT {
     private static final String[] ATOMS = {"a", "b", " ", "\n", "é", "中", "\uD83D\uDE00", "\uD834\uDD1E"};
@@ -113,8 +113,11 @@ class OtModuleIT {
                 try {
                     checkClient(cases.get(i), answers.get(i));
                 } catch (Exception | AssertionError e) {
-                    throw new AssertionError("client case " + i + " failed with seed " + seed + " (replay: " + Seeds.replay(OtModuleIT.class, seed) + "): "
-                            + cases.get(i) + " -> " + clip(answers.get(i).toString()), e);
+                    throw new AssertionError(
+                            "client case " + i + " failed with seed " + seed + " (replay: "
+                                    + Seeds.replay(OtModuleIT.class, seed) + "): " + cases.get(i) + " -> "
+                                    + clip(answers.get(i).toString()),
+                            e);
                 }
             }
         }
@@ -142,8 +145,11 @@ class OtModuleIT {
                 } catch (Exception | AssertionError e) {
                     Map<String, Object> shown = new LinkedHashMap<>(cases.get(i));
                     shown.keySet().removeAll(List.of("big", "bigDoc"));
-                    throw new AssertionError("case " + i + " failed with seed " + seed + " (replay: " + Seeds.replay(OtModuleIT.class, seed) + "): "
-                            + shown + " -> " + clip(answers.get(i).toString()), e);
+                    throw new AssertionError(
+                            "case " + i + " failed with seed " + seed + " (replay: "
+                                    + Seeds.replay(OtModuleIT.class, seed) + "): " + shown + " -> "
+                                    + clip(answers.get(i).toString()),
+                            e);
                 }
             }
         }
@@ -202,7 +208,8 @@ class OtModuleIT {
             assertEquals(moved.apply(serverDoc), js.get("serverText").asText(), "the server's text after the ack");
             assertEquals(buffered, op(js.get("next")), "the buffer is what is left to send");
         } else {
-            assertEquals(js.get("fresh").asText(), js.get("freshResent").asText(), "the new message, resent, is itself");
+            assertEquals(
+                    js.get("fresh").asText(), js.get("freshResent").asText(), "the new message, resent, is itself");
             JsonNode fresh = JSON.readTree(js.get("fresh").asText());
             assertFalse(fresh.get("id").asText().equals(first.get("id").asText()), "a fresh id");
             assertEquals(server.size(), fresh.get("rev").asLong(), "reissued at the current revision");

@@ -58,7 +58,10 @@ class OwnerTokenIT extends ServerForBrowsers {
             assertEquals(created.get("rid").asText(), claims.get("rid").asText());
             long now = Instant.now().getEpochSecond();
             assertTrue(Math.abs(claims.get("iat").asLong() - now) < 120, () -> "minted just now: " + claims);
-            assertEquals(OWNER_TTL.toSeconds(), claims.get("exp").asLong() - claims.get("iat").asLong(), "a full lifetime");
+            assertEquals(
+                    OWNER_TTL.toSeconds(),
+                    claims.get("exp").asLong() - claims.get("iat").asLong(),
+                    "a full lifetime");
             assertEquals(201, server.post("/api/rooms/" + room + "/tokens", "{\"role\":\"viewer\"}", renewed).status(),
                     "the server takes the renewed token as the owner's");
             assertTrue(ada.driver().getCurrentUrl().endsWith("&name=Ada"), "the name stays in the address bar: "
@@ -67,7 +70,8 @@ class OwnerTokenIT extends ServerForBrowsers {
             ada.await(a -> a.byTestId("owner-link").getDomProperty("value").endsWith("token=" + renewed),
                     () -> "the renewed token in the share panel's owner link");
             String remembered = rememberedRooms(ada);
-            assertTrue(remembered.contains(renewed) && !remembered.contains(old), "the start page's list: " + remembered);
+            assertTrue(
+                    remembered.contains(renewed) && !remembered.contains(old), "the start page's list: " + remembered);
         }
     }
 
@@ -123,7 +127,10 @@ class OwnerTokenIT extends ServerForBrowsers {
             ada.script("window.livepad.debug.dropConnection(0);");
             ada.waitConnected();
             ada.type(", and after a reconnect");
-            ada.await(a -> "still here, and after a reconnect".equals(server.get("/api/rooms/" + room + "/text", current).body()),
+            ada.await(
+                    a -> "still here, and after a reconnect"
+                            .equals(server.get("/api/rooms/" + room + "/text", current)
+                                    .body()),
                     () -> "the owner's typing on the server");
             assertFalse(ada.byId("fatal").isDisplayed());
 

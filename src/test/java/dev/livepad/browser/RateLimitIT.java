@@ -22,10 +22,15 @@ class RateLimitIT {
             for (int i = 0; i < typed.length(); i += 2) {
                 page.type(typed.substring(i, Math.min(typed.length(), i + 2)));
             }
-            page.await(p -> p.driver().findElements(By.cssSelector("[data-testid='notice']")).stream()
-                    .anyMatch(n -> n.getText().contains("faster than the server accepts")), () -> "a rate-limit notice");
-            page.await(p -> typed.equals(server.get("/api/rooms/limited/text", owner).body()),
-                    () -> "every character on the server, has '" + server.get("/api/rooms/limited/text", owner).body() + "'");
+            page.await(
+                    p -> p.driver().findElements(By.cssSelector("[data-testid='notice']")).stream()
+                            .anyMatch(n -> n.getText().contains("faster than the server accepts")),
+                    () -> "a rate-limit notice");
+            page.await(
+                    p -> typed.equals(
+                            server.get("/api/rooms/limited/text", owner).body()),
+                    () -> "every character on the server, has '"
+                            + server.get("/api/rooms/limited/text", owner).body() + "'");
             page.await(p -> "synchronized".equals(p.debugState("state")), () -> "synchronized");
         }
     }

@@ -97,7 +97,9 @@ class ResyncIT {
                 bob.await(b -> "synchronized".equals(b.debugState("state")), () -> "bob's op confirmed");
             }
             String expected = "12345baseX";
-            alice.await(a -> a.text().equals(expected), () -> "alice has bob's ops around her own, has '" + alice.text() + "'");
+            alice.await(
+                    a -> a.text().equals(expected),
+                    () -> "alice has bob's ops around her own, has '" + alice.text() + "'");
             assertEquals("awaiting-confirm", alice.debugState("state"), "X is still unconfirmed");
 
             alice.script("window.livepad.debug.dropConnection(0);"); // reconnect, resume, resend X as first sent

@@ -35,7 +35,9 @@ class RoomLinksIT extends ServerForBrowsers {
             String ownerUrl = ada.driver().getCurrentUrl();
             assertTrue(ownerUrl.contains("/#room=standup&token="), ownerUrl);
             assertFalse(URI.create(ownerUrl).getRawQuery() != null, "no query string: " + ownerUrl);
-            assertTrue(ada.byTestId("owner-link").getDomProperty("value").startsWith(server.http("/#room=standup&token=").toString()));
+            assertTrue(ada.byTestId("owner-link")
+                    .getDomProperty("value")
+                    .startsWith(server.http("/#room=standup&token=").toString()));
 
             String editorLink = invite(ada, "editor");
             bob.open(URI.create(editorLink));

@@ -57,8 +57,12 @@ class ServerFullIT {
             assertEquals("ack", freed.path("type").asText(), freed::toString);
 
             // The backoff doubles from 1 s, so the next retry may be up to ~20 s away by now.
-            page.await(Duration.ofSeconds(60), p -> typed.equals(server.get("/api/rooms/full/text", owner).body()),
-                    () -> "the typed text on the server, has '" + abbreviated(server.get("/api/rooms/full/text", owner).body()) + "'");
+            page.await(
+                    Duration.ofSeconds(60),
+                    p -> typed.equals(server.get("/api/rooms/full/text", owner).body()),
+                    () -> "the typed text on the server, has '"
+                            + abbreviated(
+                                    server.get("/api/rooms/full/text", owner).body()) + "'");
             page.await(p -> "synchronized".equals(p.debugState("state")), () -> "synchronized");
             assertEquals(typed, page.text());
         }

@@ -47,21 +47,27 @@ class SessionIT extends ServerForBrowsers {
                 const seen = { sent: [], notices: [], recovered: [], restarts: 0 };
                 let text = '';
                 const editor = {
-                  whenIdle: (fn) => fn(), replace: (t) => { text = t; }, applyRemote: (op) => { text = op.apply(text); },
+                  whenIdle: (fn) => fn(), replace: (t) => { text = t; },
+                  applyRemote: (op) => { text = op.apply(text); },
                   applyOwn: () => {}, setReadOnly: () => {}, selection: () => [[0, 0]], get text() { return text; },
                 };
                 const view = {
-                  status: () => {}, joined: () => {}, members: () => {}, peers: () => {}, sync: () => {}, fatal: () => {},
+                  status: () => {}, joined: () => {}, members: () => {}, peers: () => {}, sync: () => {},
+                  fatal: () => {},
                   notice: (message, level) => seen.notices.push({ message, level }),
                   recovered: (count) => seen.recovered.push(count),
                 };
-                const s = new sm.RoomSession({ room: 'r', token: 't', name: 'n', editor, view, url: 'ws://127.0.0.1:9/ws' });
+                const s = new sm.RoomSession({
+                  room: 'r', token: 't', name: 'n', editor, view, url: 'ws://127.0.0.1:9/ws',
+                });
                 const fake = { isOpen: true, healthy: () => {}, stop: () => {},
                   send: (m) => { seen.sent.push(JSON.parse(JSON.stringify(m))); return true; },
                   restart: () => { seen.restarts += 1; } };
                 s.connection = fake;
                 s.outbox.connection = fake;
-                s.receive({ type: 'joined', room: 'r', clientId: 'me', role: 'editor', rev: 0, text: 'ab', members: [] });
+                s.receive({
+                  type: 'joined', room: 'r', clientId: 'me', role: 'editor', rev: 0, text: 'ab', members: [],
+                });
                 const type = (at, str) => {
                   const before = text;
                   const op = new T().retain(at).insert(str).retain(text.length - at);
@@ -178,7 +184,9 @@ class SessionIT extends ServerForBrowsers {
                 t.type(2, 'X');
                 await until(() => t.ops().length === 1);
                 t.server({ type: 'op', rev: 1, op: ['Z', 2], clientId: 'other', id: 'theirs' });
-                t.server({ type: 'error', code: 'bad_rev', ref: t.ops()[0].id, message: 'older than the kept history' });
+                t.server({
+                  type: 'error', code: 'bad_rev', ref: t.ops()[0].id, message: 'older than the kept history',
+                });
                 await until(() => t.ops().length === 2);
                 const behind = { ops: t.ops(), notices: [...t.seen.notices], restarts: t.seen.restarts };
                 // Refused again though it was made at our revision: not a matter of being behind.

@@ -112,7 +112,8 @@ class ClusterFaultsIT {
                     synchronized (step) {
                         step[0]++;
                         if (step[0] == 1) {
-                            assertTrue(Redis.killSubscribers(busClientName(cluster)) >= 3, "every instance's subscriber");
+                            assertTrue(
+                                    Redis.killSubscribers(busClientName(cluster)) >= 3, "every instance's subscriber");
                         } else if (step[0] == clients.size() + 1) {
                             restartRedis();
                         }

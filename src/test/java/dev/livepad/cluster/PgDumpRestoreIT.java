@@ -40,7 +40,8 @@ class PgDumpRestoreIT {
     Path temp;
 
     @Test
-    void a_room_restored_from_pg_dump_serves_the_dumped_text_and_resets_clients_from_later_revisions() throws Exception {
+    void a_room_restored_from_pg_dump_serves_the_dumped_text_and_resets_clients_from_later_revisions()
+            throws Exception {
         requireTools();
         String url = Postgres.freshDatabaseUrl();
         Matcher schema = SCHEMA.matcher(url);
@@ -73,7 +74,9 @@ class PgDumpRestoreIT {
                 resumer.send(WsClient.message("join").put("room", "dumped").put("token", owner).put("rev", head));
                 JsonNode joined = resumer.nextOfType("joined");
                 assertEquals(20, joined.get("rev").asLong());
-                assertTrue(joined.path("reset").asBoolean(), "resumed from revision " + head + " without a reset: " + joined);
+                assertTrue(
+                        joined.path("reset").asBoolean(),
+                        "resumed from revision " + head + " without a reset: " + joined);
                 assertEquals(dumpedText, joined.get("text").asText());
             }
         } finally {
@@ -84,7 +87,10 @@ class PgDumpRestoreIT {
 
     private static void append(CollabClient editor, int ops) {
         for (int i = 0; i < ops; i++) {
-            editor.edit(TextOperation.builder().retain(editor.text().length()).insert("[" + editor.revision() + "]").build());
+            editor.edit(TextOperation.builder()
+                    .retain(editor.text().length())
+                    .insert("[" + editor.revision() + "]")
+                    .build());
             editor.pumpUntil(editor::isSynchronized);
         }
     }
@@ -92,7 +98,8 @@ class PgDumpRestoreIT {
     /** Skips without PostgreSQL or its client tools, unless CI demands them. */
     private static void requireTools() {
         Postgres.requireAvailable();
-        boolean present = Files.isExecutable(Path.of("/usr/bin/pg_dump")) && Files.isExecutable(Path.of("/usr/bin/pg_restore"));
+        boolean present =
+                Files.isExecutable(Path.of("/usr/bin/pg_dump")) && Files.isExecutable(Path.of("/usr/bin/pg_restore"));
         if (!present && Services.required()) {
             throw new AssertionError("LIVEPAD_REQUIRE_SERVICES=true but pg_dump or pg_restore is missing");
         }

@@ -202,8 +202,17 @@ class TwoInstancesIT {
             join(onB, owner);
             onA.send(op(0, 0, "abc"));
             onA.nextOfType("ack");
-            onA.send(WsClient.message("cursor").put("room", "r").put("rev", 1)
-                    .set("ranges", WsClient.message("x").arrayNode().add(WsClient.message("x").arrayNode().add(1).add(2))));
+            onA.send(WsClient.message("cursor")
+                    .put("room", "r")
+                    .put("rev", 1)
+                    .set(
+                            "ranges",
+                            WsClient.message("x")
+                                    .arrayNode()
+                                    .add(WsClient.message("x")
+                                            .arrayNode()
+                                            .add(1)
+                                            .add(2))));
             JsonNode cursor = onB.nextOfType("cursor");
             assertEquals(1, cursor.get("rev").asLong());
             assertEquals("[[1,2]]", cursor.get("ranges").toString());

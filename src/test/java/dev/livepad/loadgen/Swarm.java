@@ -73,7 +73,8 @@ final class Swarm implements AutoCloseable {
                 Editor editor = new Editor(room.name(), nextEditor++, tally);
                 room.editors().add(editor);
                 inFlight.acquireUninterruptibly();
-                joins.add(join(editor, room, room.editors().size() - 1).whenComplete((e, failure) -> inFlight.release()));
+                joins.add(
+                        join(editor, room, room.editors().size() - 1).whenComplete((e, failure) -> inFlight.release()));
             }
         }
         CompletableFuture.allOf(joins.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();

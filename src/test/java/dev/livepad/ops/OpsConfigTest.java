@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Timeout;
 class OpsConfigTest {
     private static final Path OPS = Path.of("docs", "ops");
     /** A metric name in PromQL: ours, the JVM's and process's, and Prometheus's own {@code up}. */
-    private static final Pattern METRIC = Pattern.compile("\\b((?:livepad|jvm|process|system)_[a-z0-9_]+|up)\\b(?=\\s*[{\\[)=<>!]|\\s*$|\\s+(?:and|or|unless|>|<))");
+    private static final Pattern METRIC = Pattern.compile(
+            "\\b((?:livepad|jvm|process|system)_[a-z0-9_]+|up)\\b(?=\\s*[{\\[)=<>!]|\\s*$|\\s+(?:and|or|unless|>|<))");
 
     @Test
     void promtool_accepts_the_scrape_config_and_the_rules_and_their_tests_pass() {
@@ -49,7 +50,10 @@ class OpsConfigTest {
         JsonNode dashboard = new ObjectMapper().readTree(OPS.resolve("grafana-dashboard.json").toFile());
         assertEquals("livepad", dashboard.get("uid").asText());
         List<String> expressions = new ArrayList<>();
-        dashboard.get("panels").forEach(panel -> panel.get("targets").forEach(t -> expressions.add(t.get("expr").asText())));
+        dashboard
+                .get("panels")
+                .forEach(panel -> panel.get("targets")
+                        .forEach(t -> expressions.add(t.get("expr").asText())));
         assertTrue(expressions.size() >= 16, "a dashboard with its panels");
         expressions.forEach(expr -> used.addAll(metrics(expr)));
         assertTrue(used.contains("livepad_op_ack_seconds_bucket") && used.contains("up"), used::toString);

@@ -57,10 +57,13 @@ class SelectionTest {
             List<Selection.Range> ranges = new ArrayList<>();
             for (int i = random.nextInt(5); i > 0; i--) {
                 int anchor = random.nextInt(doc.length() + 1);
-                ranges.add(new Selection.Range(anchor, random.nextBoolean() ? anchor : random.nextInt(doc.length() + 1)));
+                ranges.add(
+                        new Selection.Range(anchor, random.nextBoolean() ? anchor : random.nextInt(doc.length() + 1)));
             }
             Selection moved = new Selection(ranges).transform(op);
-            assertEquals(ranges.stream().map(range -> range.transform(op)).toList(), moved.ranges(),
+            assertEquals(
+                    ranges.stream().map(range -> range.transform(op)).toList(),
+                    moved.ranges(),
                     () -> "doc=" + doc + " op=" + op + " ranges=" + ranges);
         });
     }

@@ -17,7 +17,8 @@ import java.util.function.LongSupplier;
  * A manual measurement, not a test (surefire skips it by name): appends per second of the SQLite
  * and in-memory stores, and of PostgreSQL (in a fresh schema of the server {@link Postgres} uses)
  * when the fourth argument is {@code postgres}, with the commits each durable store made. Run with
- * {@code java -cp <test-classes>:<classes>:<deps> dev.livepad.store.AppendThroughput [threads] [rooms] [opsPerRoom] [postgres]}.
+ * {@code java -cp <test-classes>:<classes>:<deps> dev.livepad.store.AppendThroughput
+ * [threads] [rooms] [opsPerRoom] [postgres]}.
  *
  * <p>"pipelined": each thread appends to its rooms without waiting, at most 2,000 acks outstanding.
  * "one in flight per room": each thread appends one op to each of its rooms, then waits for those

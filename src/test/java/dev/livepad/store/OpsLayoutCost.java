@@ -38,14 +38,18 @@ public final class OpsLayoutCost {
         Path file = Files.createTempDirectory("livepad-layout").resolve("x.db");
         SQLiteConfig config = new SQLiteConfig();
         config.setGetGeneratedKeys(false);
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties()); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
+                Statement s = c.createStatement()) {
             s.execute("PRAGMA page_size = " + pageSize);
             s.execute("PRAGMA journal_mode = WAL");
             s.execute("PRAGMA synchronous = FULL");
             s.execute("PRAGMA wal_autocheckpoint = " + autockpt);
-            s.execute("CREATE TABLE rooms (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL)");
-            s.execute("CREATE TABLE ops (room_id TEXT NOT NULL REFERENCES rooms (id), rev INTEGER NOT NULL, op_json TEXT NOT NULL, op_id TEXT, client_id TEXT, time INTEGER NOT NULL, PRIMARY KEY (room_id, rev))"
-                    + (layout.equals("clustered") ? " WITHOUT ROWID" : ""));
+            s.execute(
+                    "CREATE TABLE rooms (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL)");
+            s.execute(
+                    "CREATE TABLE ops (room_id TEXT NOT NULL REFERENCES rooms (id), rev INTEGER NOT NULL, op_json TEXT"
+                        + " NOT NULL, op_id TEXT, client_id TEXT, time INTEGER NOT NULL, PRIMARY KEY (room_id, rev))"
+                            + (layout.equals("clustered") ? " WITHOUT ROWID" : ""));
             boolean shortKey = layout.equals("shortkey"); // "1".."50": the TEXT column stores the bound number as text
             Random random = new Random(1);
             String[] ids = new String[rooms];
@@ -56,7 +60,8 @@ public final class OpsLayoutCost {
                 ids[r] = HexFormat.of().formatHex(bytes);
                 s.execute("INSERT INTO rooms VALUES ('" + ids[r] + "', 'room" + r + "', 0)");
             }
-            PreparedStatement ins = c.prepareStatement("INSERT INTO ops (room_id, rev, op_json, op_id, client_id, time) VALUES (?, ?, ?, ?, ?, ?)");
+            PreparedStatement ins = c.prepareStatement(
+                    "INSERT INTO ops (room_id, rev, op_json, op_id, client_id, time) VALUES (?, ?, ?, ?, ?, ?)");
             ThreadMXBean mx = ManagementFactory.getThreadMXBean();
             int warm = commits / 4;
             long cpu0 = 0, wall0 = 0, wal0 = 0;
@@ -81,7 +86,10 @@ public final class OpsLayoutCost {
                         ins.setString(1, ids[r]);
                     }
                     ins.setLong(2, ++head[r]);
-                    ins.setString(3, "[" + random.nextInt(900) + ",\"" + (char) ('a' + random.nextInt(26)) + "\"," + random.nextInt(900) + "]");
+                    ins.setString(
+                            3,
+                            "[" + random.nextInt(900) + ",\"" + (char) ('a' + random.nextInt(26)) + "\","
+                                    + random.nextInt(900) + "]");
                     ins.setString(4, "k3x9.m.e" + r + "." + head[r] + "." + System.nanoTime());
                     ins.setString(5, "c" + (r * 4 + i % 4));
                     ins.setLong(6, System.currentTimeMillis());
@@ -94,8 +102,15 @@ public final class OpsLayoutCost {
             long cpu = mx.getCurrentThreadCpuTime() - cpu0, wall = System.nanoTime() - wall0;
             long ops = (long) commits * perCommit;
             long frames = (walSize(file) - Math.max(wal0, 32)) / (pageSize + 24);
-            System.out.printf("%s rooms=%d perCommit=%d autockpt=%d page=%d: cpu %.1f us/op, wall %.1f us/op, WAL frames/op %s%n",
-                    layout, rooms, perCommit, autockpt, pageSize, cpu / 1e3 / ops, wall / 1e3 / ops,
+            System.out.printf(
+                    "%s rooms=%d perCommit=%d autockpt=%d page=%d: cpu %.1f us/op, wall %.1f us/op, WAL frames/op %s%n",
+                    layout,
+                    rooms,
+                    perCommit,
+                    autockpt,
+                    pageSize,
+                    cpu / 1e3 / ops,
+                    wall / 1e3 / ops,
                     autockpt == 0 ? String.format("%.3f", (double) frames / ops) : "n/a");
         }
     }

@@ -105,7 +105,9 @@ class PostgresDocumentStoreTest extends DocumentStoreContract {
                 assertEquals(1, each.roomCount());
             }
             try (Connection connection = Postgres.connect(fresh)) {
-                assertEquals(List.of((long) PostgresSchema.VERSION), longs(connection, "SELECT version FROM schema_version"));
+                assertEquals(
+                        List.of((long) PostgresSchema.VERSION),
+                        longs(connection, "SELECT version FROM schema_version"));
             }
         } finally {
             opened.forEach(PostgresDocumentStore::close);
@@ -180,7 +182,9 @@ class PostgresDocumentStoreTest extends DocumentStoreContract {
                 assertTrue(lost.size() > 0, "the instances never actually raced");
                 List<StoredOp> log = store.load(room.id(), Integer.MAX_VALUE).ops();
                 long head = log.get(log.size() - 1).rev();
-                assertEquals(LongStream.rangeClosed(1, head).boxed().toList(), log.stream().map(StoredOp::rev).toList());
+                assertEquals(
+                        LongStream.rangeClosed(1, head).boxed().toList(),
+                        log.stream().map(StoredOp::rev).toList());
                 Set<StoredOp> stored = new HashSet<>(log);
                 assertEquals(head, won.stream().mapToLong(List::size).sum(), "each revision has exactly one winner");
                 won.forEach(batch -> assertTrue(stored.containsAll(batch), "a winning batch is stored whole"));
@@ -341,7 +345,9 @@ class PostgresDocumentStoreTest extends DocumentStoreContract {
         }
         List<String> outcomes = new ArrayList<>();
         for (CompletableFuture<Void> future : futures) {
-            outcomes.add(future.handle((ok, e) -> e == null ? "ok" : e.getClass().getSimpleName()).get(30, TimeUnit.SECONDS));
+            outcomes.add(
+                    future.handle((ok, e) -> e == null ? "ok" : e.getClass().getSimpleName())
+                            .get(30, TimeUnit.SECONDS));
         }
         assertEquals(List.of("ok", "ok", "AppendConflict", "ok", "AppendConflict", "ok",
                 "AppendConflict", "AppendConflict", "ok"), outcomes);

@@ -134,7 +134,8 @@ class PostgresOutageTest {
         long deadline = System.nanoTime() + PROMPTLY.toNanos();
         while (true) {
             try {
-                store.append(room.id(), DocumentStoreContract.op(rev, text)).get(PROMPTLY.toSeconds(), TimeUnit.SECONDS);
+                store.append(room.id(), DocumentStoreContract.op(rev, text))
+                        .get(PROMPTLY.toSeconds(), TimeUnit.SECONDS);
                 return;
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof StoreException) || System.nanoTime() > deadline) {

@@ -134,11 +134,14 @@ class SqliteDocumentStoreTest extends DocumentStoreContract {
             Files.deleteIfExists(Path.of(databaseFile() + suffix));
         }
         try (Connection outside = connect(); Statement statement = outside.createStatement()) {
-            statement.execute("CREATE TABLE rooms (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL)");
-            statement.execute("CREATE TABLE ops (room_id TEXT NOT NULL REFERENCES rooms (id), rev INTEGER NOT NULL,"
-                    + " op_json TEXT NOT NULL, op_id TEXT, client_id TEXT, time INTEGER NOT NULL, PRIMARY KEY (room_id, rev))");
-            statement.execute("CREATE TABLE snapshots (room_id TEXT NOT NULL REFERENCES rooms (id), rev INTEGER NOT NULL,"
-                    + " text TEXT NOT NULL, PRIMARY KEY (room_id, rev))");
+            statement.execute(
+                    "CREATE TABLE rooms (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL)");
+            statement.execute(
+                    "CREATE TABLE ops (room_id TEXT NOT NULL REFERENCES rooms (id), rev INTEGER NOT NULL, op_json TEXT"
+                        + " NOT NULL, op_id TEXT, client_id TEXT, time INTEGER NOT NULL, PRIMARY KEY (room_id, rev))");
+            statement.execute(
+                    "CREATE TABLE snapshots (room_id TEXT NOT NULL REFERENCES rooms (id), rev INTEGER NOT NULL,"
+                            + " text TEXT NOT NULL, PRIMARY KEY (room_id, rev))");
             statement.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
             statement.execute("INSERT INTO rooms VALUES ('r1', 'old', 5)");
             statement.execute("INSERT INTO ops VALUES ('r1', 1, '[\"hi\"]', 'op-1', 'c1', 7)");
@@ -341,7 +344,9 @@ class SqliteDocumentStoreTest extends DocumentStoreContract {
         heard.clear();
         try (Connection outside = connect(); Statement statement = outside.createStatement()) {
             statement.execute("PRAGMA busy_timeout = 10000");
-            statement.execute("CREATE TRIGGER broken BEFORE INSERT ON ops_tail BEGIN SELECT RAISE(ROLLBACK, 'disk on fire'); END");
+            statement.execute(
+                    "CREATE TRIGGER broken BEFORE INSERT ON ops_tail BEGIN SELECT RAISE(ROLLBACK, 'disk on fire');"
+                            + " END");
         }
         assertInstanceOf(StoreException.class, failureOf(store.append(room.id(), op(2, "two"))));
         assertEquals(List.of("failed 1"), heard);

@@ -30,7 +30,8 @@ public final class ApiClient {
     }
 
     public String mint(String room, String ownerToken, String role) {
-        Response r = post("/api/rooms/" + room + "/tokens", "{\"role\":\"" + role + "\",\"ttlSeconds\":3600}", ownerToken);
+        Response r =
+                post("/api/rooms/" + room + "/tokens", "{\"role\":\"" + role + "\",\"ttlSeconds\":3600}", ownerToken);
         if (r.status() != 201) {
             throw new AssertionError("token minting failed: " + r);
         }
@@ -54,7 +55,8 @@ public final class ApiClient {
     }
 
     private HttpRequest.Builder request(String path, String token) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json");
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json");
         return token == null ? b : b.header("Authorization", "Bearer " + token);
     }
 

@@ -40,7 +40,8 @@ public final class ForgedTokens {
         out.add(new Forged("tampered payload", parts[0] + "." + b64(new String(Base64.getUrlDecoder().decode(parts[1]),
                 StandardCharsets.UTF_8).replace("\"editor\"", "\"owner\"") + " ") + "."
                 + parts[2], "invalid_token"));
-        out.add(new Forged("alg none", b64("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + parts[1] + ".", "invalid_token"));
+        out.add(new Forged(
+                "alg none", b64("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + parts[1] + ".", "invalid_token"));
         out.add(new Forged("other secret", new TokenService("a-completely-different-secret-of-32-bytes!",
                 Clock.systemUTC()).mint(room, rid, Role.OWNER, Duration.ofHours(1)), "invalid_token"));
         out.add(new Forged("HS512", claims(room, rid, "owner", now).sign(Algorithm.HMAC512(TestServer.SECRET)),
@@ -48,8 +49,16 @@ public final class ForgedTokens {
         out.add(new Forged("no rid", JWT.create().withIssuer("livepad").withAudience("livepad-room")
                 .withExpiresAt(Date.from(now.plusSeconds(600))).withClaim("room", room).withClaim("role", "owner")
                 .sign(right), "invalid_token"));
-        out.add(new Forged("no exp", JWT.create().withIssuer("livepad").withAudience("livepad-room")
-                .withClaim("room", room).withClaim("rid", rid).withClaim("role", "owner").sign(right), "invalid_token"));
+        out.add(new Forged(
+                "no exp",
+                JWT.create()
+                        .withIssuer("livepad")
+                        .withAudience("livepad-room")
+                        .withClaim("room", room)
+                        .withClaim("rid", rid)
+                        .withClaim("role", "owner")
+                        .sign(right),
+                "invalid_token"));
         out.add(new Forged("wrong issuer", claims(room, rid, "owner", now).withIssuer("evil").sign(right),
                 "invalid_token"));
         out.add(new Forged("wrong audience", claims(room, rid, "owner", now).withAudience("other").sign(right),

@@ -513,7 +513,8 @@ public final class FuzzPlan {
             String frame = joinFrame(f.str(rooms.busy()), f.str(tokens.busyEditor()), null, Long.toString(from));
             return new FuzzProbe(Who.EDITOR, "leave-and-resume", frame, Expect.reply("joined", m -> {
                 if (m.has("text") || m.path("reset").asBoolean()) {
-                    throw new AssertionError("the editor could not resume from " + from + ": " + FrameClient.clip(m.toString()));
+                    throw new AssertionError(
+                            "the editor could not resume from " + from + ": " + FrameClient.clip(m.toString()));
                 }
                 for (JsonNode op : m.get("ops")) {
                     busy.applyMessage(op);

@@ -82,7 +82,9 @@ public final class FuzzRunner {
             JsonNode reply = reply(who, null);
             FuzzProbe probe = byRef.remove(reply.path("ref").asText(null));
             if (probe == null) {
-                mismatch("pipelined", "a reply matching no frame sent (or a second one): " + FrameClient.clip(reply.toString()));
+                mismatch(
+                        "pipelined",
+                        "a reply matching no frame sent (or a second one): " + FrameClient.clip(reply.toString()));
             } else {
                 judge(probe, reply);
             }
@@ -176,9 +178,11 @@ public final class FuzzRunner {
         } else if (expect.code() != null && !expect.code().equals(reply.path("code").asText())) {
             problem = "expected " + expect + " but got " + FrameClient.clip(reply.toString());
         } else if (expect.room() != null && !expect.room().equals(reply.path("room").asText(null))) {
-            problem = "error.room should be " + FrameClient.clip(expect.room()) + ": " + FrameClient.clip(reply.toString());
+            problem = "error.room should be " + FrameClient.clip(expect.room()) + ": "
+                    + FrameClient.clip(reply.toString());
         } else if (expect.ref() != null && !expect.ref().equals(reply.path("ref").asText(null))) {
-            problem = "error.ref should be " + FrameClient.clip(expect.ref()) + ": " + FrameClient.clip(reply.toString());
+            problem =
+                    "error.ref should be " + FrameClient.clip(expect.ref()) + ": " + FrameClient.clip(reply.toString());
         } else if (expect.check() != null) {
             try {
                 expect.check().accept(reply);

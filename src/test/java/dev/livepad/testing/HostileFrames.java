@@ -14,8 +14,16 @@ import java.util.Random;
 public final class HostileFrames {
     private static final String[] INSERTS = {"a", "xyz", " ", "\n", "é", "中", "😀", "𝄞", "<b>", "\"", "\\", "\u0000",
         "\u202e", "'; --", "e\u0301"};
-    private static final String[] HARMLESS = {"\"x\":1", "\"clientId\":\"c1\"", "\"__proto__\":{}", "\"extra\":[1,\"a\",null]",
-        "\"role\":\"owner\"", "\"rev2\":-1", "\"ok\":true", "\"nested\":{\"type\":\"join\"}"};
+    private static final String[] HARMLESS = {
+        "\"x\":1",
+        "\"clientId\":\"c1\"",
+        "\"__proto__\":{}",
+        "\"extra\":[1,\"a\",null]",
+        "\"role\":\"owner\"",
+        "\"rev2\":-1",
+        "\"ok\":true",
+        "\"nested\":{\"type\":\"join\"}"
+    };
 
     private final Random random;
 

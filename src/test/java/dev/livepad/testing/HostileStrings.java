@@ -27,13 +27,47 @@ public final class HostileStrings {
 
     /** Strings holding an unpaired surrogate. */
     public static final List<String> LONE_SURROGATES = List.of(
-            "\ud800", "\udfff", "a\udc00b", "😀".substring(0, 1), "x" + "😀".substring(1), "\ude00\ud83d", "\ud83d\ud83d");
+            "\ud800",
+            "\udfff",
+            "a\udc00b",
+            "😀".substring(0, 1),
+            "x" + "😀".substring(1),
+            "\ude00\ud83d",
+            "\ud83d\ud83d");
 
     /** Room names outside {@code [A-Za-z0-9._-]{1,64}}, and the URL path steps {@code .} and {@code ..}. */
     public static final List<String> INVALID_ROOMS = List.of(
-            "", " ", "a b", "../etc", "../../etc/passwd", "..%2f..%2f", "%2e%2e", "a/b", "a\\b", "x".repeat(65),
-            "x".repeat(5_000), "ü", "😀", "\u0000", "fuzz\n", "fuzz ", " fuzz", "<script>", "'; DROP TABLE rooms;--",
-            "room?x=1", "room#x", "a:b", "*", "r\u200b", "\ud800", "room\u0000.txt", "CON:", "$(reboot)", "a;b", ".", "..");
+            "",
+            " ",
+            "a b",
+            "../etc",
+            "../../etc/passwd",
+            "..%2f..%2f",
+            "%2e%2e",
+            "a/b",
+            "a\\b",
+            "x".repeat(65),
+            "x".repeat(5_000),
+            "ü",
+            "😀",
+            "\u0000",
+            "fuzz\n",
+            "fuzz ",
+            " fuzz",
+            "<script>",
+            "'; DROP TABLE rooms;--",
+            "room?x=1",
+            "room#x",
+            "a:b",
+            "*",
+            "r\u200b",
+            "\ud800",
+            "room\u0000.txt",
+            "CON:",
+            "$(reboot)",
+            "a;b",
+            ".",
+            "..");
 
     /** Room names that are well formed but name no room the fuzz creates. */
     public static final List<String> ODD_VALID_ROOMS = List.of(

@@ -80,7 +80,8 @@ public final class Postgres {
 
     /** A plain JDBC connection to {@code url}, for tests that look at the tables themselves. */
     public static Connection connect(String url) throws SQLException {
-        return DriverManager.getConnection(PostgresDocumentStore.jdbcUrl(url), PostgresDocumentStore.driverProperties(url));
+        return DriverManager.getConnection(
+                PostgresDocumentStore.jdbcUrl(url), PostgresDocumentStore.driverProperties(url));
     }
 
     /** Runs one statement on its own connection. */

@@ -128,20 +128,39 @@ final class QuietRoomFuzz {
             return List.of(this::validOp);
         }
         return List.of(
-                () -> acked("quiet-size-limit", doc.head(), ids.get(),
-                        TextOperation.builder().retain(start).insert("y".repeat(maxDocChars - start)).build()),
+                () -> acked(
+                        "quiet-size-limit",
+                        doc.head(),
+                        ids.get(),
+                        TextOperation.builder()
+                                .retain(start)
+                                .insert("y".repeat(maxDocChars - start))
+                                .build()),
                 () -> {
                     String id = ids.get();
                     int at = boundary(doc.text(), f.nextInt(maxDocChars + 1));
                     List<Object> components = new ArrayList<>();
                     add(components, at, "z", maxDocChars - at);
                     String op = f.toJson(components);
-                    return new FuzzProbe(Who.EDITOR, "quiet-size-limit", frame(doc.head(), id, op),
+                    return new FuzzProbe(
+                            Who.EDITOR,
+                            "quiet-size-limit",
+                            frame(doc.head(), id, op),
                             Expect.error("doc_too_large").room(room).ref(id));
                 },
-                () -> acked("quiet-size-limit", doc.head(), ids.get(), TextOperation.builder().retain(maxDocChars).build()),
-                () -> acked("quiet-size-limit", doc.head(), ids.get(),
-                        TextOperation.builder().retain(start).delete(maxDocChars - start).build()));
+                () -> acked(
+                        "quiet-size-limit",
+                        doc.head(),
+                        ids.get(),
+                        TextOperation.builder().retain(maxDocChars).build()),
+                () -> acked(
+                        "quiet-size-limit",
+                        doc.head(),
+                        ids.get(),
+                        TextOperation.builder()
+                                .retain(start)
+                                .delete(maxDocChars - start)
+                                .build()));
     }
 
     /** A retried id is acked with its original revision and not applied again. */

@@ -72,7 +72,8 @@ final class StatelessFuzz {
             case 0 -> f.withDuplicate("type", "\"ping\"", "t", "1");
             case 1 -> f.withDuplicate("t", "1", "type", "\"ping\"");
             case 2 -> f.object("type", "\"ping\"", "t", "{\"a\":1,\"b\":[{\"c\":1,\"c\":2}]}");
-            case 3 -> f.withDuplicate("rev", "0", "type", "\"op\"", "room", f.str(SOMEWHERE), "id", "\"d\"", "op", "[1]");
+            case 3 ->
+                f.withDuplicate("rev", "0", "type", "\"op\"", "room", f.str(SOMEWHERE), "id", "\"d\"", "op", "[1]");
             default -> f.withDuplicate("token", "\"a\"", "type", "\"join\"", "room", f.str(SOMEWHERE));
         };
         return new FuzzProbe(who, "duplicate-key", frame, Expect.error("bad_json"));
@@ -110,11 +111,20 @@ final class StatelessFuzz {
         }
         String t = switch (f.nextInt(8)) {
             case 0 -> Long.toString(f.nextInt(Integer.MAX_VALUE) * (long) (f.nextInt(3) - 1));
-            case 1 -> f.pick(List.of("9007199254740993", "-9223372036854775808", "18446744073709551616",
-                    "123456789012345678901234", "0", "-0"));
+            case 1 ->
+                f.pick(List.of(
+                        "9007199254740993",
+                        "-9223372036854775808",
+                        "18446744073709551616",
+                        "123456789012345678901234",
+                        "0",
+                        "-0"));
             case 2 -> f.pick(HostileStrings.NON_INTEGERS.subList(0, 7));
             case 3 -> f.str(f.pick(HostileStrings.NAMES));
-            case 4 -> f.str(f.pick(HostileStrings.INVALID_ROOMS.stream().filter(s -> !HostileStrings.hasLoneSurrogate(s)).toList()));
+            case 4 ->
+                f.str(f.pick(HostileStrings.INVALID_ROOMS.stream()
+                        .filter(s -> !HostileStrings.hasLoneSurrogate(s))
+                        .toList()));
             case 5 -> f.pick(List.of("true", "false", "null", "[]", "{}", "{\"a\":[1,{\"b\":null}],\"\":\"\"}"));
             case 6 -> f.object("type", "\"join\"", "room", "\"x\"", "token", "\"t\"");
             default -> "[" + f.op(f.nextInt(30)) + "," + f.str("é😀\u0000") + "]";
@@ -142,17 +152,55 @@ final class StatelessFuzz {
         int size = maxFrameBytes - 300 - f.nextInt(maxFrameBytes / 2);
         String bulk = f.bulk(size);
         return switch (f.nextInt(6)) {
-            case 0 -> new FuzzProbe(who, "huge-type", f.object("type", "\"" + bulk + "\""),
-                    Expect.error("bad_request").ref(bulk));
-            case 1 -> new FuzzProbe(who, "huge-unknown-field", f.object("type", "\"ping\"", "t", "1", "pad",
-                    "\"" + bulk + "\""), Expect.reply("pong", null));
+            case 0 ->
+                new FuzzProbe(
+                        who,
+                        "huge-type",
+                        f.object("type", "\"" + bulk + "\""),
+                        Expect.error("bad_request").ref(bulk));
+            case 1 ->
+                new FuzzProbe(
+                        who,
+                        "huge-unknown-field",
+                        f.object("type", "\"ping\"", "t", "1", "pad", "\"" + bulk + "\""),
+                        Expect.reply("pong", null));
             case 2 -> pingWith(who, "huge-t", "\"" + bulk + "\"");
-            case 3 -> new FuzzProbe(who, "huge-room", f.object("type", "\"leave\"", "room", "\"" + bulk + "\""),
-                    Expect.error("bad_request").room(bulk).ref("leave"));
-            case 4 -> new FuzzProbe(who, "huge-name", f.object("type", "\"join\"", "room", f.str(SOMEWHERE),
-                    "token", "\"t\"", "name", "\"" + bulk + "\""), Expect.error("bad_request").room(SOMEWHERE).ref("join"));
-            default -> new FuzzProbe(who, "huge-id", f.object("type", "\"op\"", "room", f.str(SOMEWHERE), "rev", "0",
-                    "id", "\"" + bulk + "\"", "op", "[1]"), Expect.error("bad_request").room(SOMEWHERE).ref(bulk));
+            case 3 ->
+                new FuzzProbe(
+                        who,
+                        "huge-room",
+                        f.object("type", "\"leave\"", "room", "\"" + bulk + "\""),
+                        Expect.error("bad_request").room(bulk).ref("leave"));
+            case 4 ->
+                new FuzzProbe(
+                        who,
+                        "huge-name",
+                        f.object(
+                                "type",
+                                "\"join\"",
+                                "room",
+                                f.str(SOMEWHERE),
+                                "token",
+                                "\"t\"",
+                                "name",
+                                "\"" + bulk + "\""),
+                        Expect.error("bad_request").room(SOMEWHERE).ref("join"));
+            default ->
+                new FuzzProbe(
+                        who,
+                        "huge-id",
+                        f.object(
+                                "type",
+                                "\"op\"",
+                                "room",
+                                f.str(SOMEWHERE),
+                                "rev",
+                                "0",
+                                "id",
+                                "\"" + bulk + "\"",
+                                "op",
+                                "[1]"),
+                        Expect.error("bad_request").room(SOMEWHERE).ref(bulk));
         };
     }
 }

@@ -51,18 +51,27 @@ public final class ThrowawaySockets {
             case 2 -> exactlyAtLimit();
             case 3 -> binary();
             case 4 -> raw(ws -> ws.sendFrame(RawWebSocket.TEXT, true, invalidUtf8(), true), 1007);
-            case 5 -> raw(ws -> {
-                byte[] half = ("{\"type\":\"ping\",\"t\":\"" + "x".repeat(maxFrameBytes / 2 + 100))
-                        .getBytes(StandardCharsets.UTF_8);
-                ws.sendFrame(RawWebSocket.TEXT, false, half, true);
-                ws.sendFrame(RawWebSocket.CONTINUATION, false, "x".repeat(maxFrameBytes / 2 + 100).getBytes(), true);
-                ws.sendFrame(RawWebSocket.CONTINUATION, true, "\"}".getBytes(), true);
-            }, 1009);
+            case 5 ->
+                raw(
+                        ws -> {
+                            byte[] half = ("{\"type\":\"ping\",\"t\":\"" + "x".repeat(maxFrameBytes / 2 + 100))
+                                    .getBytes(StandardCharsets.UTF_8);
+                            ws.sendFrame(RawWebSocket.TEXT, false, half, true);
+                            ws.sendFrame(
+                                    RawWebSocket.CONTINUATION,
+                                    false,
+                                    "x".repeat(maxFrameBytes / 2 + 100).getBytes(),
+                                    true);
+                            ws.sendFrame(RawWebSocket.CONTINUATION, true, "\"}".getBytes(), true);
+                        },
+                        1009);
             case 6 -> raw(ws -> ws.sendFrame(RawWebSocket.TEXT, true, "{\"type\":\"ping\"}".getBytes(), false), 1002);
             case 7 -> raw(ws -> ws.sendFrame(0x3 + random.nextInt(5), true, "{}".getBytes(), true), 1002);
-            case 8 -> raw(ws -> ws.sendFrame(RawWebSocket.CONTINUATION, true, "{\"type\":\"ping\"}".getBytes(), true), 1002);
+            case 8 ->
+                raw(ws -> ws.sendFrame(RawWebSocket.CONTINUATION, true, "{\"type\":\"ping\"}".getBytes(), true), 1002);
             case 9 -> raw(ws -> ws.sendHeader(RawWebSocket.TEXT, true, 1L << 40, true), 1009);
-            case 10 -> raw(ws -> ws.sendFrame(RawWebSocket.PING, true, new byte[126 + random.nextInt(100)], true), 1002);
+            case 10 ->
+                raw(ws -> ws.sendFrame(RawWebSocket.PING, true, new byte[126 + random.nextInt(100)], true), 1002);
             default -> legalFragments();
         };
     }

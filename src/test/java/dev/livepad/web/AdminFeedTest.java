@@ -10,7 +10,6 @@ import dev.livepad.testing.TestServer;
 import dev.livepad.testing.WsClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -101,7 +100,8 @@ class AdminFeedTest {
             String cookie = setCookie.substring(0, setCookie.indexOf(';'));
             assertEquals(200, open(server, Map.of("Cookie", cookie)).statusCode());
 
-            String forged = cookie.substring(0, cookie.indexOf('=') + 1) + "9999999999" + cookie.substring(cookie.indexOf('.'));
+            String forged =
+                    cookie.substring(0, cookie.indexOf('=') + 1) + "9999999999" + cookie.substring(cookie.indexOf('.'));
             assertEquals(401, open(server, Map.of("Cookie", forged)).statusCode(), "a later expiry, same signature");
         }
     }

@@ -12,9 +12,9 @@ import dev.livepad.testing.DocTracker;
 import dev.livepad.testing.ForgedTokens;
 import dev.livepad.testing.FrameClient;
 import dev.livepad.testing.FuzzPlan;
+import dev.livepad.testing.FuzzProbe;
 import dev.livepad.testing.FuzzProbe.Expect;
 import dev.livepad.testing.FuzzProbe.Who;
-import dev.livepad.testing.FuzzProbe;
 import dev.livepad.testing.FuzzRunner;
 import dev.livepad.testing.RandomEdits;
 import dev.livepad.testing.Seeds;
@@ -180,7 +180,8 @@ class FuzzIT {
 
     private static void inRoom(JsonNode m, String room) {
         if (!room.equals(m.path("room").asText())) {
-            throw new AssertionError("traffic from a room this connection is not in: " + FrameClient.clip(m.toString()));
+            throw new AssertionError(
+                    "traffic from a room this connection is not in: " + FrameClient.clip(m.toString()));
         }
     }
 
@@ -334,7 +335,8 @@ class FuzzIT {
                 assertEquals(rev - joined.resumedFrom(), ops.size(), "resumed ops from " + joined.resumedFrom());
                 for (int i = 0; i < ops.size(); i++) {
                     JsonNode logged = log.get((int) (joined.resumedFrom() + i));
-                    assertTrue(FuzzProbe.sameJson(logged, ops.get(i)), "resumed op " + ops.get(i) + " vs log " + logged);
+                    assertTrue(
+                            FuzzProbe.sameJson(logged, ops.get(i)), "resumed op " + ops.get(i) + " vs log " + logged);
                 }
             }
         }
@@ -437,7 +439,8 @@ class FuzzIT {
         assertEquals("calm", calm.next(m -> "pong".equals(m.path("type").asText())).get("t").asText(),
                 "another connection is not limited by the flooder's bucket");
         assertFalse(flooder.isClosed(), "dropping messages must not close the connection");
-        // one at a time, so nothing is in flight when the server gives up (a flood in flight turns its close into a reset)
+        // One at a time, so nothing is in flight when the server gives up (a flood in flight turns
+        // its close into a reset).
         int sent = 0;
         for (JsonNode reply = null; sent < 40 * burst; sent++) {
             flooder.send("{\"type\":\"ping\",\"t\":" + sent + "}");
@@ -449,12 +452,14 @@ class FuzzIT {
                     "while limited: " + reply);
         }
         assertTrue(sent < 40 * burst, "a connection that keeps sending while limited must be closed");
-        assertEquals(1008, flooder.awaitClose(), "a further full burst while limited closes with 1008 (policy violation)");
+        assertEquals(
+                1008, flooder.awaitClose(), "a further full burst while limited closes with 1008 (policy violation)");
     }
 
     private static void forgottenRevisions(TestServer server, Random random) {
         String owner = server.createRoom("short");
-        try (FrameClient editor = FrameClient.connect(server.ws()); FrameClient other = FrameClient.connect(server.ws())) {
+        try (FrameClient editor = FrameClient.connect(server.ws());
+                FrameClient other = FrameClient.connect(server.ws())) {
             join(editor, "short", owner);
             join(other, "short", owner);
             DocTracker doc = new DocTracker("short", 0, "");
@@ -466,7 +471,10 @@ class FuzzIT {
                 if (random.nextInt(4) == 0) {
                     editor.send("{\"type\":\"cursor\",\"room\":\"short\",\"rev\":" + k + ",\"ranges\":[[0,0]]}");
                     if (!kept) {
-                        assertError(editor.next(FuzzIT::isReply), "bad_rev", "a cursor on forgotten revision " + k + " of " + head);
+                        assertError(
+                                editor.next(FuzzIT::isReply),
+                                "bad_rev",
+                                "a cursor on forgotten revision " + k + " of " + head);
                     }
                     continue;
                 }
@@ -475,7 +483,10 @@ class FuzzIT {
                         + (doc.lengthAt(k) > 0 ? "," + doc.lengthAt(k) : "") + "]}");
                 JsonNode reply = editor.next(FuzzIT::isReply);
                 if (kept) {
-                    assertEquals("ack", reply.path("type").asText(), "an op on kept revision " + k + " of " + head + ": " + reply);
+                    assertEquals(
+                            "ack",
+                            reply.path("type").asText(),
+                            "an op on kept revision " + k + " of " + head + ": " + reply);
                     List<dev.livepad.ot.TextOperation> since = doc.opsSince(k);
                     dev.livepad.ot.TextOperation op = dev.livepad.ot.TextOperation.builder().insert("x")
                             .retain(doc.lengthAt(k)).build();

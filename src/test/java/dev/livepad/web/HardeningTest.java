@@ -95,7 +95,8 @@ class HardeningTest {
                     .startsWith("HTTP/1.1 201"));
 
             for (int i = 0; i < 2; i++) {
-                assertError(server.post("/api/rooms/a1/tokens", "{\"role\":\"viewer\"}", "bad" + i), 401, "invalid_token");
+                assertError(
+                        server.post("/api/rooms/a1/tokens", "{\"role\":\"viewer\"}", "bad" + i), 401, "invalid_token");
             }
             assertError(server.post("/api/rooms/a1/tokens", "{\"role\":\"viewer\"}", owner), 429, "rate_limited");
             assertTrue(rawPost(server, InetAddress.getByName("127.0.0.3"), "/api/rooms/a1/tokens",

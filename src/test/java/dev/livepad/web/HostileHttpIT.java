@@ -102,10 +102,15 @@ class HostileHttpIT {
         assertEquals(201, created.status(), created.toString());
         assertEquals(before + 1, rooms());
         String content = "{\"name\":\"big3\",\"p\":\"" + "x".repeat(MAX_BODY * 2) + "\"}";
-        String chunked = "POST /api/rooms HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\n"
-                + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(content.length()) + "\r\n" + content
-                + "\r\n0\r\n\r\n";
-        expectFailure(RawHttp.exchange(server.port(), chunked.getBytes(StandardCharsets.UTF_8)), Set.of(413), "too_large",
+        String chunked =
+                "POST /api/rooms HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(content.length()) + "\r\n"
+                        + content
+                        + "\r\n0\r\n\r\n";
+        expectFailure(
+                RawHttp.exchange(server.port(), chunked.getBytes(StandardCharsets.UTF_8)),
+                Set.of(413),
+                "too_large",
                 "a chunked body over the limit");
         assertEquals(before + 1, rooms(), "the chunked body over the limit created a room");
     }
@@ -167,8 +172,15 @@ class HostileHttpIT {
             {"GET", "/api/rooms/r1/tokens"}, {"DELETE", "/api/rooms/r1/tokens"}, {"POST", "/api/rooms/r1/text"},
             {"PUT", "/api/rooms/r1/text"}, {"POST", "/status"}, {"DELETE", "/status"}, {"TRACE", "/status"}};
         for (String[] call : wrong) {
-            expect(call[0], call[1], "Bearer " + owner, "POST".equals(call[0]) || "PUT".equals(call[0])
-                    || "PATCH".equals(call[0]) ? "{\"name\":\"m1\",\"role\":\"viewer\"}" : null, 405, "method_not_allowed");
+            expect(
+                    call[0],
+                    call[1],
+                    "Bearer " + owner,
+                    "POST".equals(call[0]) || "PUT".equals(call[0]) || "PATCH".equals(call[0])
+                            ? "{\"name\":\"m1\",\"role\":\"viewer\"}"
+                            : null,
+                    405,
+                    "method_not_allowed");
         }
         for (String path : List.of("/api", "/api/", "/api/rooms/r1/tokens/x", "/api/rooms/r1/text/x", "/administrator",
                 "/.env", "/WEB-INF/web.xml", "/api/room", "/STATUS", "/.git/config", "/metrics.php")) {
@@ -192,9 +204,13 @@ class HostileHttpIT {
         for (String head : List.of("Content-Length: -1", "Content-Length: 12\r\nContent-Length: 13",
                 "Content-Length: abc", "Transfer-Encoding: gzip, chunked", "Transfer-Encoding: chunked",
                 "Transfer-Encoding: gzip")) {
-            String request = "POST /api/rooms HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + head + "\r\n\r\n{\"name\":\"f1\"}";
-            expectFailure(RawHttp.exchange(server.port(), request.getBytes(StandardCharsets.UTF_8)), Set.of(400, 411, 501),
-                    null, head.replace("\r\n", " | "));
+            String request =
+                    "POST /api/rooms HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + head + "\r\n\r\n{\"name\":\"f1\"}";
+            expectFailure(
+                    RawHttp.exchange(server.port(), request.getBytes(StandardCharsets.UTF_8)),
+                    Set.of(400, 411, 501),
+                    null,
+                    head.replace("\r\n", " | "));
         }
         assertEquals(200, server.get("/status", null).status(), "the server must still answer");
     }
@@ -208,13 +224,17 @@ class HostileHttpIT {
             int created = 0;
             Problems problems = new Problems();
             for (int i = 0; i < RANDOM_REQUESTS; i++) {
-                String method = pick(random, List.of("GET", "POST", "POST", "POST", "PUT", "DELETE", "PATCH", "OPTIONS",
-                        "TRACE", "BREW"));
+                String method = pick(
+                        random,
+                        List.of("GET", "POST", "POST", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "BREW"));
                 String target = randomPath(random);
                 String auth = randomAuth(random, method);
-                byte[] body = "GET".equals(method) || "DELETE".equals(method) && random.nextBoolean() ? null : randomBody(random);
-                String what = method + " " + FrameClient.clip(target) + " auth=" + FrameClient.clip(String.valueOf(auth))
-                        + " body=" + (body == null ? "none" : FrameClient.clip(new String(body, StandardCharsets.UTF_8)));
+                byte[] body = "GET".equals(method) || "DELETE".equals(method) && random.nextBoolean()
+                        ? null
+                        : randomBody(random);
+                String what = method + " " + FrameClient.clip(target) + " auth="
+                        + FrameClient.clip(String.valueOf(auth)) + " body="
+                        + (body == null ? "none" : FrameClient.clip(new String(body, StandardCharsets.UTF_8)));
                 RawHttp.Response r = RawHttp.send(server.port(), method, target, auth, body);
                 if (r.status() >= 500) {
                     problems.add("5xx", what + " -> " + r);
@@ -225,16 +245,20 @@ class HostileHttpIT {
                         problems.add(r.status() + " not the contract's JSON error", e.getMessage());
                     }
                 }
-                // A path such as /api/rooms/x/.. is /api/rooms once normalized, so a 201 naming a room is a creation too.
-                boolean creation = "POST".equals(method) && ("/api/rooms".equals(target)
-                        || r.status() == 201 && r.body().contains("\"room\""));
+                // A path such as /api/rooms/x/.. is /api/rooms once normalized, so a 201 naming a room is a creation
+                // too.
+                boolean creation = "POST".equals(method)
+                        && ("/api/rooms".equals(target)
+                                || r.status() == 201 && r.body().contains("\"room\""));
                 if (creation && r.status() == 201) {
                     created++;
                 } else if (r.status() == 204) {
                     created--;
                 }
                 if ((creation || r.status() == 204) && rooms() != rooms + created) {
-                    problems.add("room count", what + " -> " + r + " left " + rooms() + " rooms, expected " + (rooms + created));
+                    problems.add(
+                            "room count",
+                            what + " -> " + r + " left " + rooms() + " rooms, expected " + (rooms + created));
                     created = (int) (rooms() - rooms);
                 }
                 if (creation && r.status() == 201 && body != null && !looksLikeOneObject(body)) {
@@ -350,7 +374,8 @@ class HostileHttpIT {
             case 5 -> "/api/rooms/" + room + "/text";
             case 6 -> "/status";
             case 7 -> "/" + room + "/" + randomRoom(random);
-            default -> "/api/rooms/" + room + "/" + pick(random, List.of("tokens/x", "..", "%2e%2e", "text%00", "", "text/"));
+            default ->
+                "/api/rooms/" + room + "/" + pick(random, List.of("tokens/x", "..", "%2e%2e", "text%00", "", "text/"));
         };
     }
 
@@ -358,10 +383,15 @@ class HostileHttpIT {
         return switch (random.nextInt(6)) {
             case 0 -> "r1";
             case 1 -> pick(random, HostileStrings.ODD_VALID_ROOMS);
-            case 2 -> pick(random, List.of("..", ".", "%2e%2e", "%2E", "..%2f..", "%00", "%ff", "%", "a%2fb", "%u002e"));
+            case 2 ->
+                pick(random, List.of("..", ".", "%2e%2e", "%2E", "..%2f..", "%00", "%ff", "%", "a%2fb", "%u002e"));
             case 3 -> "x".repeat(1 + random.nextInt(random.nextBoolean() ? 70 : 3000));
-            default -> percentEncode(pick(random, HostileStrings.INVALID_ROOMS.stream()
-                    .filter(s -> !HostileStrings.hasLoneSurrogate(s)).toList()));
+            default ->
+                percentEncode(pick(
+                        random,
+                        HostileStrings.INVALID_ROOMS.stream()
+                                .filter(s -> !HostileStrings.hasLoneSurrogate(s))
+                                .toList()));
         };
     }
 
@@ -388,10 +418,14 @@ class HostileHttpIT {
             case 3 -> "{\"name\":\"" + "x".repeat(MAX_BODY + random.nextInt(5000)) + "\"}";
             case 4 -> "{\"pad\":\"" + "y".repeat(random.nextInt(MAX_BODY - 100)) + "\"}";
             case 5, 6 -> "{\"name\":" + HostileStrings.quote(randomName(random), random.nextBoolean()) + "}";
-            case 7 -> "{\"role\":" + HostileStrings.quote(pick(random, List.of("viewer", "editor", "owner", "admin", "")))
-                    + ",\"ttlSeconds\":" + pick(random, List.of("60", "0", "-5", "1.5", "1e9", "\"60\"", "null", "99999999999")) + "}";
+            case 7 ->
+                "{\"role\":" + HostileStrings.quote(pick(random, List.of("viewer", "editor", "owner", "admin", "")))
+                        + ",\"ttlSeconds\":"
+                        + pick(random, List.of("60", "0", "-5", "1.5", "1e9", "\"60\"", "null", "99999999999")) + "}";
             case 8 -> "{\"name\":\"dup\",\"name\":\"dup2\"}";
-            case 9 -> "{\"name\":" + HostileStrings.quote(randomName(random)) + "}" + pick(random, List.of("x", " {}", "]", "}"));
+            case 9 ->
+                "{\"name\":" + HostileStrings.quote(randomName(random)) + "}"
+                        + pick(random, List.of("x", " {}", "]", "}"));
             case 10 -> "";
             default -> new String(randomBytes(random), StandardCharsets.ISO_8859_1);
         };

@@ -112,7 +112,8 @@ class ProtocolErrorsTest {
     void an_expired_token_is_token_expired() {
         Clock lastWeek = Clock.fixed(Instant.now().minus(Duration.ofDays(7)), ZoneOffset.UTC);
         String roomId = roomIdOf(owner);
-        String expired = new TokenService(TestServer.SECRET, lastWeek).mint(room, roomId, Role.EDITOR, Duration.ofHours(1));
+        String expired =
+                new TokenService(TestServer.SECRET, lastWeek).mint(room, roomId, Role.EDITOR, Duration.ofHours(1));
         try (WsClient other = server.connect()) {
             other.send(joinMessage(room, expired));
             assertError(other, "token_expired");
@@ -277,6 +278,8 @@ class ProtocolErrorsTest {
     }
 
     private static String base64(String s) {
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return java.util.Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 }

@@ -293,7 +293,9 @@ class RoomProtocolTest {
             alice.send(op(room, 1, "c2", "> ", 5));
             alice.nextOfType("ack");
             ObjectNode cursor = WsClient.message("cursor").put("room", room).put("rev", 1);
-            cursor.putArray("ranges").add(JSON.createArrayNode().add(5).add(5)).add(JSON.createArrayNode().add(0).add(2));
+            cursor.putArray("ranges")
+                    .add(JSON.createArrayNode().add(5).add(5))
+                    .add(JSON.createArrayNode().add(0).add(2));
             bob.send(cursor);
             JsonNode moved = alice.nextOfType("cursor");
             assertEquals(2, moved.get("rev").asInt());

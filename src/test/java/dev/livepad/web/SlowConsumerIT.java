@@ -1,7 +1,6 @@
 package dev.livepad.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -140,12 +139,14 @@ class SlowConsumerIT {
             try (FrameClient joiner = FrameClient.connect(server.ws())) {
                 joiner.send(FuzzIT.joinFrame(ROOM, owner, null));
                 JsonNode joined = joinedOrClosed(joiner, "a plain join of a 100,000-character document");
-                assertEquals(text.toString(), joined.get("text").asText(), "a plain join of a 100,000-character document");
+                assertEquals(
+                        text.toString(), joined.get("text").asText(), "a plain join of a 100,000-character document");
             }
             try (FrameClient resumer = FrameClient.connect(server.ws())) {
                 resumer.send(FuzzIT.joinFrame(ROOM, owner, 0L));
                 JsonNode joined = joinedOrClosed(resumer, "a resume across 100,000 characters of ops");
-                String resumed = joined.has("text") ? joined.get("text").asText() : DocTracker.replay(joined.get("ops"));
+                String resumed =
+                        joined.has("text") ? joined.get("text").asText() : DocTracker.replay(joined.get("ops"));
                 assertEquals(text.toString(), resumed, "a resume across 100,000 characters of ops");
             }
             assertEquals(0, server.status().get("slowConsumersClosed").asLong(), "nobody here was slow");
@@ -168,8 +169,8 @@ class SlowConsumerIT {
     private void stall(TestServer server, int chunk, StalledFactory slowMember) throws Exception {
         String owner = server.createRoom(ROOM);
         long seed = Seeds.seed(1_310L);
-        System.out.println("seed " + seed + " for the typists' edits (replay: " + Seeds.replay(SlowConsumerIT.class, seed)
-                + ")");
+        System.out.println(
+                "seed " + seed + " for the typists' edits (replay: " + Seeds.replay(SlowConsumerIT.class, seed) + ")");
         Random random = new Random(seed);
         FrameClient observer = FrameClient.connect(server.ws());
         JsonNode joined = FuzzIT.join(observer, ROOM, owner);
@@ -276,7 +277,8 @@ class SlowConsumerIT {
         }
     }
 
-    private static void awaitPresence(FrameClient observer, DocTracker seen, String event, String clientId, long since) {
+    private static void awaitPresence(
+            FrameClient observer, DocTracker seen, String event, String clientId, long since) {
         long deadline = since + CLOSE_BOUND.toNanos();
         while (System.nanoTime() < deadline) {
             JsonNode m = observer.next();

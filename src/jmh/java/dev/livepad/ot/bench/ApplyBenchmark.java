@@ -25,7 +25,10 @@ import org.openjdk.jmh.annotations.State;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class ApplyBenchmark {
-    /** Document length in UTF-16 units: a short note, a page (fanout's documents), a long chapter, and MAX_DOC_CHARS's default. */
+    /**
+     * Document length in UTF-16 units: a short note, a page (fanout's documents), a long chapter,
+     * and MAX_DOC_CHARS's default.
+     */
     @Param({"1000", "3000", "100000", "1000000"})
     public int docChars;
 
