@@ -6,6 +6,7 @@ import dev.livepad.testing.FuzzProbe.Who;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -127,40 +128,20 @@ final class QuietRoomFuzz {
         if (start >= maxDocChars - 1) {
             return List.of(this::validOp);
         }
+        Function<TextOperation, FuzzProbe> ack = op -> acked("quiet-size-limit", doc.head(), ids.get(), op);
         return List.of(
-                () -> acked(
-                        "quiet-size-limit",
-                        doc.head(),
-                        ids.get(),
-                        TextOperation.builder()
-                                .retain(start)
-                                .insert("y".repeat(maxDocChars - start))
-                                .build()),
+                () -> ack.apply(TextOperation.builder().retain(start).insert("y".repeat(maxDocChars - start)).build()),
                 () -> {
                     String id = ids.get();
                     int at = boundary(doc.text(), f.nextInt(maxDocChars + 1));
                     List<Object> components = new ArrayList<>();
                     add(components, at, "z", maxDocChars - at);
                     String op = f.toJson(components);
-                    return new FuzzProbe(
-                            Who.EDITOR,
-                            "quiet-size-limit",
-                            frame(doc.head(), id, op),
+                    return new FuzzProbe(Who.EDITOR, "quiet-size-limit", frame(doc.head(), id, op),
                             Expect.error("doc_too_large").room(room).ref(id));
                 },
-                () -> acked(
-                        "quiet-size-limit",
-                        doc.head(),
-                        ids.get(),
-                        TextOperation.builder().retain(maxDocChars).build()),
-                () -> acked(
-                        "quiet-size-limit",
-                        doc.head(),
-                        ids.get(),
-                        TextOperation.builder()
-                                .retain(start)
-                                .delete(maxDocChars - start)
-                                .build()));
+                () -> ack.apply(TextOperation.builder().retain(maxDocChars).build()),
+                () -> ack.apply(TextOperation.builder().retain(start).delete(maxDocChars - start).build()));
     }
 
     /** A retried id is acked with its original revision and not applied again. */
