@@ -127,9 +127,10 @@ final class SocketEndpoint {
     private volatile boolean upgradeKeptWarned;
 
     /**
-     * Logged once if a socket still holds its upgrade request: {@link SocketUpgrade} drops it
-     * through Jetty internals, and a Jetty upgrade that changed them would bring back about 6 KB
-     * per idle socket without it (SocketUpgradeIT fails on this line).
+     * Logged once if a socket still holds its upgrade request or response (the response holds
+     * the HTTP connection): {@link SocketUpgrade} drops both through Jetty internals, and a Jetty
+     * upgrade that changed them would bring back about 6 KB per idle socket without it
+     * (SocketUpgradeIT fails on this line).
      */
     static final String UPGRADE_KEPT = "WebSocket sessions keep their upgrade request (about 6 KB per socket):"
             + " SocketUpgrade.withoutUpgrade no longer matches this Jetty version";
@@ -163,7 +164,8 @@ final class SocketEndpoint {
     }
 
     private void connected(Connection connection, Session session) {
-        if (session.getUpgradeRequest() != null && !upgradeKeptWarned) {
+        boolean keptUpgrade = session.getUpgradeRequest() != null || session.getUpgradeResponse() != null;
+        if (keptUpgrade && !upgradeKeptWarned) {
             upgradeKeptWarned = true; // once is enough; a race may say it twice
             LOG.warn(UPGRADE_KEPT);
         }
