@@ -10,14 +10,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.livepad.testing.Messages;
+import dev.livepad.testing.SharedServer;
 import dev.livepad.testing.TestServer;
 import dev.livepad.testing.WsClient;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,17 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
 class HostileOpsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicInteger ROOMS = new AtomicInteger();
-    private static TestServer server;
+    @RegisterExtension
+    static final SharedServer shared = new SharedServer("MAX_OP_COMPONENTS", "100", "HISTORY_MAX_BYTES", "65536");
 
-    @BeforeAll
-    static void startServer() {
-        server = TestServer.start("MAX_OP_COMPONENTS", "100", "HISTORY_MAX_BYTES", "65536");
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    private final TestServer server = shared.server();
 
     private static String newRoom() {
         return "hostile-" + ROOMS.incrementAndGet();
