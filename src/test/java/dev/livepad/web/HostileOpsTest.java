@@ -1,13 +1,13 @@
 package dev.livepad.web;
 
 import static dev.livepad.testing.Messages.join;
+import static dev.livepad.testing.Messages.op;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.livepad.testing.Messages;
 import dev.livepad.testing.SharedServer;
@@ -36,18 +36,6 @@ class HostileOpsTest {
 
     private static String newRoom() {
         return "hostile-" + ROOMS.incrementAndGet();
-    }
-
-    static ObjectNode op(String room, long rev, String id, Object... components) {
-        ArrayNode op = JSON.createArrayNode();
-        for (Object part : components) {
-            if (part instanceof Integer n) {
-                op.add(n);
-            } else {
-                op.add((String) part);
-            }
-        }
-        return Messages.opMessage(room, rev, id, op);
     }
 
     /** Waits until the cursor was refused (the error) or moved and shown to {@code other} (null). */

@@ -2,6 +2,7 @@ package dev.livepad.web;
 
 import static dev.livepad.testing.Messages.join;
 import static dev.livepad.testing.Messages.joinMessage;
+import static dev.livepad.testing.Messages.op;
 import static dev.livepad.testing.Messages.opMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.livepad.auth.TokenService;
 import dev.livepad.protocol.Role;
 import dev.livepad.testing.ApiClient;
@@ -229,15 +229,7 @@ class ProtocolErrorsTest {
     // --- helpers
 
     private void sendOp(WsClient c, long rev, String id, Object... components) {
-        ArrayNode op = JSON.createArrayNode();
-        for (Object part : components) {
-            if (part instanceof Integer n) {
-                op.add(n);
-            } else {
-                op.add((String) part);
-            }
-        }
-        c.send(opMessage(room, rev, id, op));
+        c.send(op(room, rev, id, components));
     }
 
     private static JsonNode assertError(WsClient c, String code) {

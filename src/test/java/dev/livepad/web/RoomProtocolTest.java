@@ -1,7 +1,7 @@
 package dev.livepad.web;
 
 import static dev.livepad.testing.Messages.join;
-import static dev.livepad.testing.Messages.opMessage;
+import static dev.livepad.testing.Messages.op;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.livepad.testing.Messages;
 import dev.livepad.testing.SharedServer;
@@ -360,17 +359,5 @@ class RoomProtocolTest {
                     () -> WsClient.connect(server.ws(), origin), origin);
             assertTrue(refused.getCause() instanceof java.net.http.WebSocketHandshakeException, origin);
         }
-    }
-
-    private static ObjectNode op(String room, long rev, String id, Object... components) {
-        ArrayNode op = JSON.createArrayNode();
-        for (Object part : components) {
-            if (part instanceof Integer n) {
-                op.add(n);
-            } else {
-                op.add((String) part);
-            }
-        }
-        return opMessage(room, rev, id, op);
     }
 }

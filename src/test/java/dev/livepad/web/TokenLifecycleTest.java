@@ -71,7 +71,7 @@ class TokenLifecycleTest {
         try (WsClient member = server.connect()) {
             join(member, "stay", server.mint("stay", owner, "editor"));
             server.post("/api/rooms/stay/revoke", "", owner);
-            member.send(HostileOpsTest.op("stay", 0, "after", "still here"));
+            member.send(Messages.op("stay", 0, "after", "still here"));
             assertEquals("ack", member.next(m -> m.path("type").asText().matches("ack|error")).get("type").asText());
         }
     }
