@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.livepad.testing.TestServer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -11,9 +12,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.Keys;
 
 /**
@@ -21,27 +22,19 @@ import org.openqa.selenium.Keys;
  * nothing lost, typing through a dropped connection survives it, and a viewer cannot type.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class CollaborationIT extends ServerForBrowsers {
-    private final ExecutorService typists = Executors.newFixedThreadPool(2);
-    private Browser alice;
-    private Browser bob;
+class CollaborationIT {
+    @RegisterExtension
+    static final Site site = new Site();
 
-    @BeforeEach
-    void launchBrowsers() throws Exception {
-        List<Browser> both = Chromium.launchAll(1000, 700, "alice", "bob");
-        alice = both.get(0);
-        bob = both.get(1);
-    }
+    private final TestServer server = site.server();
+    private final ExecutorService typists = Executors.newFixedThreadPool(2);
+    private final List<Browser> windows = site.windows(1000, 700, "alice", "bob");
+    private final Browser alice = windows.get(0);
+    private final Browser bob = windows.get(1);
 
     @AfterEach
-    void closeBrowsers() {
+    void stopTypists() {
         typists.shutdownNow();
-        if (alice != null) {
-            alice.close();
-        }
-        if (bob != null) {
-            bob.close();
-        }
     }
 
     @Test

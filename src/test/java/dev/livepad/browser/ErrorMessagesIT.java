@@ -11,25 +11,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every refusal the server can send shows up as a clear message, and a dead link stops retrying. */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
-class ErrorMessagesIT extends ServerForBrowsers {
-    private Browser page;
+class ErrorMessagesIT {
+    @RegisterExtension
+    static final Site site = new Site();
 
-    @BeforeEach
-    void launch() {
-        page = Chromium.launch("page", 1000, 800);
-    }
-
-    @AfterEach
-    void close() {
-        page.close();
-    }
+    private final TestServer server = site.server();
+    private final Browser page = site.window("page", 1000, 800);
 
     @Test
     void a_damaged_token_is_reported_and_the_page_goes_offline() {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.livepad.testing.TestServer;
 import dev.livepad.testing.WsClient;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -14,10 +15,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 
 /**
@@ -25,7 +25,10 @@ import org.openqa.selenium.By;
  * must not let anyone predict the next one; a raw WebSocket member of the room reads them here.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class OpIdsIT extends ServerForBrowsers {
+class OpIdsIT {
+    @RegisterExtension
+    static final Site site = new Site();
+
     /** Random ids agree on their first 8 base64url characters (48 bits) with odds of 2^-48 a pair. */
     private static final int MAX_SHARED_PREFIX = 7;
     private static final int OPS_EACH = 5;
@@ -60,25 +63,10 @@ class OpIdsIT extends ServerForBrowsers {
             })();
             """;
 
-    private Browser alice;
-    private Browser bob;
-
-    @BeforeEach
-    void launchBrowsers() throws Exception {
-        List<Browser> both = Chromium.launchAll(1000, 700, "alice", "bob");
-        alice = both.get(0);
-        bob = both.get(1);
-    }
-
-    @AfterEach
-    void closeBrowsers() {
-        if (alice != null) {
-            alice.close();
-        }
-        if (bob != null) {
-            bob.close();
-        }
-    }
+    private final TestServer server = site.server();
+    private final List<Browser> windows = site.windows(1000, 700, "alice", "bob");
+    private final Browser alice = windows.get(0);
+    private final Browser bob = windows.get(1);
 
     @Test
     void op_ids_are_long_random_and_share_no_prefix_within_or_across_windows() {

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 
@@ -32,10 +33,14 @@ import org.openqa.selenium.Keys;
  * life, and replaced everywhere when the owner revokes every link of the room.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class OwnerTokenIT extends ServerForBrowsers {
+class OwnerTokenIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration OWNER_TTL = Duration.ofDays(30); // the server's default
 
+    @RegisterExtension
+    static final Site site = new Site();
+
+    private final TestServer server = site.server();
 
     @Test
     void an_owner_token_past_half_its_life_is_renewed_when_the_owner_opens_the_room() {

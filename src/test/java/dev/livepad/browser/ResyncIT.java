@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.livepad.testing.TestServer;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 
 /**
@@ -29,88 +31,85 @@ class ResyncIT {
             };
             """;
 
+    @RegisterExtension
+    static final Site site = new Site("HISTORY_OPS", "3");
+
+    private final TestServer server = site.server();
+    private final List<Browser> windows = site.windows(1000, 800, "alice", "bob");
+    private final Browser alice = windows.get(0);
+    private final Browser bob = windows.get(1);
+
     @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void edits_made_offline_past_the_kept_history_are_kept_and_can_be_reapplied() {
-        Chromium.requireInstalled();
-        try (TestServer server = TestServer.start("HISTORY_OPS", "3");
-             Browser alice = Chromium.launch("alice", 1000, 800);
-             Browser bob = Chromium.launch("bob", 1000, 800)) {
-            String owner = server.createRoom("longgap");
-            alice.openRoom(server.http("/"), "longgap", owner, "Alice");
-            alice.waitConnected();
-            alice.editor().click();
-            alice.type("base");
-            bob.openRoom(server.http("/"), "longgap", server.mint("longgap", owner, "editor"), "Bob");
-            bob.waitConnected();
-            bob.await(b -> b.text().equals("base"), () -> "bob has the base text");
+        String owner = bothWithBaseText("longgap");
 
-            alice.caretToEnd();
-            alice.script("window.livepad.debug.dropConnection(600000);");
-            alice.await(a -> a.connection().contains("reconnecting"), () -> "alice is cut off");
-            alice.type(" mine");
-            bob.caretToStart();
-            String fromBob = "123456";
-            for (char c : fromBob.toCharArray()) { // one op each: more than the three the server keeps
-                bob.type(String.valueOf(c));
-                bob.await(b -> "synchronized".equals(b.debugState("state")), () -> "bob's op confirmed");
-            }
-            alice.script("window.livepad.debug.restoreConnection();");
-            alice.waitConnected();
-
-            alice.await(a -> a.byId("recovered").isDisplayed(), () -> "the 'your version was kept' banner");
-            assertEquals(fromBob + "base", alice.text(), "the editor shows the server's text");
-            assertTrue(alice.byId("recovered-message").getText().contains("5 unsaved characters"),
-                    alice.byId("recovered-message").getText());
-            alice.byId("recovered-apply").click();
-            String merged = fromBob + "base mine";
-            alice.await(a -> a.text().equals(merged), () -> "alice's edits re-applied: " + alice.text());
-            bob.await(b -> b.text().equals(merged), () -> "bob receives them: " + bob.text());
-            alice.await(a -> merged.equals(server.get("/api/rooms/longgap/text", owner).body()), () -> "stored");
+        alice.caretToEnd();
+        alice.script("window.livepad.debug.dropConnection(600000);");
+        alice.await(a -> a.connection().contains("reconnecting"), () -> "alice is cut off");
+        alice.type(" mine");
+        bob.caretToStart();
+        String fromBob = "123456";
+        for (char c : fromBob.toCharArray()) { // one op each: more than the three the server keeps
+            bob.type(String.valueOf(c));
+            bob.await(b -> "synchronized".equals(b.debugState("state")), () -> "bob's op confirmed");
         }
+        alice.script("window.livepad.debug.restoreConnection();");
+        alice.waitConnected();
+
+        alice.await(a -> a.byId("recovered").isDisplayed(), () -> "the 'your version was kept' banner");
+        assertEquals(fromBob + "base", alice.text(), "the editor shows the server's text");
+        assertTrue(alice.byId("recovered-message").getText().contains("5 unsaved characters"),
+                alice.byId("recovered-message").getText());
+        alice.byId("recovered-apply").click();
+        String merged = fromBob + "base mine";
+        alice.await(a -> a.text().equals(merged), () -> "alice's edits re-applied: " + alice.text());
+        bob.await(b -> b.text().equals(merged), () -> "bob receives them: " + bob.text());
+        alice.await(a -> merged.equals(server.get("/api/rooms/longgap/text", owner).body()), () -> "stored");
     }
 
     @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void an_op_resent_from_a_revision_the_server_let_go_is_sent_again_from_the_current_one() {
-        Chromium.requireInstalled();
-        try (TestServer server = TestServer.start("HISTORY_OPS", "3");
-             Browser alice = Chromium.launch("alice", 1000, 800);
-             Browser bob = Chromium.launch("bob", 1000, 800)) {
-            String owner = server.createRoom("behind");
-            alice.openRoom(server.http("/"), "behind", owner, "Alice");
-            alice.waitConnected();
-            alice.editor().click();
-            alice.type("base");
-            bob.openRoom(server.http("/"), "behind", server.mint("behind", owner, "editor"), "Bob");
-            bob.waitConnected();
-            bob.await(b -> b.text().equals("base"), () -> "bob has the base text");
-            alice.await(a -> "synchronized".equals(a.debugState("state")), () -> "alice's base text stored");
+        String owner = bothWithBaseText("behind");
+        alice.await(a -> "synchronized".equals(a.debugState("state")), () -> "alice's base text stored");
 
-            alice.caretToEnd();
-            alice.script(LOSE_NEXT_OP);
-            alice.type("X"); // sent at alice's revision, and lost: it stays in flight, unacknowledged
-            alice.await(a -> a.script("return window.lostOp || null") != null, () -> "the op frame lost");
-            bob.caretToStart();
-            for (char c : "12345".toCharArray()) { // one op each: the server keeps three, so it lets X's revision go
-                bob.type(String.valueOf(c));
-                bob.await(b -> "synchronized".equals(b.debugState("state")), () -> "bob's op confirmed");
-            }
-            String expected = "12345baseX";
-            alice.await(
-                    a -> a.text().equals(expected),
-                    () -> "alice has bob's ops around her own, has '" + alice.text() + "'");
-            assertEquals("awaiting-confirm", alice.debugState("state"), "X is still unconfirmed");
-
-            alice.script("window.livepad.debug.dropConnection(0);"); // reconnect, resume, resend X as first sent
-            alice.await(a -> expected.equals(server.get("/api/rooms/behind/text", owner).body()),
-                    () -> "X stored, the server has '" + server.get("/api/rooms/behind/text", owner).body() + "'");
-            bob.await(b -> b.text().equals(expected), () -> "bob has X, has '" + bob.text() + "'");
-            alice.await(a -> "synchronized".equals(a.debugState("state")), () -> "alice synchronized");
-            assertEquals(expected, alice.text());
-            assertTrue(alice.driver().findElements(By.cssSelector("[data-testid='notice']")).isEmpty(),
-                    "nothing to tell the user: " + alice.driver().findElements(By.cssSelector("[data-testid='notice']"))
-                            .stream().map(e -> e.getText()).toList());
+        alice.caretToEnd();
+        alice.script(LOSE_NEXT_OP);
+        alice.type("X"); // sent at alice's revision, and lost: it stays in flight, unacknowledged
+        alice.await(a -> a.script("return window.lostOp || null") != null, () -> "the op frame lost");
+        bob.caretToStart();
+        for (char c : "12345".toCharArray()) { // one op each: the server keeps three, so it lets X's revision go
+            bob.type(String.valueOf(c));
+            bob.await(b -> "synchronized".equals(b.debugState("state")), () -> "bob's op confirmed");
         }
+        String expected = "12345baseX";
+        alice.await(
+                a -> a.text().equals(expected),
+                () -> "alice has bob's ops around her own, has '" + alice.text() + "'");
+        assertEquals("awaiting-confirm", alice.debugState("state"), "X is still unconfirmed");
+
+        alice.script("window.livepad.debug.dropConnection(0);"); // reconnect, resume, resend X as first sent
+        alice.await(a -> expected.equals(server.get("/api/rooms/behind/text", owner).body()),
+                () -> "X stored, the server has '" + server.get("/api/rooms/behind/text", owner).body() + "'");
+        bob.await(b -> b.text().equals(expected), () -> "bob has X, has '" + bob.text() + "'");
+        alice.await(a -> "synchronized".equals(a.debugState("state")), () -> "alice synchronized");
+        assertEquals(expected, alice.text());
+        assertTrue(alice.driver().findElements(By.cssSelector("[data-testid='notice']")).isEmpty(),
+                "nothing to tell the user: " + alice.driver().findElements(By.cssSelector("[data-testid='notice']"))
+                        .stream().map(e -> e.getText()).toList());
+    }
+
+    /** Alice creates {@code room} and types "base", Bob joins with an editor invite and sees it; the owner token. */
+    private String bothWithBaseText(String room) {
+        String owner = server.createRoom(room);
+        alice.openRoom(server.http("/"), room, owner, "Alice");
+        alice.waitConnected();
+        alice.editor().click();
+        alice.type("base");
+        bob.openRoom(server.http("/"), room, server.mint(room, owner, "editor"), "Bob");
+        bob.waitConnected();
+        bob.await(b -> b.text().equals("base"), () -> "bob has the base text");
+        return owner;
     }
 }

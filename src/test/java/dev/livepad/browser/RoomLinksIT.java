@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.livepad.testing.TestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.support.ui.Select;
@@ -22,7 +24,11 @@ import org.openqa.selenium.support.ui.Select;
  * rename yourself, download the text. Tokens only ever travel in the fragment.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class RoomLinksIT extends ServerForBrowsers {
+class RoomLinksIT {
+    @RegisterExtension
+    static final Site site = new Site();
+
+    private final TestServer server = site.server();
 
     @Test
     void an_owner_creates_a_room_invites_an_editor_and_a_viewer_and_downloads_the_text() throws IOException {
@@ -86,7 +92,7 @@ class RoomLinksIT extends ServerForBrowsers {
     }
 
     /** Creates an invite for {@code role} in the owner's share panel and returns the link. */
-    private static String invite(Browser owner, String role) {
+    private String invite(Browser owner, String role) {
         new Select(owner.byTestId("invite-role")).selectByValue(role);
         int before = owner.driver().findElements(By.cssSelector("[data-testid='invite-link']")).size();
         owner.byTestId("invite-submit").click();

@@ -12,10 +12,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The room session (public/js/session.js), run in Chromium with a fake connection, editor and view,
@@ -23,7 +23,10 @@ import org.junit.jupiter.api.Timeout;
  * ops. No server is involved beyond serving the modules, so these hold against any server.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
-class SessionIT extends ServerForBrowsers {
+class SessionIT {
+    @RegisterExtension
+    static final Site site = new Site();
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
@@ -85,16 +88,9 @@ class SessionIT extends ServerForBrowsers {
 
     @BeforeAll
     static void open() {
-        page = Chromium.launch("session", 800, 600);
-        page.open(server.http("/"));
+        page = site.window("session", 800, 600);
+        page.open(site.server().http("/"));
         page.driver().manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
-    }
-
-    @AfterAll
-    static void close() {
-        if (page != null) {
-            page.close();
-        }
     }
 
     @Test

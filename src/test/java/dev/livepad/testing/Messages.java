@@ -3,11 +3,14 @@ package dev.livepad.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** The client messages tests send most, as docs/protocol.md spells them, and the join most tests begin with. */
 public final class Messages {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private Messages() {
     }
 
@@ -28,5 +31,21 @@ public final class Messages {
         ObjectNode message = WsClient.message("op").put("room", room).put("rev", rev).put("id", id);
         message.set("op", op);
         return message;
+    }
+
+    /**
+     * An op message with its components written inline, as docs/protocol.md writes ops: an Integer
+     * retains that many characters (a negative one deletes them), a String inserts itself.
+     */
+    public static ObjectNode op(String room, long rev, String id, Object... components) {
+        ArrayNode op = JSON.createArrayNode();
+        for (Object part : components) {
+            if (part instanceof Integer n) {
+                op.add(n);
+            } else {
+                op.add((String) part);
+            }
+        }
+        return opMessage(room, rev, id, op);
     }
 }

@@ -1,23 +1,23 @@
 package dev.livepad.web;
 
 import static dev.livepad.testing.Messages.join;
+import static dev.livepad.testing.Messages.op;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.livepad.testing.Messages;
+import dev.livepad.testing.SharedServer;
 import dev.livepad.testing.TestServer;
 import dev.livepad.testing.WsClient;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,32 +29,13 @@ import org.junit.jupiter.api.io.TempDir;
 class HostileOpsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicInteger ROOMS = new AtomicInteger();
-    private static TestServer server;
+    @RegisterExtension
+    static final SharedServer shared = new SharedServer("MAX_OP_COMPONENTS", "100", "HISTORY_MAX_BYTES", "65536");
 
-    @BeforeAll
-    static void startServer() {
-        server = TestServer.start("MAX_OP_COMPONENTS", "100", "HISTORY_MAX_BYTES", "65536");
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    private final TestServer server = shared.server();
 
     private static String newRoom() {
         return "hostile-" + ROOMS.incrementAndGet();
-    }
-
-    static ObjectNode op(String room, long rev, String id, Object... components) {
-        ArrayNode op = JSON.createArrayNode();
-        for (Object part : components) {
-            if (part instanceof Integer n) {
-                op.add(n);
-            } else {
-                op.add((String) part);
-            }
-        }
-        return Messages.opMessage(room, rev, id, op);
     }
 
     /** Waits until the cursor was refused (the error) or moved and shown to {@code other} (null). */

@@ -8,29 +8,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.livepad.testing.ApiClient.Response;
 import dev.livepad.testing.ApiClient;
 import dev.livepad.testing.Messages;
+import dev.livepad.testing.SharedServer;
 import dev.livepad.testing.TestServer;
 import dev.livepad.testing.WsClient;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The REST half of the protocol against a real server: rooms, invite tokens, deletion, status. */
 @Timeout(30)
 class HttpApiTest {
-    private static TestServer server;
+    @RegisterExtension
+    static final SharedServer shared = new SharedServer();
 
-    @BeforeAll
-    static void startServer() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    private final TestServer server = shared.server();
 
     @Test
     void creating_a_room_returns_its_name_and_an_owner_token() {

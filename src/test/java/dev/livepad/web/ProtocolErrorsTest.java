@@ -2,6 +2,7 @@ package dev.livepad.web;
 
 import static dev.livepad.testing.Messages.join;
 import static dev.livepad.testing.Messages.joinMessage;
+import static dev.livepad.testing.Messages.op;
 import static dev.livepad.testing.Messages.opMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,10 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.livepad.auth.TokenService;
 import dev.livepad.protocol.Role;
 import dev.livepad.testing.ApiClient;
+import dev.livepad.testing.SharedServer;
 import dev.livepad.testing.TestServer;
 import dev.livepad.testing.WsClient;
 import java.time.Clock;
@@ -20,12 +21,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every error code of the contract: send the bad input, check the code, and check that the
@@ -35,22 +35,14 @@ import org.junit.jupiter.api.Timeout;
 class ProtocolErrorsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicInteger ROOMS = new AtomicInteger();
-    private static TestServer server;
+    @RegisterExtension
+    static final SharedServer shared = new SharedServer("MAX_DOC_CHARS", "50", "HISTORY_OPS", "5",
+            "RATE_LIMIT_PER_SECOND", "50", "RATE_LIMIT_BURST", "50");
 
+    private final TestServer server = shared.server();
     private String room;
     private String owner;
     private WsClient client;
-
-    @BeforeAll
-    static void startServer() {
-        server = TestServer.start("MAX_DOC_CHARS", "50", "HISTORY_OPS", "5", "RATE_LIMIT_PER_SECOND", "50",
-                "RATE_LIMIT_BURST", "50");
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
 
     @BeforeEach
     void joinRoomWithText() {
@@ -237,15 +229,7 @@ class ProtocolErrorsTest {
     // --- helpers
 
     private void sendOp(WsClient c, long rev, String id, Object... components) {
-        ArrayNode op = JSON.createArrayNode();
-        for (Object part : components) {
-            if (part instanceof Integer n) {
-                op.add(n);
-            } else {
-                op.add((String) part);
-            }
-        }
-        c.send(opMessage(room, rev, id, op));
+        c.send(op(room, rev, id, components));
     }
 
     private static JsonNode assertError(WsClient c, String code) {

@@ -1,7 +1,7 @@
 package dev.livepad.web;
 
 import static dev.livepad.testing.Messages.join;
-import static dev.livepad.testing.Messages.opMessage;
+import static dev.livepad.testing.Messages.op;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,34 +9,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.livepad.testing.Messages;
+import dev.livepad.testing.SharedServer;
 import dev.livepad.testing.TestServer;
 import dev.livepad.testing.WsClient;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Joining, presence, ops, resuming, retries, cursors and close codes over a real socket. */
 @Timeout(30)
 class RoomProtocolTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicInteger ROOMS = new AtomicInteger();
-    private static TestServer server;
+    @RegisterExtension
+    static final SharedServer shared = new SharedServer("MAX_MESSAGE_BYTES", "4096", "HISTORY_OPS", "3");
 
-    @BeforeAll
-    static void startServer() {
-        server = TestServer.start("MAX_MESSAGE_BYTES", "4096", "HISTORY_OPS", "3");
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    private final TestServer server = shared.server();
 
     private static String newRoom() {
         return "room-" + ROOMS.incrementAndGet();
@@ -367,17 +359,5 @@ class RoomProtocolTest {
                     () -> WsClient.connect(server.ws(), origin), origin);
             assertTrue(refused.getCause() instanceof java.net.http.WebSocketHandshakeException, origin);
         }
-    }
-
-    private static ObjectNode op(String room, long rev, String id, Object... components) {
-        ArrayNode op = JSON.createArrayNode();
-        for (Object part : components) {
-            if (part instanceof Integer n) {
-                op.add(n);
-            } else {
-                op.add((String) part);
-            }
-        }
-        return opMessage(room, rev, id, op);
     }
 }

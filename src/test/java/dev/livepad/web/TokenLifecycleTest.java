@@ -6,29 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.livepad.testing.ApiClient.Response;
 import dev.livepad.testing.Messages;
+import dev.livepad.testing.SharedServer;
 import dev.livepad.testing.TestServer;
 import dev.livepad.testing.WsClient;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Owners renew their own token and revoke every link of a room; revoked tokens stay dead. */
 @Timeout(30)
 class TokenLifecycleTest {
-    private static TestServer server;
+    @RegisterExtension
+    static final SharedServer shared = new SharedServer();
 
-    @BeforeAll
-    static void startServer() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    private final TestServer server = shared.server();
 
     private static String token(Response r) {
         return r.json().get("token").asText();
@@ -78,7 +71,7 @@ class TokenLifecycleTest {
         try (WsClient member = server.connect()) {
             join(member, "stay", server.mint("stay", owner, "editor"));
             server.post("/api/rooms/stay/revoke", "", owner);
-            member.send(HostileOpsTest.op("stay", 0, "after", "still here"));
+            member.send(Messages.op("stay", 0, "after", "still here"));
             assertEquals("ack", member.next(m -> m.path("type").asText().matches("ack|error")).get("type").asText());
         }
     }
