@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -77,17 +79,25 @@ class CrashRecoveryIT {
         server.terminate();
     }
 
-    /** Every client edits on its own thread; the server is killed mid-stream after {@code millis}. */
+    /**
+     * Every client edits on its own thread; the server is killed mid-stream, {@code millis} after the
+     * round's first ack (counted from the start, a slow start on a busy machine left nothing acked).
+     */
     private static void editUntilKilled(ChildServer server, List<CollabClient> clients, Random random, int millis)
             throws Exception {
         AtomicBoolean killed = new AtomicBoolean();
+        CountDownLatch acked = new CountDownLatch(1);
         List<Thread> threads = new ArrayList<>();
         for (CollabClient client : clients) {
             Random own = new Random(random.nextLong());
             Thread t = new Thread(() -> {
                 try {
+                    int ackedBefore = client.ackedIds().size();
                     while (!killed.get()) {
                         client.pump();
+                        if (client.ackedIds().size() > ackedBefore) {
+                            acked.countDown();
+                        }
                         client.edit(RandomEdits.next(own, client.text()));
                         Thread.sleep(own.nextInt(3));
                     }
@@ -98,6 +108,7 @@ class CrashRecoveryIT {
             t.start();
             threads.add(t);
         }
+        acked.await(30, TimeUnit.SECONDS);
         Thread.sleep(millis);
         server.kill();
         killed.set(true);
