@@ -9,6 +9,7 @@ import { parseLink, roomLink, socketUrl } from './link.js';
 import { OwnerToken } from './owner.js';
 import { forgetRoom, rememberRoom, saveName } from './prefs.js';
 import { copyText, showSharePanel } from './share.js';
+import { wirePanelToggles } from './panels.js';
 
 const $ = (id) => document.getElementById(id);
 const NOTICE_MS = 8000;
@@ -53,6 +54,7 @@ export function showRoom(link) {
     history.replaceState(null, '', roomLink({ room: link.room, token, name: shown ? shown.name : '' }));
     rememberRoom(link.room, token); // replaces the room's entry, and its old token with it
   });
+  wirePanelToggles();
   wireControls(link, session, binding);
   window.livepad = { debug: session.debug() };
   window.addEventListener('beforeunload', (e) => {
@@ -130,6 +132,7 @@ function roomView(link, binding, overlay, sessionRef, owner) {
       renderMembers($('members'), self, others);
       const total = others.size + (self ? 1 : 0);
       $('member-count').textContent = total ? `(${total})` : '';
+      $('members-toggle-count').textContent = total ? `(${total})` : '';
     },
     peers(others) {
       overlay.update(binding.text, others);
