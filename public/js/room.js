@@ -86,6 +86,7 @@ function wireControls(link, session, binding) {
     $('recovered').hidden = true;
   });
   $('retry-now').addEventListener('click', () => session.connection.retryNow());
+  $('unreachable-retry').addEventListener('click', () => session.connection.retryNow());
   for (const button of document.querySelectorAll('[data-copy]')) {
     button.addEventListener('click', () => copyText($(button.dataset.copy), button));
   }
@@ -96,9 +97,18 @@ function roomView(link, binding, overlay, sessionRef, owner) {
   let countdown = 0;
   let shared = false;
   let focused = false;
+  let everJoined = false;
+  let refusal = null; // why the server turned the last join away ("the room is full"), if it did
   return {
     status(state, until) {
       clearInterval(countdown);
+      if (!everJoined && !sessionRef().stopped && (state === 'reconnecting' || state === 'offline')) {
+        // Never got in: an editor to type into would be a promise the page cannot keep yet.
+        showView('unreachable');
+        $('unreachable-title').textContent = refusal
+          || (state === 'offline' || !navigator.onLine ? 'This device is offline.' : 'The server cannot be reached.');
+        refusal = null; // said once: the next attempt may fail for another reason
+      }
       const pill = $('connection');
       pill.className = `connection state-${state}`;
       $('retry-now').hidden = state !== 'reconnecting' && state !== 'offline';
@@ -114,6 +124,8 @@ function roomView(link, binding, overlay, sessionRef, owner) {
       if (sessionRef().stopped) $('retry-now').hidden = true;
     },
     joined(self) {
+      everJoined = true;
+      showView('room');
       $('viewer-banner').hidden = self.role !== 'viewer';
       $('editor').placeholder = self.role === 'viewer' ? 'Nothing written yet.' : 'Start typing…';
       if (!focused && self.role !== 'viewer' && document.activeElement === document.body) {
@@ -146,6 +158,7 @@ function roomView(link, binding, overlay, sessionRef, owner) {
       element.className = `sync-state sync-${state === 'synchronized' ? 'saved' : waiting ? 'pending' : 'saving'}`;
     },
     notice(message, level) {
+      if (!everJoined) refusal = message; // shown by the 'unreachable' view, which hides notices
       showNotice(message, level);
     },
     recovered(count) {
@@ -160,6 +173,7 @@ function roomView(link, binding, overlay, sessionRef, owner) {
       $('recovered').hidden = false;
     },
     fatal(message, code, text) {
+      showView('failed');
       $('fatal-message').textContent = message;
       $('fatal').hidden = false;
       $('fatal-download').hidden = text === null; // never joined: there is nothing to keep
@@ -168,6 +182,16 @@ function roomView(link, binding, overlay, sessionRef, owner) {
       if (['invalid_token', 'no_such_room', 'closed'].includes(code)) forgetRoom(link.room, link.token);
     },
   };
+}
+
+/**
+ * Which of the room page's views shows: 'room'; 'unreachable' while the page has never joined and
+ * is waiting to try again (the server does not answer, or turned the join away for now); 'failed'
+ * when the link cannot work (refused token, deleted room).
+ */
+function showView(view) {
+  document.body.dataset.view = view;
+  $('unreachable').hidden = view !== 'unreachable';
 }
 
 const shownNotices = new Map(); // message -> element, so a repeated notice is not stacked
