@@ -3,7 +3,7 @@
 
 import { TextareaBinding } from './editor.js';
 import { CursorOverlay } from './overlay.js';
-import { renderMembers } from './presence.js';
+import { displayName, renderMembers } from './presence.js';
 import { RoomSession } from './session.js';
 import { parseLink, roomLink, socketUrl } from './link.js';
 import { OwnerToken } from './owner.js';
@@ -99,9 +99,18 @@ function roomView(link, binding, overlay, sessionRef, owner) {
   let focused = false;
   let everJoined = false;
   let refusal = null; // why the server turned the last join away ("the room is full"), if it did
+  let announced = 'connecting';
   return {
     status(state, until) {
       clearInterval(countdown);
+      if (state !== announced && !sessionRef().stopped) {
+        announced = state;
+        announce({
+          connected: 'Connected to the room.',
+          reconnecting: 'Connection lost. Reconnecting; your changes are kept on this page.',
+          offline: 'This device is offline. Your changes are kept on this page.',
+        }[state]);
+      }
       if (!everJoined && !sessionRef().stopped && (state === 'reconnecting' || state === 'offline')) {
         // Never got in: an editor to type into would be a promise the page cannot keep yet.
         showView('unreachable');
@@ -146,6 +155,10 @@ function roomView(link, binding, overlay, sessionRef, owner) {
       $('member-count').textContent = total ? `(${total})` : '';
       $('members-toggle-count').textContent = total ? `(${total})` : '';
     },
+    presence(event, member) {
+      if (event === 'join') announce(`${displayName(member)} joined the room.`);
+      else if (event === 'leave') announce(`${displayName(member)} left the room.`);
+    },
     peers(others) {
       overlay.update(binding.text, others);
     },
@@ -182,6 +195,14 @@ function roomView(link, binding, overlay, sessionRef, owner) {
       if (['invalid_token', 'no_such_room', 'closed'].includes(code)) forgetRoom(link.room, link.token);
     },
   };
+}
+
+/** Says `message` to screen readers through the polite live region (a repeat is said again). */
+function announce(message) {
+  if (!message) return;
+  const region = $('announcer');
+  if (region.textContent === message) region.textContent = '';
+  setTimeout(() => { region.textContent = message; }, 50);
 }
 
 /**
