@@ -73,6 +73,21 @@ export class CursorOverlay {
     }
     nodes.push(segment(text.slice(index) + '\u200b', open[open.length - 1]));
     this.content.replaceChildren(...nodes);
+    this.keepLabelsInside();
+  }
+
+  /**
+   * A name label sits above its caret, to the right. On the first line it would stick out of the
+   * top, at the right edge out of the side, clipped, which on a phone happens often: turn it below
+   * the caret, or to its left, so that it stays readable.
+   */
+  keepLabelsInside() {
+    const box = this.layer.getBoundingClientRect();
+    for (const label of this.content.querySelectorAll('.remote-caret-label')) {
+      const r = label.getBoundingClientRect();
+      label.classList.toggle('label-below', r.top < box.top);
+      label.classList.toggle('label-left', r.right > box.right);
+    }
   }
 }
 

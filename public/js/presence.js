@@ -12,7 +12,22 @@ export function colorFor(clientId) {
     for (let i = 0; i < clientId.length; i++) n = (Math.imul(n, 31) + clientId.charCodeAt(i)) >>> 0;
   }
   const hue = Math.round(210 + n * 137.508) % 360;
-  return { strong: `hsl(${hue} 65% 42%)`, soft: `hsl(${hue} 85% 60% / 0.3)` };
+  // Caret labels are white text on the strong colour: at 42 % lightness yellows and greens are too
+  // pale for that, so darken each hue until white on it reaches WCAG AA's 4.5:1.
+  let lightness = 42;
+  while (lightness > 20 && contrastWithWhite(hue, 65, lightness) < 4.5) lightness -= 2;
+  return { strong: `hsl(${hue} 65% ${lightness}%)`, soft: `hsl(${hue} 85% 60% / 0.3)` };
+}
+
+/** The WCAG contrast ratio of white on hsl(hue, s%, l%). */
+function contrastWithWhite(hue, s, l) {
+  const a = (s / 100) * Math.min(l / 100, 1 - l / 100);
+  const channel = (k) => {
+    const c = l / 100 - a * Math.max(-1, Math.min((k + hue / 30) % 12 - 3, 9 - (k + hue / 30) % 12, 1));
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  const luminance = 0.2126 * channel(0) + 0.7152 * channel(8) + 0.0722 * channel(4);
+  return 1.05 / (luminance + 0.05);
 }
 
 export function displayName(member) {

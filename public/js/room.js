@@ -3,12 +3,13 @@
 
 import { TextareaBinding } from './editor.js';
 import { CursorOverlay } from './overlay.js';
-import { renderMembers } from './presence.js';
+import { displayName, renderMembers } from './presence.js';
 import { RoomSession } from './session.js';
 import { parseLink, roomLink, socketUrl } from './link.js';
 import { OwnerToken } from './owner.js';
 import { forgetRoom, rememberRoom, saveName } from './prefs.js';
 import { copyText, showSharePanel } from './share.js';
+import { wirePanelToggles } from './panels.js';
 
 const $ = (id) => document.getElementById(id);
 const NOTICE_MS = 8000;
@@ -53,6 +54,7 @@ export function showRoom(link) {
     history.replaceState(null, '', roomLink({ room: link.room, token, name: shown ? shown.name : '' }));
     rememberRoom(link.room, token); // replaces the room's entry, and its old token with it
   });
+  wirePanelToggles();
   wireControls(link, session, binding);
   window.livepad = { debug: session.debug() };
   window.addEventListener('beforeunload', (e) => {
@@ -84,6 +86,7 @@ function wireControls(link, session, binding) {
     $('recovered').hidden = true;
   });
   $('retry-now').addEventListener('click', () => session.connection.retryNow());
+  $('unreachable-retry').addEventListener('click', () => session.connection.retryNow());
   for (const button of document.querySelectorAll('[data-copy]')) {
     button.addEventListener('click', () => copyText($(button.dataset.copy), button));
   }
@@ -94,9 +97,27 @@ function roomView(link, binding, overlay, sessionRef, owner) {
   let countdown = 0;
   let shared = false;
   let focused = false;
+  let everJoined = false;
+  let refusal = null; // why the server turned the last join away ("the room is full"), if it did
+  let announced = 'connecting';
   return {
     status(state, until) {
       clearInterval(countdown);
+      if (state !== announced && !sessionRef().stopped) {
+        announced = state;
+        announce({
+          connected: 'Connected to the room.',
+          reconnecting: 'Connection lost. Reconnecting; your changes are kept on this page.',
+          offline: 'This device is offline. Your changes are kept on this page.',
+        }[state]);
+      }
+      if (!everJoined && !sessionRef().stopped && (state === 'reconnecting' || state === 'offline')) {
+        // Never got in: an editor to type into would be a promise the page cannot keep yet.
+        showView('unreachable');
+        $('unreachable-title').textContent = refusal
+          || (state === 'offline' || !navigator.onLine ? 'This device is offline.' : 'The server cannot be reached.');
+        refusal = null; // said once: the next attempt may fail for another reason
+      }
       const pill = $('connection');
       pill.className = `connection state-${state}`;
       $('retry-now').hidden = state !== 'reconnecting' && state !== 'offline';
@@ -112,6 +133,8 @@ function roomView(link, binding, overlay, sessionRef, owner) {
       if (sessionRef().stopped) $('retry-now').hidden = true;
     },
     joined(self) {
+      everJoined = true;
+      showView('room');
       $('viewer-banner').hidden = self.role !== 'viewer';
       $('editor').placeholder = self.role === 'viewer' ? 'Nothing written yet.' : 'Start typing…';
       if (!focused && self.role !== 'viewer' && document.activeElement === document.body) {
@@ -130,6 +153,11 @@ function roomView(link, binding, overlay, sessionRef, owner) {
       renderMembers($('members'), self, others);
       const total = others.size + (self ? 1 : 0);
       $('member-count').textContent = total ? `(${total})` : '';
+      $('members-toggle-count').textContent = total ? `(${total})` : '';
+    },
+    presence(event, member) {
+      if (event === 'join') announce(`${displayName(member)} joined the room.`);
+      else if (event === 'leave') announce(`${displayName(member)} left the room.`);
     },
     peers(others) {
       overlay.update(binding.text, others);
@@ -143,6 +171,7 @@ function roomView(link, binding, overlay, sessionRef, owner) {
       element.className = `sync-state sync-${state === 'synchronized' ? 'saved' : waiting ? 'pending' : 'saving'}`;
     },
     notice(message, level) {
+      if (!everJoined) refusal = message; // shown by the 'unreachable' view, which hides notices
       showNotice(message, level);
     },
     recovered(count) {
@@ -157,6 +186,7 @@ function roomView(link, binding, overlay, sessionRef, owner) {
       $('recovered').hidden = false;
     },
     fatal(message, code, text) {
+      showView('failed');
       $('fatal-message').textContent = message;
       $('fatal').hidden = false;
       $('fatal-download').hidden = text === null; // never joined: there is nothing to keep
@@ -165,6 +195,24 @@ function roomView(link, binding, overlay, sessionRef, owner) {
       if (['invalid_token', 'no_such_room', 'closed'].includes(code)) forgetRoom(link.room, link.token);
     },
   };
+}
+
+/** Says `message` to screen readers through the polite live region (a repeat is said again). */
+function announce(message) {
+  if (!message) return;
+  const region = $('announcer');
+  if (region.textContent === message) region.textContent = '';
+  setTimeout(() => { region.textContent = message; }, 50);
+}
+
+/**
+ * Which of the room page's views shows: 'room'; 'unreachable' while the page has never joined and
+ * is waiting to try again (the server does not answer, or turned the join away for now); 'failed'
+ * when the link cannot work (refused token, deleted room).
+ */
+function showView(view) {
+  document.body.dataset.view = view;
+  $('unreachable').hidden = view !== 'unreachable';
 }
 
 const shownNotices = new Map(); // message -> element, so a repeated notice is not stacked

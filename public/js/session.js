@@ -94,11 +94,16 @@ export class RoomSession {
       case 'op': return this.joined && this.onRemoteOp(m);
       case 'ack': return this.joined && this.onAck(m);
       case 'cursor': return this.joined && this.onCursor(m);
-      case 'presence': return this.joined && this.others.presence(m.event, m.member);
+      case 'presence': return this.joined && this.presence(m);
       case 'error': return this.onError(m);
       case 'closed': return this.fail(describeError('closed'), 'closed');
       default: return undefined; // pong, left
     }
+  }
+
+  presence(m) {
+    this.others.presence(m.event, m.member);
+    this.view.presence(m.event, m.member);
   }
 
   onJoined(m) {

@@ -12,6 +12,7 @@ const TTL_LABELS = { 3600: '1 hour', 86400: '1 day', 604800: '7 days', 2592000: 
 /** `owner` is the OwnerToken: the panel always uses its current value, and shows its current link. */
 export function showSharePanel(room, owner) {
   $('share').hidden = false;
+  $('share-toggle').hidden = false;
   const showOwnerLink = () => { $('owner-link').value = roomLink({ room, token: owner.value }); };
   showOwnerLink();
   owner.onChange(showOwnerLink);
