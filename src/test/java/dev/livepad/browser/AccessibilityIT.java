@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.livepad.testing.TestServer;
 import dev.livepad.testing.WsClient;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -25,7 +26,7 @@ import org.openqa.selenium.By;
  * axe-core, run in the page by Deque's Selenium runner, finds no serious or critical violation of
  * WCAG 2.x A and AA on any view of the client, at a phone's size and a desktop's (issue 17): the
  * start page, the room page with a second member's caret on it, its share panel open with an
- * invite, and the view of a refused link.
+ * invite, the view of a refused link and that of a server that cannot be reached.
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class AccessibilityIT {
@@ -84,6 +85,17 @@ class AccessibilityIT {
             page.openRoom(server.http("/"), room, "not-a-token", "Eve");
             page.await(p -> p.byId("fatal").isDisplayed(), () -> "the refused link's view");
             audit(page, "the view of a refused link");
+
+            // Its WebSockets refused from now on, as in RoomViewsIT: the page waits for a server.
+            page.driver().executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
+                    const RealWebSocket = window.WebSocket;
+                    window.WebSocket = class extends RealWebSocket {
+                      constructor(url, protocols) { super(url + '-nowhere', protocols); }
+                    };
+                    """));
+            page.openRoom(server.http("/"), room, owner, "Ada");
+            page.await(p -> p.byId("unreachable").isDisplayed(), () -> "the 'cannot be reached' view");
+            audit(page, "the view of a server that cannot be reached");
         }
     }
 
