@@ -26,7 +26,9 @@ class AnnouncementsIT {
             expectAnnounced(page, "Connected to the room.");
 
             try (WsClient lin = server.connect()) {
-                lin.send(WsClient.message("join").put("room", "heard").put("token", server.mint("heard", owner, "editor"))
+                lin.send(WsClient.message("join")
+                        .put("room", "heard")
+                        .put("token", server.mint("heard", owner, "editor"))
                         .put("name", "Lin"));
                 lin.nextOfType("joined");
                 expectAnnounced(page, "Lin joined the room.");
@@ -42,7 +44,8 @@ class AnnouncementsIT {
     }
 
     private static void expectAnnounced(Browser page, String message) {
-        page.await(p -> message.equals(announced(p)), () -> "'" + message + "' announced, has '" + announced(page) + "'");
+        page.await(
+                p -> message.equals(announced(p)), () -> "'" + message + "' announced, has '" + announced(page) + "'");
     }
 
     private static String announced(Browser page) {

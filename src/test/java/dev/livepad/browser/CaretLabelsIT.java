@@ -59,7 +59,8 @@ class CaretLabelsIT {
                     const t = document.querySelector("[data-testid='editor']");
                     const e = t.getBoundingClientRect();
                     return [l.left - (e.left + t.clientLeft), l.top - (e.top + t.clientTop),
-                      (e.left + t.clientLeft + t.clientWidth) - l.right, (e.top + t.clientTop + t.clientHeight) - l.bottom];
+                      (e.left + t.clientLeft + t.clientWidth) - l.right,
+                      (e.top + t.clientTop + t.clientHeight) - l.bottom];
                     """);
             assertTrue(label.stream().allMatch(n -> n.doubleValue() >= 0),
                     "the label lies inside the editor (left, top, right, bottom margins): " + label);

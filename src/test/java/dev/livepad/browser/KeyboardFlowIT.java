@@ -94,9 +94,10 @@ class KeyboardFlowIT {
     private static void tabTo(Browser page, String selector) {
         List<String> path = new ArrayList<>();
         for (int i = 0; i < MAX_TABS; i++) {
-            if ((Boolean) page.script("return !!document.activeElement && document.activeElement.matches(arguments[0]);",
-                    selector)) {
-                assertTrue(page.driver().switchTo().activeElement().isDisplayed(), selector + " is visible when focused");
+            if ((Boolean) page.script(
+                    "return !!document.activeElement && document.activeElement.matches(arguments[0]);", selector)) {
+                assertTrue(
+                        page.driver().switchTo().activeElement().isDisplayed(), selector + " is visible when focused");
                 return;
             }
             keys(page, Keys.TAB);
@@ -106,8 +107,9 @@ class KeyboardFlowIT {
     }
 
     private static String activeId(Browser page) {
-        return (String) page.script("const a = document.activeElement;"
-                + "return a ? (a.id || a.tagName + (a.textContent ? ':' + a.textContent.trim().slice(0, 20) : '')) : null;");
+        return (String)
+                page.script("const a = document.activeElement;return a ? (a.id || a.tagName + (a.textContent ? ':' +"
+                        + " a.textContent.trim().slice(0, 20) : '')) : null;");
     }
 
     private static String read(Path file) {

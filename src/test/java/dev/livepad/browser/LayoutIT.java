@@ -143,7 +143,9 @@ class LayoutIT {
             for (int j = i + 1; j < shown.size(); j++) {
                 JsonNode a = m.get("parts").get(shown.get(i));
                 JsonNode b = m.get("parts").get(shown.get(j));
-                assertTrue(!overlap(a, b), shown.get(i) + " " + a + " and " + shown.get(j) + " " + b + " overlap " + state);
+                assertTrue(
+                        !overlap(a, b),
+                        shown.get(i) + " " + a + " and " + shown.get(j) + " " + b + " overlap " + state);
             }
         }
         if (phone) {

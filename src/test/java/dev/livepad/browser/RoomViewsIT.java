@@ -111,7 +111,9 @@ class RoomViewsIT {
         page.openRoom(server.http("/"), "far", owner, "Ada");
         page.await(p -> p.byId("unreachable").isDisplayed(), () -> "the 'cannot be reached' view, has connection '"
                 + page.connection() + "'");
-        assertTrue(page.byId("unreachable").getText().contains("cannot be reached"), page.byId("unreachable").getText());
+        assertTrue(
+                page.byId("unreachable").getText().contains("cannot be reached"),
+                page.byId("unreachable").getText());
         assertNothingThatCannotWork();
         WebElement retry = page.byId("unreachable-retry");
         assertTrue(retry.isDisplayed(), "a way to try again now");
