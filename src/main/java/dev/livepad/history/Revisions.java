@@ -66,7 +66,7 @@ public final class Revisions {
 
     /** At most {@code limit} revisions below {@code before}, newest first. */
     public List<Revision> before(String roomId, long before, int limit) {
-        long from = Math.max(0, before - 1 - limit);
+        long from = Math.max(0, Math.min(before, head(roomId) + 1) - 1 - limit);
         List<Revision> listed = new ArrayList<>();
         for (StoredOp stored : store.opsAfter(roomId, from, limit)) {
             if (stored.rev() >= before) {
