@@ -122,6 +122,40 @@ class OfflineEditsIT {
         assertEquals("abcXY!", server.get("/api/rooms/" + room + "/text", owner).body());
     }
 
+    @Test
+    void of_two_tabs_opened_after_one_closed_offline_only_one_takes_its_edits() {
+        String room = "twotabs";
+        String owner = server.createRoom(room);
+        URI viaLink = URI.create("http://127.0.0.1:" + link.port() + "/");
+        joinBoth(room, owner, viaLink, "base");
+        alice.await(a -> (Boolean) a.script("return navigator.serviceWorker.controller !== null;"),
+                () -> "the service worker in control of alice's page");
+        offline(alice);
+        alice.await(a -> a.connection().contains("offline"), () -> "alice offline");
+        alice.caretToEnd();
+        alice.type(" kept");
+
+        reopenInNewTab(alice, viaLink, room, owner, true);
+        alice.await(a -> "base kept".equals(a.text()), () -> "the first tab opened takes the kept edits");
+        ChromeDriver driver = alice.driver();
+        String first = driver.getWindowHandle();
+        driver.switchTo().newWindow(WindowType.TAB);
+        network(alice, false);
+        alice.openRoom(viaLink, room, owner, "Alice");
+        alice.await(a -> "unreachable".equals(a.script("return document.body.dataset.view;")),
+                () -> "the second tab, with no copy of its own to show, waits for the server");
+        assertEquals("", alice.text(), "it did not take the first tab's edits too");
+
+        online(alice);
+        String second = driver.getWindowHandle();
+        alice.await(a -> "base".equals(a.text()), () -> "the second tab joins, without the first tab's edits");
+        driver.switchTo().window(first);
+        network(alice, true);
+        awaitEverywhere(room, owner, "base kept");
+        driver.switchTo().window(second);
+        alice.await(a -> "base kept".equals(a.text()), () -> "the second tab receives them once");
+    }
+
     /** Alice (through {@code aliceBase}) as owner types {@code seed}; Bob joins with an editor invite. */
     private void joinBoth(String room, String owner, URI aliceBase, String seed) {
         alice.openRoom(aliceBase, room, owner, "Alice");
