@@ -45,7 +45,7 @@ export class LocalCopy {
     try {
       const prefix = `${PREFIX}${room}.`;
       for (let attempt = 0; ; attempt++) {
-        const { adopted, heldPending } = await adopt(storage, locks, prefix, rid ?? null);
+        const { adopted, heldPending } = await adopt(storage, locks, room, rid ?? null);
         if (adopted) return adopted;
         if (!heldPending || attempt >= RETRY_HELD_MS.length) break;
         await new Promise((resolve) => setTimeout(resolve, RETRY_HELD_MS[attempt]));
@@ -93,7 +93,7 @@ export class LocalCopy {
   async sweep(room, rid, locks = defaultLocks()) {
     if (!this.enabled || !locks) return;
     try {
-      for (const { key, record } of slots(this.storage, `${PREFIX}${room}.`)) {
+      for (const { key, record } of slots(this.storage, room)) {
         if (key === this.key || (record.rid ?? null) === (rid ?? null)) continue;
         const release = await hold(locks, key);
         if (!release) continue;
@@ -112,8 +112,8 @@ export class LocalCopy {
  * edits first, then the newest), and drops the other free ones that hold only a text. Says whether
  * a slot with unsaved edits was held by another page.
  */
-async function adopt(storage, locks, prefix, rid) {
-  const candidates = slots(storage, prefix)
+async function adopt(storage, locks, room, rid) {
+  const candidates = slots(storage, room)
     .filter(({ record }) => (record.rid ?? null) === rid)
     .sort((a, b) => hasPending(b.record) - hasPending(a.record) || b.record.savedAt - a.record.savedAt);
   let adopted = null;
@@ -147,14 +147,17 @@ function hasPending(record) {
   return record.outstanding || record.recovered ? 1 : 0;
 }
 
-/** Every readable copy whose key starts with `prefix`, as { key, record }. */
-function slots(storage, prefix) {
+/**
+ * Every readable copy, of `room` only when given, as { key, record }. (Room "a" cannot go by its
+ * keys alone: "livepad.copy.a." also starts the keys of room "a.b".)
+ */
+function slots(storage, room) {
   const found = [];
   for (let i = 0; i < storage.length; i++) {
     const key = storage.key(i);
-    if (!key || !key.startsWith(prefix)) continue;
+    if (!key || !key.startsWith(PREFIX)) continue;
     const record = read(storage, key);
-    if (record) found.push({ key, record });
+    if (record && (room === undefined || record.room === room)) found.push({ key, record });
   }
   return found;
 }
@@ -174,7 +177,7 @@ function read(storage, key) {
  * beyond the `keep` newest, never `own`. Returns whether anything was removed.
  */
 function evictPlainTexts(storage, own, keep) {
-  const plain = slots(storage, PREFIX)
+  const plain = slots(storage)
     .filter(({ key, record }) => key !== own && !hasPending(record))
     .sort((a, b) => b.record.savedAt - a.record.savedAt)
     .slice(keep);

@@ -63,6 +63,7 @@ export function showRoom(link) {
   wireControls(link, session, binding);
   window.livepad = { debug: session.debug() };
   window.addEventListener('beforeunload', (e) => {
+    session.keep(); // kept in this browser, unsaved edits are sent when the room is next opened
     if (session.hasUnsaved()) e.preventDefault();
   });
   // The local copy is written shortly after each change; leaving or hiding the page writes it now.

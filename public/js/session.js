@@ -45,6 +45,7 @@ export class RoomSession {
     this.keptRole = null;      // the role the local copy was made with, until a join says
     this.keepTimer = 0;
     this.unkeptShown = false;  // said once that unsaved edits cannot be kept in this browser
+    this.kept = false;         // the local copy's last write succeeded
     this.swept = false;
     // Everything the socket reports is handled strictly in order, and not during IME composition.
     const inOrder = (fn) => (arg) => this.editor.whenIdle(() => fn(arg));
@@ -120,7 +121,8 @@ export class RoomSession {
     clearTimeout(this.keepTimer);
     this.keepTimer = 0;
     if (!this.copy.enabled || !this.client || this.stopped) return;
-    if (this.copy.save(this.snapshot()) || this.unkeptShown || !this.client.outstanding) return;
+    this.kept = this.copy.save(this.snapshot());
+    if (this.kept || this.unkeptShown || !this.client.outstanding) return;
     this.unkeptShown = true;
     this.view.notice('This browser cannot store your unsaved changes right now (its storage is full or '
       + 'disabled). They are sent as soon as the connection allows; keep this tab open until then.', 'warning');
@@ -137,9 +139,12 @@ export class RoomSession {
     };
   }
 
-  /** True while some typed text has not been confirmed by the server. */
+  /**
+   * True while some typed text has not been confirmed by the server and this browser does not keep
+   * it either (see keep()): only then does leaving the page lose anything.
+   */
   hasUnsaved() {
-    return !!(this.client && this.client.outstanding);
+    return !!(this.client && this.client.outstanding) && !this.kept;
   }
 
   sendJoin() {
