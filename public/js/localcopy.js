@@ -198,9 +198,13 @@ function hold(locks, name) {
   });
 }
 
+/**
+ * A slot name only needs to be unique in this browser, not unguessable. randomUUID, not
+ * getRandomValues: OpIdsIT makes a page's first getRandomValues call predictable to stand for its
+ * first op id, and a slot name drawn before it would take those bytes instead.
+ */
 function newSlot() {
-  const bytes = crypto.getRandomValues(new Uint8Array(8));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return crypto.randomUUID();
 }
 
 function defaultStorage() {
