@@ -35,8 +35,9 @@ self.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== self.location.origin || NEVER.test(url.pathname)) return;
-  // Every room link is `/` with a fragment, which never reaches here: the page is one entry.
-  const key = request.mode === 'navigate' || url.pathname === '/index.html' ? '/' : url.pathname;
+  // Every room link is `/` with a fragment, which never reaches here: the page is one entry. Stored
+  // by path alone, so that no query string makes a second copy.
+  const key = url.pathname === '/index.html' ? '/' : url.pathname;
   event.respondWith(networkFirst(request, key));
 });
 

@@ -1,6 +1,7 @@
 package dev.livepad.browser;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.livepad.testing.TcpProxy;
@@ -154,6 +155,30 @@ class OfflineEditsIT {
         awaitEverywhere(room, owner, "base kept");
         driver.switchTo().window(second);
         alice.await(a -> "base kept".equals(a.text()), () -> "the second tab receives them once");
+    }
+
+    @Test
+    void edits_kept_for_a_deleted_room_never_reach_a_new_room_of_the_same_name() {
+        String room = "reborn";
+        String first = server.createRoom(room);
+        joinBoth(room, first, server.http("/"), "old");
+        alice.caretToEnd();
+        alice.script("window.livepad.debug.dropConnection(600000);");
+        alice.await(a -> a.connection().contains("reconnecting"), () -> "alice cut off");
+        alice.type(" unsent");
+        assertEquals(204, server.delete("/api/rooms/" + room, first).status());
+        String second = server.createRoom(room);
+
+        reopenInNewTab(alice, server.http("/"), room, second, false);
+        alice.waitConnected();
+        alice.await(a -> Long.valueOf(1).equals(a.script("return Object.keys(localStorage)"
+                        + ".filter((k) => k.startsWith('livepad.copy.reborn.')).length;")),
+                () -> "one copy of the room left, the new one's");
+        assertEquals("", alice.text(), "the new room starts empty");
+        assertFalse(alice.byId("recovered").isDisplayed(), "nothing offered back from the deleted room");
+        alice.editor().click();
+        alice.type("new");
+        awaitServerText(room, second, "new");
     }
 
     /** Alice (through {@code aliceBase}) as owner types {@code seed}; Bob joins with an editor invite. */
