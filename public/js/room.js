@@ -6,7 +6,8 @@ import { CursorOverlay } from './overlay.js';
 import { displayName, renderMembers } from './presence.js';
 import { RoomSession } from './session.js';
 import { parseLink, roomLink, socketUrl } from './link.js';
-import { OwnerToken } from './owner.js';
+import { OwnerToken, tokenClaims } from './owner.js';
+import { LocalCopy } from './localcopy.js';
 import { forgetRoom, rememberRoom, saveName } from './prefs.js';
 import { copyText, showSharePanel } from './share.js';
 import { wirePanelToggles } from './panels.js';
@@ -44,7 +45,11 @@ export function showRoom(link) {
 
   const owner = new OwnerToken(link.room, link.token);
   const view = roomView(link, binding, overlay, () => session, owner);
-  session = new RoomSession({ room: link.room, token: link.token, name: link.name, editor: binding, view, url: socketUrl() });
+  const claims = tokenClaims(link.token);
+  const rid = claims && typeof claims.rid === 'string' ? claims.rid : null;
+  session = new RoomSession({
+    room: link.room, token: link.token, name: link.name, editor: binding, view, url: socketUrl(), rid,
+  });
   owner.onChange((token) => {
     // Everything that held the old token takes the new one: the next rejoin (after a revocation
     // the old one is refused), the address bar (a bookmark made now must work), the start page.
@@ -58,9 +63,15 @@ export function showRoom(link) {
   wireControls(link, session, binding);
   window.livepad = { debug: session.debug() };
   window.addEventListener('beforeunload', (e) => {
+    session.keep(); // kept in this browser, unsaved edits are sent when the room is next opened
     if (session.hasUnsaved()) e.preventDefault();
   });
-  session.start();
+  // The local copy is written shortly after each change; leaving or hiding the page writes it now.
+  window.addEventListener('pagehide', () => session.keep());
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') session.keep();
+  });
+  LocalCopy.claim(link.room, rid).then((copy) => session.start(copy));
 }
 
 function wireControls(link, session, binding) {
@@ -98,6 +109,7 @@ function roomView(link, binding, overlay, sessionRef, owner) {
   let shared = false;
   let focused = false;
   let everJoined = false;
+  let restored = false; // showing what this browser kept of the room, before any join
   let refusal = null; // why the server turned the last join away ("the room is full"), if it did
   let announced = 'connecting';
   return {
@@ -111,7 +123,7 @@ function roomView(link, binding, overlay, sessionRef, owner) {
           offline: 'This device is offline. Your changes are kept on this page.',
         }[state]);
       }
-      if (!everJoined && !sessionRef().stopped && (state === 'reconnecting' || state === 'offline')) {
+      if (!everJoined && !restored && !sessionRef().stopped && (state === 'reconnecting' || state === 'offline')) {
         // Never got in: an editor to type into would be a promise the page cannot keep yet.
         showView('unreachable');
         $('unreachable-title').textContent = refusal
@@ -131,6 +143,12 @@ function roomView(link, binding, overlay, sessionRef, owner) {
       pill.textContent = label();
       if (state === 'reconnecting' && until) countdown = setInterval(() => { pill.textContent = label(); }, 500);
       if (sessionRef().stopped) $('retry-now').hidden = true;
+    },
+    restored(role) {
+      restored = true;
+      showView('room');
+      $('viewer-banner').hidden = role !== 'viewer';
+      $('editor').placeholder = role === 'viewer' ? 'Nothing written yet.' : 'Start typing…';
     },
     joined(self) {
       everJoined = true;
