@@ -55,7 +55,8 @@ public record Config(
         String instanceId,
         Duration headCheckEvery,
         Duration presenceExpiry,
-        Duration drainPeriod) {
+        Duration drainPeriod,
+        Duration eventsHeartbeat) {
     private static final int MIN_ADMIN_KEY_CHARS = 32;
 
     /** Settings that only make sense together. */
@@ -111,7 +112,8 @@ public record Config(
                 instanceId(env),
                 Duration.ofMillis(intValue(env, "HEAD_CHECK_MILLIS", 1000, 50, 3_600_000)),
                 Duration.ofSeconds(intValue(env, "PRESENCE_EXPIRY_SECONDS", 15, 3, 3600)),
-                Duration.ofSeconds(intValue(env, "DRAIN_SECONDS", 5, 0, 3600)));
+                Duration.ofSeconds(intValue(env, "DRAIN_SECONDS", 5, 0, 3600)),
+                Duration.ofSeconds(intValue(env, "EVENTS_HEARTBEAT_SECONDS", 15, 1, 3600)));
     }
 
     /**

@@ -126,7 +126,7 @@ public final class LivepadServer implements AutoCloseable {
                 config.maxConnectionsPerIp(), config.roomCreatesPerMinute(), config.authFailuresPerMinute());
         return new WebSettings(config.host(), config.port(), config.maxBodyBytes(), limits, budget,
                 config.allowedOrigins(), config.trustedProxies(), config.instanceId(), config.adminKey(),
-                config.ownerTokenTtl(), config.maxInviteTtl());
+                config.ownerTokenTtl(), config.maxInviteTtl(), config.eventsHeartbeat());
     }
 
     public LivepadServer start() {

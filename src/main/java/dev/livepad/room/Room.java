@@ -243,6 +243,11 @@ public final class Room {
                 .thenCompose(submitted -> author.acked());
     }
 
+    /** {@link #submit} by a {@link Member#detached} author; completes with the op's revision once committed. */
+    CompletableFuture<Long> submitDetached(Member author, ClientMessage.Op msg) {
+        return submit(author, msg).thenCompose(submitted -> author.acked());
+    }
+
     /** An ack left for an op that arrived at {@code arrivedNanos}. */
     private void acked(long arrivedNanos) {
         context.stats().opAck.record(System.nanoTime() - arrivedNanos, TimeUnit.NANOSECONDS);

@@ -34,6 +34,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -366,12 +367,26 @@ public final class RoomRegistry {
      * cannot be had in time).
      */
     public long edit(RoomRecord record, String displayName, Role role, Function<Rope, TextOperation> change) {
+        return detached(record, displayName, role, (room, author) -> room.edit(author, "http-" + newRoomId(), change));
+    }
+
+    /**
+     * Applies {@code op} as a member's op is applied (transformed from its revision, a retry of an
+     * id acknowledged with its first revision), by an author outside any connection; returns its
+     * revision once it is committed.
+     */
+    public long submitDetached(RoomRecord record, String displayName, Role role, ClientMessage.Op op) {
+        return detached(record, displayName, role, (room, author) -> room.submitDetached(author, op));
+    }
+
+    private long detached(RoomRecord record, String displayName, Role role,
+                          BiFunction<Room, Member, CompletableFuture<Long>> apply) {
         for (int attempt = 0; ; attempt++) {
             Room room = liveRoom(record.name(), record.id());
             Member author = Member.detached(room, clientIdPrefix() + "h" + nextEditor.incrementAndGet(),
                     displayName, role);
             try {
-                return room.edit(author, "http-" + newRoomId(), change).get(10, TimeUnit.SECONDS);
+                return apply.apply(room, author).get(10, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
                 Throwable cause = unwrap(e.getCause());
                 if (cause instanceof RoomGone && attempt < 3) {

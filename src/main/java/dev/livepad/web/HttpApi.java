@@ -3,10 +3,16 @@ package dev.livepad.web;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.livepad.auth.JoinToken;
 import dev.livepad.auth.TokenService;
 import dev.livepad.history.Revisions;
+import dev.livepad.ot.Diff;
+import dev.livepad.ot.TextOperation;
+import dev.livepad.protocol.ClientMessage;
 import dev.livepad.protocol.ErrorCode;
+import dev.livepad.protocol.InvalidMessage;
+import dev.livepad.protocol.MessageCodec;
 import dev.livepad.protocol.ProtocolException;
 import dev.livepad.protocol.Role;
 import dev.livepad.protocol.RoomNames;
@@ -36,13 +42,15 @@ final class HttpApi {
     private final AddressLimits addresses;
     private final TrustedProxies proxies;
     private final ObjectMapper json;
+    private final MessageCodec codec;
     private final Duration ownerTtl;
     private final Duration maxInviteTtl;
     private final Optional<byte[]> adminKey;
 
     HttpApi(RoomRegistry rooms, TokenService tokens, TokenGate gate, AddressLimits addresses, TrustedProxies proxies,
-            ObjectMapper json, WebSettings settings) {
+            ObjectMapper json, MessageCodec codec, WebSettings settings) {
         this.rooms = rooms;
+        this.codec = codec;
         this.tokens = tokens;
         this.gate = gate;
         this.addresses = addresses;
@@ -63,6 +71,9 @@ final class HttpApi {
         routes.get("/api/rooms/{room}/history", this::history);
         routes.get("/api/rooms/{room}/authors", this::authors);
         routes.post("/api/rooms/{room}/restore", this::restore);
+        routes.post("/api/rooms/{room}/ops", this::submitOp);
+        routes.post("/api/rooms/{room}/append", this::append);
+        routes.put("/api/rooms/{room}/text", this::replaceText);
     }
 
     private void createRoom(Context ctx) {
@@ -160,13 +171,92 @@ final class HttpApi {
         if (rev == null || !rev.isIntegralNumber() || !rev.canConvertToLong() || rev.asLong() < 0) {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "'rev' must be a whole number, 0 or more");
         }
-        JsonNode name = body.get("name");
-        if (name != null && !name.isNull() && (!name.isTextual() || name.asText().length() > MAX_NAME)) {
-            throw new ProtocolException(ErrorCode.BAD_REQUEST, "'name' must be a string of at most 64 characters");
-        }
-        String author = name == null || name.isNull() ? null : name.asText();
+        String author = name(body);
         long applied = pastRevision(() -> rooms.restore(who.room(), rev.asLong(), author, who.token().role()));
         respond(ctx, 200, Map.of("rev", applied));
+    }
+
+    /**
+     * {@code {"rev": K, "id": ID, "op": OP}}: the WebSocket {@code op} over HTTP, answered with its
+     * revision once stored (the ack). The same checks, codes and retry rules; an optional
+     * {@code "name"} is the display name the history shows.
+     */
+    private void submitOp(Context ctx) {
+        Authorized who = editor(ctx);
+        JsonNode body = body(ctx);
+        String author = name(body);
+        ObjectNode frame = ((ObjectNode) body.deepCopy()).put("type", "op").put("room", who.room().name());
+        frame.remove("name");
+        ClientMessage.Op op;
+        try {
+            if (!(codec.decode(json.writeValueAsString(frame)) instanceof ClientMessage.Op decoded)) {
+                throw new ProtocolException(ErrorCode.BAD_REQUEST, "not an op");
+            }
+            op = decoded;
+        } catch (InvalidMessage e) {
+            throw new ProtocolException(e.code(), e.getMessage());
+        } catch (JacksonException e) {
+            throw new IllegalStateException(e);
+        }
+        long rev = rooms.submitDetached(who.room(), author, who.token().role(), op);
+        respond(ctx, 200, Map.of("rev", rev));
+    }
+
+    /** {@code {"text": S}}: S added at the end of the current text, as one op. */
+    private void append(Context ctx) {
+        Authorized who = editor(ctx);
+        JsonNode body = body(ctx);
+        String text = insertable(body);
+        long rev = rooms.edit(who.room(), name(body), who.token().role(),
+                current -> TextOperation.builder().retain(current.length()).insert(text).build());
+        respond(ctx, 200, Map.of("rev", rev));
+    }
+
+    /**
+     * {@code {"text": S}}: one op that turns the current text into S (the longest common prefix and
+     * suffix kept), so members' carets and concurrent edits outside the change survive.
+     */
+    private void replaceText(Context ctx) {
+        Authorized who = editor(ctx);
+        JsonNode body = body(ctx);
+        String text = insertable(body);
+        long rev = rooms.edit(who.room(), name(body), who.token().role(), current -> Diff.between(current, text));
+        respond(ctx, 200, Map.of("rev", rev));
+    }
+
+    /** The request's room and token, which must be an owner's or an editor's. */
+    private Authorized editor(Context ctx) {
+        Authorized who = authorizeToken(ctx, false);
+        if (!who.token().role().canEdit()) {
+            throw new ProtocolException(ErrorCode.FORBIDDEN, "a viewer may not edit");
+        }
+        return who;
+    }
+
+    /** {@code "text"}: a string that may be inserted (no lone surrogate). */
+    private static String insertable(JsonNode body) {
+        JsonNode text = body.get("text");
+        if (text == null || !text.isTextual()) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "'text' must be a string");
+        }
+        try {
+            TextOperation.builder().insert(text.asText()).build();
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException(ErrorCode.BAD_OP, "'text' " + e.getMessage());
+        }
+        return text.asText();
+    }
+
+    /** The optional display name of a write's author, at most 64 characters. */
+    private static String name(JsonNode body) {
+        JsonNode name = body.get("name");
+        if (name == null || name.isNull()) {
+            return null;
+        }
+        if (!name.isTextual() || name.asText().length() > MAX_NAME) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "'name' must be a string of at most 64 characters");
+        }
+        return name.asText();
     }
 
     private Revisions revisions() {
@@ -212,10 +302,10 @@ final class HttpApi {
     }
 
     /** The room a request may act on, and the token that lets it. */
-    private record Authorized(RoomRecord room, JoinToken token) {
+    record Authorized(RoomRecord room, JoinToken token) {
     }
 
-    private Authorized authorizeToken(Context ctx, boolean ownerOnly) {
+    Authorized authorizeToken(Context ctx, boolean ownerOnly) {
         String name = roomInPath(ctx);
         if (!RoomNames.isValid(name)) {
             throw new ProtocolException(ErrorCode.NO_SUCH_ROOM, "no such room");

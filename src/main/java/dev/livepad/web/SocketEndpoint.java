@@ -14,6 +14,7 @@ import dev.livepad.room.Outbox;
 import dev.livepad.room.Peer;
 import dev.livepad.room.RoomRegistry;
 import dev.livepad.room.SendBudget;
+import dev.livepad.room.Transport;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Set;
@@ -169,10 +170,8 @@ final class SocketEndpoint {
             upgradeKeptWarned = true; // once is enough; a race may say it twice
             LOG.warn(UPGRADE_KEPT);
         }
-        Outbox outbox = new Outbox(new JettyTransport(session, scheduler),
-                limits.outboxMaxFrames(), limits.outboxMaxBytes(), stats, sendBudget);
-        connection.peer =
-                new Peer(rooms.clientIdPrefix() + nextClientId.incrementAndGet(), outbox, connection.limiter::charge);
+        Outbox outbox = newOutbox(new JettyTransport(session, scheduler));
+        connection.peer = new Peer(newClientId(), outbox, connection.limiter::charge);
         connections.add(connection);
         addresses.connected(connection.address);
         stats.connections.incrementAndGet();
@@ -353,6 +352,16 @@ final class SocketEndpoint {
     /** Bytes waiting in every connection's outbox. */
     long queuedBytes() {
         return sendBudget.used();
+    }
+
+    /** A client id for a new connection or event stream, unique on this instance and across a cluster. */
+    String newClientId() {
+        return rooms.clientIdPrefix() + nextClientId.incrementAndGet();
+    }
+
+    /** An outbox over {@code transport} with a connection's bounds, counted in the server-wide send budget. */
+    Outbox newOutbox(Transport transport) {
+        return new Outbox(transport, limits.outboxMaxFrames(), limits.outboxMaxBytes(), stats, sendBudget);
     }
 
     /** Closes every connection with 1012 (service restart): clients reconnect and resume. */

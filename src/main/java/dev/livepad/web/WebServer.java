@@ -58,6 +58,7 @@ public final class WebServer {
     private final SocketEndpoint sockets;
     private final Health health;
     private final AdminFeed dashboard;
+    private final EventStreams events;
     private final WebSettings settings;
 
     public WebServer(Parts parts, WebSettings settings) {
@@ -73,8 +74,11 @@ public final class WebServer {
         ConnectionLog connectionLog = new ConnectionLog(settings.instanceId(), recent);
         this.sockets = new SocketEndpoint(parts.codec(), gate, addresses, parts.rooms(), parts.stats(),
                 connectionLog, limits, parts.scheduler());
-        HttpApi api = new HttpApi(parts.rooms(), parts.tokens(), gate, addresses, proxies, parts.json(), settings);
+        HttpApi api = new HttpApi(parts.rooms(), parts.tokens(), gate, addresses, proxies, parts.json(), parts.codec(),
+                settings);
         OriginPolicy origins = new OriginPolicy(settings.allowedOrigins());
+        this.events = new EventStreams(api, sockets, parts.rooms(), addresses, origins, proxies, connectionLog,
+                settings.eventsHeartbeat(), parts.scheduler());
         CrossSiteGuard crossSite = new CrossSiteGuard(origins, proxies);
         ObjectMapper json = parts.json();
         this.dashboard = new AdminFeed(new Sampler(parts.stats(), parts.status(), recent, parts.rooms()::load), recent,
@@ -115,6 +119,7 @@ public final class WebServer {
                     .result(json.writeValueAsString(parts.status().snapshot())));
             javalin.routes.get("/metrics", ctx -> ctx.contentType(PrometheusMetrics.CONTENT_TYPE)
                     .result(parts.metrics().scrape()));
+            events.routes(javalin.routes);
             api.routes(javalin.routes);
             dashboard.routes(javalin.routes);
             mapErrors(javalin, connectionLog, proxies);
@@ -236,6 +241,7 @@ public final class WebServer {
     public void stop() {
         drain();
         sockets.closeAll("server shutting down");
+        events.close();
         dashboard.close();
         app.stop();
     }

@@ -23,7 +23,8 @@ import java.util.Optional;
  */
 public record WebSettings(String host, int port, int maxBodyBytes, Limits limits, AddressBudget addressBudget,
                           List<String> allowedOrigins, List<AddressRange> trustedProxies, String instanceId,
-                          Optional<String> adminKey, Duration ownerTokenTtl, Duration maxInviteTtl) {
+                          Optional<String> adminKey, Duration ownerTokenTtl, Duration maxInviteTtl,
+                          Duration eventsHeartbeat) {
 
     /**
      * Per-address budgets: open connections, room creations and failed tokens per minute, and

@@ -46,6 +46,10 @@ public final class ApiClient {
         return send(request(path, token).POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    public Response put(String path, String body, String token) {
+        return send(request(path, token).PUT(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     public Response delete(String path, String token) {
         return send(request(path, token).DELETE());
     }

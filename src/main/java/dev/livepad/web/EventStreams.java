@@ -1,0 +1,327 @@
+package dev.livepad.web;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.livepad.protocol.CloseCode;
+import dev.livepad.protocol.ErrorCode;
+import dev.livepad.protocol.ProtocolException;
+import dev.livepad.room.Member;
+import dev.livepad.room.Outbox;
+import dev.livepad.room.Peer;
+import dev.livepad.room.RoomRegistry;
+import dev.livepad.room.Transport;
+import dev.livepad.store.RoomRecord;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.sse.SseClient;
+import io.javalin.http.sse.SseHandler;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET /api/rooms/R/events}: a room's live messages as server-sent events, for clients that
+ * cannot or need not open a WebSocket (the browser client's fallback, {@code curl -N}). The stream
+ * is a member of the room like a WebSocket's membership, with the token's role: it is listed in
+ * presence, is sent {@code joined} first and then every {@code op}, {@code presence},
+ * {@code cursor} and {@code closed} message of the room, each as one event whose {@code data} is
+ * the WebSocket frame. Events that carry a revision have it as their {@code id}, so a reconnect
+ * with {@code Last-Event-ID: K} resumes as a {@code join} with {@code "rev": K} does.
+ *
+ * <p>It goes through the same edge as a WebSocket: the origin rule, the per-address connection
+ * limit, the outbox with its bounds (a stream that falls behind is ended, and resumes), the
+ * server-wide send budget, and the graceful drain. Writes block on the servlet stream, so they run
+ * on a small pool of their own, one batch at a time per stream (the outbox sees to that), never on
+ * a room's thread; a comment line every {@code heartbeat} keeps proxies and the client's
+ * dead-connection timer from giving up on a quiet room.
+ */
+final class EventStreams implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EventStreams.class);
+    private static final JsonFactory JSON = new JsonFactory();
+    /** Streams writing at once at most; a write beyond them fails, and its stream ends and resumes. */
+    private static final int MAX_WRITERS = 64;
+
+    private final HttpApi api;
+    private final SocketEndpoint sockets;
+    private final RoomRegistry rooms;
+    private final AddressLimits addresses;
+    private final OriginPolicy origins;
+    private final TrustedProxies proxies;
+    private final ConnectionLog log;
+    private final Duration heartbeat;
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService writers = new ThreadPoolExecutor(0, MAX_WRITERS, 30, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), runnable -> {
+                Thread thread = new Thread(runnable, "livepad-events");
+                thread.setDaemon(true);
+                return thread;
+            });
+    private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
+
+    EventStreams(HttpApi api, SocketEndpoint sockets, RoomRegistry rooms, AddressLimits addresses,
+                 OriginPolicy origins, TrustedProxies proxies, ConnectionLog log, Duration heartbeat,
+                 ScheduledExecutorService scheduler) {
+        this.api = api;
+        this.sockets = sockets;
+        this.rooms = rooms;
+        this.addresses = addresses;
+        this.origins = origins;
+        this.proxies = proxies;
+        this.log = log;
+        this.heartbeat = heartbeat;
+        this.scheduler = scheduler;
+    }
+
+    void routes(RoutesConfig routes) {
+        routes.before("/api/rooms/{room}/events", this::admit);
+        routes.get("/api/rooms/{room}/events", new SseHandler(this::open));
+    }
+
+    /** Refuses, with the protocol's JSON error, what a WebSocket upgrade would refuse. */
+    private void admit(Context ctx) {
+        if (!ctx.method().name().equals("GET")) {
+            return;
+        }
+        String client = proxies.clientAddress(ctx.req());
+        if (sockets.draining()) {
+            throw new ProtocolException(
+                    ErrorCode.UNAVAILABLE, "this server is shutting down; connect again in a moment");
+        }
+        String origin = ctx.header("Origin");
+        if (origin != null && !origins.allows(origin, proxies.ownOrigin(ctx.req()))) {
+            throw new ProtocolException(ErrorCode.FORBIDDEN, "origin not allowed");
+        }
+        if (!addresses.mayConnect(client)) {
+            throw new ProtocolException(ErrorCode.RATE_LIMITED, "too many connections from this address");
+        }
+        HttpApi.Authorized who = api.authorizeToken(ctx, false);
+        ctx.attribute(Stream.class.getName(), new Stream(who, client, lastEventId(ctx), ctx.queryParam("name")));
+    }
+
+    /** {@code Last-Event-ID}: the revision the client saw last, as a join's {@code rev}. */
+    private static OptionalLong lastEventId(Context ctx) {
+        String id = ctx.header("Last-Event-ID");
+        if (id == null || id.isBlank()) {
+            return OptionalLong.empty();
+        }
+        try {
+            long rev = Long.parseLong(id.trim());
+            if (rev >= 0) {
+                return OptionalLong.of(rev);
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new ProtocolException(ErrorCode.BAD_REQUEST, "Last-Event-ID must be a revision, a whole number");
+    }
+
+    private void open(SseClient client) {
+        Stream stream = client.ctx().attribute(Stream.class.getName());
+        if (stream == null) { // not through admit(): cannot happen for GET
+            client.close();
+            return;
+        }
+        client.keepAlive();
+        stream.start(client);
+    }
+
+    /** Ends every stream (a shutdown): clients reconnect elsewhere and resume with {@code Last-Event-ID}. */
+    void closeAll() {
+        for (Stream stream : List.copyOf(streams)) {
+            stream.end();
+        }
+    }
+
+    int count() {
+        return streams.size();
+    }
+
+    @Override
+    public void close() {
+        closeAll();
+        writers.shutdown();
+    }
+
+    /** One open event stream: a peer whose outbox writes events, and its membership of the room. */
+    private final class Stream implements Transport {
+        private final HttpApi.Authorized who;
+        private final String address;
+        private final OptionalLong resumeRev;
+        private final String name;
+        private final Object writing = new Object(); // one write at a time: events and heartbeats
+        private volatile SseClient client;
+        private volatile Peer peer;
+        private volatile long lastWriteNanos = System.nanoTime();
+        private java.util.concurrent.ScheduledFuture<?> beats;
+        private volatile boolean ended;
+
+        Stream(HttpApi.Authorized who, String address, OptionalLong resumeRev, String name) {
+            this.who = who;
+            this.address = address;
+            this.resumeRev = resumeRev;
+            this.name = name == null ? null : name.substring(0, Math.min(64, name.length()));
+        }
+
+        void start(SseClient client) {
+            this.client = client;
+            RoomRecord room = who.room();
+            peer = new Peer(sockets.newClientId(), sockets.newOutbox(this), steps -> { });
+            streams.add(this);
+            addresses.connected(address);
+            client.onClose(this::closed);
+            log.connected(peer.clientId(), address);
+            long every = heartbeat.toMillis();
+            beats = scheduler.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
+            try {
+                rooms.join(peer, room.name(), room.id(), who.token().generation(), name, who.token().role(),
+                        resumeRev, java.util.Optional.empty()).join();
+            } catch (RuntimeException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                LOG.debug("event stream for room {} could not join: {}", room.name(), cause.toString());
+                send(error(cause));
+                end();
+            }
+        }
+
+        /** The error a failed join is answered with, as one last event. */
+        private String error(Throwable cause) {
+            ErrorCode code = cause instanceof ProtocolException p ? p.code() : ErrorCode.UNAVAILABLE;
+            return dev.livepad.protocol.ServerMessages.error(code, cause.getMessage(), who.room().name(), "join");
+        }
+
+        private void send(String frame) {
+            write(new byte[][] {Outbox.encode(frame)}, () -> { }, e -> { });
+        }
+
+        @Override
+        public void send(byte[][] frames, Runnable onSent, Consumer<Throwable> onFailed) {
+            write(frames, onSent, onFailed);
+        }
+
+        private void write(byte[][] frames, Runnable onSent, Consumer<Throwable> onFailed) {
+            try {
+                writers.execute(() -> {
+                    try {
+                        synchronized (writing) {
+                            for (byte[] frame : frames) {
+                                String data = new String(frame, StandardCharsets.UTF_8);
+                                long rev = revisionOf(frame);
+                                client.sendData(data, rev < 0 ? null : Long.toString(rev));
+                            }
+                            lastWriteNanos = System.nanoTime();
+                        }
+                        if (client.terminated()) {
+                            throw new IOException("the event stream is closed");
+                        }
+                        onSent.run();
+                    } catch (IOException | RuntimeException e) {
+                        onFailed.accept(e);
+                        end();
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                onFailed.accept(e);
+                end();
+            }
+        }
+
+        /** A comment line, when nothing else was written for a while. */
+        private void beat() {
+            if (System.nanoTime() - lastWriteNanos < heartbeat.toNanos() / 2 || ended) {
+                return;
+            }
+            try {
+                writers.execute(() -> {
+                    synchronized (writing) {
+                        client.sendComment("keep-alive");
+                        lastWriteNanos = System.nanoTime();
+                    }
+                    if (client.terminated()) {
+                        end();
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                // the next beat tries again
+            }
+        }
+
+        @Override
+        public void close(int statusCode, String reason) {
+            LOG.debug("event stream {} ends: {} {}", peer == null ? "?" : peer.clientId(), statusCode, reason);
+            end();
+        }
+
+        /** Ends the stream from our side: the client sees it end, reconnects and resumes. */
+        void end() {
+            SseClient open = client;
+            if (open != null) {
+                try {
+                    open.close();
+                } catch (RuntimeException e) {
+                    LOG.debug("closing an event stream", e);
+                }
+            }
+            closed();
+        }
+
+        /** The stream is over, by either side: leave the room once. */
+        private void closed() {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            if (beats != null) {
+                beats.cancel(false);
+            }
+            if (!streams.remove(this)) {
+                return;
+            }
+            addresses.disconnected(address);
+            Peer gone = peer;
+            gone.outbox().close();
+            for (Member member : List.copyOf(gone.memberships().values())) {
+                log.left(gone.clientId(), address, member.room().name(), "disconnect");
+                rooms.leave(member, false);
+            }
+            log.disconnected(gone.clientId(), address, CloseCode.NORMAL.code(), "event stream ended", 0, 0);
+        }
+    }
+
+    /**
+     * The top-level {@code rev} of a server message that carries one ({@code joined}, {@code op},
+     * {@code cursor}), or -1: read with a streaming parser up to that field, so nested revisions
+     * (a resume's {@code ops}) are never taken for it.
+     */
+    static long revisionOf(byte[] frame) {
+        try (JsonParser parser = JSON.createParser(frame)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return -1;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (field.equals("rev") && value == JsonToken.VALUE_NUMBER_INT) {
+                    return parser.getLongValue();
+                }
+                parser.skipChildren();
+            }
+            return -1;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+}

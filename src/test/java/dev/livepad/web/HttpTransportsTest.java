@@ -1,0 +1,220 @@
+package dev.livepad.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.livepad.testing.ApiClient.Response;
+import dev.livepad.testing.EventStreamClient;
+import dev.livepad.testing.EventStreamClient.Event;
+import dev.livepad.testing.Messages;
+import dev.livepad.testing.SharedServer;
+import dev.livepad.testing.TestServer;
+import dev.livepad.testing.WsClient;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The contract's HTTP transports against a real server: a room followed over server-sent events
+ * (a member like a WebSocket's, resumable with Last-Event-ID, kept alive by comments), ops written
+ * with plain HTTP posts under the WebSocket's rules, and append and replace-the-text for scripts.
+ */
+@Timeout(60)
+class HttpTransportsTest {
+    @RegisterExtension
+    static final SharedServer shared = new SharedServer("EVENTS_HEARTBEAT_SECONDS", "1", "MAX_DOC_CHARS", "100");
+
+    private final TestServer server = shared.server();
+
+    private EventStreamClient follow(String room, String token, String... headers) {
+        Map<String, String> all = new java.util.HashMap<>(Map.of("Authorization", "Bearer " + token));
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            all.put(headers[i], headers[i + 1]);
+        }
+        return EventStreamClient.open(server.http("/api/rooms/" + room + "/events?name=Scripty"), all);
+    }
+
+    @Test
+    void a_stream_is_a_member_that_receives_the_rooms_messages_as_events() {
+        String owner = server.createRoom("ev-member");
+        String viewer = server.mint("ev-member", owner, "viewer");
+        try (WsClient alice = server.connect()) {
+            alice.send(Messages.joinMessage("ev-member", owner).put("name", "Alice"));
+            alice.nextOfType("joined");
+            alice.send(Messages.op("ev-member", 0, "a1", "Hello"));
+            alice.nextOfType("ack");
+            try (EventStreamClient stream = follow("ev-member", viewer)) {
+                assertEquals(200, stream.status());
+                assertTrue(stream.contentType().startsWith("text/event-stream"), stream.contentType());
+                Event joined = stream.next();
+                assertEquals("joined", joined.data().get("type").asText());
+                assertEquals("1", joined.id(), "an event that carries a revision has it as its id");
+                assertEquals("Hello", joined.data().get("text").asText());
+                assertEquals("viewer", joined.data().get("role").asText());
+                String streamId = joined.data().get("clientId").asText();
+
+                JsonNode presence = alice.nextOfType("presence");
+                assertEquals("join", presence.get("event").asText());
+                assertEquals(streamId, presence.get("member").get("clientId").asText());
+                assertEquals("Scripty", presence.get("member").get("name").asText());
+
+                alice.send(Messages.op("ev-member", 1, "a2", 5, ", world"));
+                alice.nextOfType("ack");
+                Event op = stream.nextOfType("op");
+                assertEquals("2", op.id());
+                assertEquals("a2", op.data().get("id").asText());
+            }
+            JsonNode left = alice.nextOfType("presence");
+            assertEquals("leave", left.get("event").asText(), "closing the stream leaves the room");
+        }
+    }
+
+    @Test
+    void last_event_id_resumes_like_a_join_with_rev() {
+        String owner = server.createRoom("ev-resume");
+        for (String word : new String[] {"one", " two", " three"}) {
+            append("ev-resume", owner, word);
+        }
+        try (EventStreamClient stream = follow("ev-resume", owner, "Last-Event-ID", "1")) {
+            JsonNode joined = stream.joined();
+            assertNull(joined.get("text"), joined::toString);
+            assertEquals(2, joined.get("ops").size());
+            assertEquals(2, joined.get("ops").get(0).get("rev").asLong());
+        }
+        try (EventStreamClient future = follow("ev-resume", owner, "Last-Event-ID", "99")) {
+            JsonNode joined = future.joined();
+            assertTrue(joined.get("reset").asBoolean());
+            assertEquals("one two three", joined.get("text").asText());
+        }
+    }
+
+    @Test
+    void quiet_streams_get_comment_lines() throws InterruptedException {
+        String owner = server.createRoom("ev-quiet");
+        try (EventStreamClient stream = follow("ev-quiet", owner)) {
+            stream.joined();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (stream.comments() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertTrue(stream.comments() >= 2, "keep-alive comments: " + stream.comments());
+        }
+    }
+
+    @Test
+    void streams_are_refused_like_websockets_are() {
+        String owner = server.createRoom("ev-refused");
+        String other = server.createRoom("ev-refused-other");
+        try (EventStreamClient noToken = EventStreamClient.open(server.http("/api/rooms/ev-refused/events"),
+                Map.of())) {
+            assertEquals(401, noToken.status());
+            assertEquals("invalid_token", noToken.errorBody().get("error").asText());
+        }
+        try (EventStreamClient wrongRoom = follow("ev-refused", other)) {
+            assertEquals(403, wrongRoom.status());
+        }
+        try (EventStreamClient foreign = follow("ev-refused", owner, "Origin", "https://evil.example")) {
+            assertEquals(403, foreign.status());
+            assertEquals("forbidden", foreign.errorBody().get("error").asText());
+        }
+        try (EventStreamClient badId = follow("ev-refused", owner, "Last-Event-ID", "abc")) {
+            assertEquals(400, badId.status());
+        }
+    }
+
+    @Test
+    void ops_posted_over_http_follow_the_websocket_rules() {
+        String owner = server.createRoom("ev-ops");
+        String viewer = server.mint("ev-ops", owner, "viewer");
+        try (WsClient alice = server.connect()) {
+            alice.send(Messages.joinMessage("ev-ops", owner));
+            alice.nextOfType("joined");
+            Response first = post("/api/rooms/ev-ops/ops",
+                    "{\"rev\":0,\"id\":\"s-1\",\"op\":[\"abc\"],\"name\":\"Bot\"}", owner);
+            assertEquals(200, first.status(), first.body());
+            assertEquals(1, first.json().get("rev").asLong());
+            JsonNode op = alice.nextOfType("op");
+            assertEquals("s-1", op.get("id").asText());
+
+            // A retry of the same op is acknowledged with its first revision and not applied again.
+            Response retry = post("/api/rooms/ev-ops/ops", "{\"rev\":0,\"id\":\"s-1\",\"op\":[\"abc\"]}", owner);
+            assertEquals(1, retry.json().get("rev").asLong());
+            // Made against revision 0 while the head is 1: transformed past "abc", as over WebSocket.
+            Response concurrent = post("/api/rooms/ev-ops/ops", "{\"rev\":0,\"id\":\"s-2\",\"op\":[\"X\"]}", owner);
+            assertEquals(2, concurrent.json().get("rev").asLong());
+            assertEquals("Xabc", server.get("/api/rooms/ev-ops/text", owner).body());
+
+            assertError(post("/api/rooms/ev-ops/ops", "{\"rev\":0,\"id\":\"s-1\",\"op\":[\"zzz\"]}", owner),
+                    400, "bad_request"); // the same id for another op
+            assertError(post("/api/rooms/ev-ops/ops", "{\"rev\":2,\"id\":\"s-3\",\"op\":[9]}", owner), 400, "bad_op");
+            assertError(post("/api/rooms/ev-ops/ops", "{\"rev\":7,\"id\":\"s-3\",\"op\":[4]}", owner), 409, "bad_rev");
+            assertError(post("/api/rooms/ev-ops/ops", "{\"rev\":2,\"id\":\"s-3\",\"op\":[4,\"" + "y".repeat(200)
+                    + "\"]}", owner), 413, "doc_too_large");
+            assertError(post("/api/rooms/ev-ops/ops", "{\"rev\":2,\"op\":[4,\"y\"]}", owner), 400, "bad_request");
+            assertError(post("/api/rooms/ev-ops/ops", "{\"rev\":2,\"id\":\"v\",\"op\":[4,\"y\"]}", viewer),
+                    403, "forbidden");
+            assertError(post("/api/rooms/ev-ops/ops", "{\"rev\":2,\"id\":\"v\",\"op\":[4,\"y\"]}", null),
+                    401, "invalid_token");
+            assertError(post("/api/rooms/nope/ops", "{\"rev\":2,\"id\":\"v\",\"op\":[4,\"y\"]}", owner),
+                    403, "forbidden");
+            assertEquals("Xabc", server.get("/api/rooms/ev-ops/text", owner).body(), "refused writes change nothing");
+            assertEquals("Bot", server.get("/api/rooms/ev-ops/history?before=2", owner).json()
+                    .get("revisions").get(0).get("name").asText());
+        }
+    }
+
+    @Test
+    void append_and_replace_turn_into_ops_that_members_converge_on() {
+        String owner = server.createRoom("ev-script");
+        try (WsClient alice = server.connect()) {
+            alice.send(Messages.joinMessage("ev-script", owner));
+            alice.nextOfType("joined");
+            assertEquals(1, append("ev-script", owner, "first line\n"));
+            assertEquals(2, append("ev-script", owner, "second line\n"));
+            JsonNode one = alice.nextOfType("op");
+            assertEquals("[\"first line\\n\"]", one.get("op").toString());
+            assertEquals("[11,\"second line\\n\"]", alice.nextOfType("op").get("op").toString());
+
+            Response replaced = put("/api/rooms/ev-script/text", "{\"text\":\"first line\\nthird line\\n\"}", owner);
+            assertEquals(200, replaced.status(), replaced.body());
+            assertEquals(3, replaced.json().get("rev").asLong());
+            // One op keeping what both texts share: the first line, and the ending "d line\n".
+            assertEquals("[11,\"thir\",-5,7]", alice.nextOfType("op").get("op").toString());
+            assertEquals("first line\nthird line\n", server.get("/api/rooms/ev-script/text", owner).body());
+
+            assertError(put("/api/rooms/ev-script/text", "{\"text\":7}", owner), 400, "bad_request");
+            assertError(post("/api/rooms/ev-script/append", "{\"text\":\"\\ud800\"}", owner), 400, "bad_op");
+            assertError(post("/api/rooms/ev-script/append", "{\"text\":\"" + "z".repeat(100) + "\"}", owner),
+                    413, "doc_too_large");
+            assertFalse(server.get("/api/rooms/ev-script/text", owner).body().contains("z"));
+        }
+    }
+
+    private long append(String room, String token, String text) {
+        Response r = post("/api/rooms/" + room + "/append", "{\"text\":" + quote(text) + "}", token);
+        assertEquals(200, r.status(), r.body());
+        return r.json().get("rev").asLong();
+    }
+
+    private static String quote(String text) {
+        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
+    }
+
+    private Response post(String path, String body, String token) {
+        return server.post(path, body, token);
+    }
+
+    private Response put(String path, String body, String token) {
+        return server.api().put(path, body, token);
+    }
+
+    private static void assertError(Response r, int status, String code) {
+        assertEquals(status, r.status(), r::body);
+        assertEquals(code, r.json().get("error").asText(), r::body);
+    }
+}
