@@ -9,7 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Limits per client address: open WebSockets, room creations, and failed token checks. Each
+ * Limits per client address: open WebSockets (and event streams), room creations, failed token
+ * checks, and writes over HTTP (ops, appends, replacements, restores: as many per second as one
+ * WebSocket may send messages). Each
  * address has its own budget, so one abusive address never locks out another. Buckets that have
  * refilled are forgotten by {@link #sweep}, so memory follows the number of recently active addresses.
  * Loopback addresses are limited like any other unless {@code EXEMPT_LOOPBACK} is set for local
@@ -27,8 +29,14 @@ final class AddressLimits {
     private final Map<String, AtomicInteger> connections = new ConcurrentHashMap<>();
     private final Map<String, TokenBucket> creations = new ConcurrentHashMap<>();
     private final Map<String, TokenBucket> authFailures = new ConcurrentHashMap<>();
+    private final double writesPerSecond;
+    private final int writeBurst;
+    private final Map<String, TokenBucket> writes = new ConcurrentHashMap<>();
 
-    AddressLimits(boolean exemptLoopback, int maxConnections, int createsPerMinute, int authFailuresPerMinute) {
+    AddressLimits(boolean exemptLoopback, int maxConnections, int createsPerMinute, int authFailuresPerMinute,
+                  int writesPerSecond, int writeBurst) {
+        this.writesPerSecond = writesPerSecond;
+        this.writeBurst = Math.max(1, writeBurst);
         this.exemptLoopback = exemptLoopback;
         this.maxConnections = maxConnections;
         this.createsPerSecond = createsPerMinute / 60.0;
@@ -63,6 +71,19 @@ final class AddressLimits {
                 a -> new TokenBucket(createsPerSecond, createBurst, System.nanoTime()));
         if (!bucket.tryTake(System.nanoTime())) {
             throw new ProtocolException(ErrorCode.RATE_LIMITED, "too many rooms created from this address; try later");
+        }
+    }
+
+    /** Takes one HTTP write from the address's budget, or refuses with {@code rate_limited}. */
+    void takeWrite(String address) {
+        if (exempt(address)) {
+            return;
+        }
+        long now = System.nanoTime();
+        TokenBucket bucket = writes.computeIfAbsent(address, a -> new TokenBucket(writesPerSecond, writeBurst, now));
+        if (!bucket.tryTake(now)) {
+            throw new ProtocolException(ErrorCode.RATE_LIMITED, "too many writes from this address; this one was"
+                    + " dropped: send it again later");
         }
     }
 
@@ -102,5 +123,6 @@ final class AddressLimits {
         long now = System.nanoTime();
         creations.values().removeIf(b -> b.isFull(now));
         authFailures.values().removeIf(b -> b.isFull(now));
+        writes.values().removeIf(b -> b.isFull(now));
     }
 }

@@ -166,6 +166,7 @@ final class HttpApi {
         if (!who.token().role().canEdit()) {
             throw new ProtocolException(ErrorCode.FORBIDDEN, "a viewer may not restore");
         }
+        addresses.takeWrite(client(ctx));
         JsonNode body = body(ctx);
         JsonNode rev = body.get("rev");
         if (rev == null || !rev.isIntegralNumber() || !rev.canConvertToLong() || rev.asLong() < 0) {
@@ -227,6 +228,7 @@ final class HttpApi {
     /** The request's room and token, which must be an owner's or an editor's. */
     private Authorized editor(Context ctx) {
         Authorized who = authorizeToken(ctx, false);
+        addresses.takeWrite(client(ctx));
         if (!who.token().role().canEdit()) {
             throw new ProtocolException(ErrorCode.FORBIDDEN, "a viewer may not edit");
         }

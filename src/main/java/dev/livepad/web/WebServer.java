@@ -66,7 +66,8 @@ public final class WebServer {
         Limits limits = settings.limits();
         WebSettings.AddressBudget budget = settings.addressBudget();
         AddressLimits addresses = new AddressLimits(budget.exemptLoopback(), budget.maxConnections(),
-                budget.roomCreatesPerMinute(), budget.authFailuresPerMinute());
+                budget.roomCreatesPerMinute(), budget.authFailuresPerMinute(), limits.ratePerSecond(),
+                limits.rateBurst());
         parts.scheduler().scheduleWithFixedDelay(addresses::sweep, 1, 1, TimeUnit.MINUTES);
         TokenGate gate = new TokenGate(parts.tokens(), addresses);
         TrustedProxies proxies = new TrustedProxies(settings.trustedProxies());

@@ -195,6 +195,21 @@ class HttpTransportsTest {
         }
     }
 
+    @Test
+    void writes_from_one_address_share_a_websockets_message_rate() {
+        try (TestServer limited = TestServer.start("EXEMPT_LOOPBACK", null, "RATE_LIMIT_PER_SECOND", "1",
+                "RATE_LIMIT_BURST", "3")) {
+            String owner = limited.createRoom("ev-rate");
+            for (int i = 0; i < 3; i++) {
+                assertEquals(200, limited.post("/api/rooms/ev-rate/append", "{\"text\":\"x\"}", owner).status());
+            }
+            assertError(limited.post("/api/rooms/ev-rate/append", "{\"text\":\"y\"}", owner), 429, "rate_limited");
+            assertError(limited.post("/api/rooms/ev-rate/ops", "{\"rev\":3,\"id\":\"r\",\"op\":[3,\"y\"]}",
+                    owner), 429, "rate_limited");
+            assertEquals("xxx", limited.get("/api/rooms/ev-rate/text", owner).body(), "refused writes change nothing");
+        }
+    }
+
     private long append(String room, String token, String text) {
         Response r = post("/api/rooms/" + room + "/append", "{\"text\":" + quote(text) + "}", token);
         assertEquals(200, r.status(), r.body());
