@@ -15,7 +15,7 @@ import dev.livepad.store.RoomRecord;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
-import io.javalin.http.sse.SseHandler;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -88,7 +88,24 @@ final class EventStreams implements AutoCloseable {
 
     void routes(RoutesConfig routes) {
         routes.before("/api/rooms/{room}/events", this::admit);
-        routes.get("/api/rooms/{room}/events", new SseHandler(this::open));
+        routes.get("/api/rooms/{room}/events", this::stream);
+    }
+
+    /**
+     * Starts the event stream as Javalin's {@code SseHandler} does, but whatever the request's
+     * {@code Accept} (that handler answers an empty 200 unless it names text/event-stream, and
+     * {@code curl -N} sends none).
+     */
+    private void stream(Context ctx) throws IOException {
+        HttpServletResponse res = ctx.res();
+        res.setStatus(200);
+        res.setCharacterEncoding("UTF-8");
+        res.setContentType("text/event-stream");
+        res.addHeader("Connection", "close");
+        res.addHeader("Cache-Control", "no-cache");
+        res.addHeader("X-Accel-Buffering", "no"); // nginx: pass events on as they come
+        res.flushBuffer();
+        ctx.async(config -> config.timeout = 0, () -> open(new SseClient(ctx)));
     }
 
     /** Refuses, with the protocol's JSON error, what a WebSocket upgrade would refuse. */
