@@ -35,7 +35,11 @@ export function showRoom(link) {
     token: () => link.token,
     session: () => session,
     text: () => binding.text,
-    failed: (message) => showNotice(message, 'warning'),
+    failed: (message) => {
+      showNotice(message, 'warning');
+      $('authorship-toggle').setAttribute('aria-pressed', 'false'); // the toggle says what is shown
+      authorship.setEnabled(false);
+    },
   });
   const binding = new TextareaBinding(textarea, {
     onLocal: (op, before) => {
