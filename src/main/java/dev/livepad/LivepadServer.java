@@ -86,7 +86,7 @@ public final class LivepadServer implements AutoCloseable {
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("livepad-timers"));
         RoomSettings roomSettings = new RoomSettings(config.maxDocChars(), config.historyOps(),
                 config.historyMaxBytes(), config.snapshotEvery(), config.emptyRoomLinger(), config.maxMembersPerRoom(),
-                config.resumeMaxBytes());
+                config.resumeMaxBytes(), config.retentionOps());
         ClusterLink cluster = null;
         if (clustered) {
             this.sharedLogReaders = Executors.newFixedThreadPool(2, daemon("livepad-shared-log"));

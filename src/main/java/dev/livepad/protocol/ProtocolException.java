@@ -6,13 +6,29 @@ package dev.livepad.protocol;
  */
 public final class ProtocolException extends RuntimeException {
     private final ErrorCode code;
+    private final int httpStatus;
 
     public ProtocolException(ErrorCode code, String message) {
+        this(code, message, code.httpStatus());
+    }
+
+    /** The same failure answered over HTTP with another status than the code's usual one. */
+    public ProtocolException(ProtocolException failure, int httpStatus) {
+        this(failure.code, failure.getMessage(), httpStatus);
+    }
+
+    private ProtocolException(ErrorCode code, String message, int httpStatus) {
         super(message, null, false, false);
         this.code = code;
+        this.httpStatus = httpStatus;
     }
 
     public ErrorCode code() {
         return code;
+    }
+
+    /** The status an HTTP request failing with this is answered with. */
+    public int httpStatus() {
+        return httpStatus;
     }
 }

@@ -3,6 +3,8 @@ package dev.livepad.room;
 import dev.livepad.ot.Selection;
 import dev.livepad.protocol.MemberInfo;
 import dev.livepad.protocol.Role;
+import dev.livepad.protocol.ServerMessages;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One connection's membership of one room. Mutable fields are touched only on the room's
@@ -17,10 +19,43 @@ public final class Member {
     long cursorRev = -1;
     Selection cursor;
 
+    private final CompletableFuture<Long> acked; // null for a connection's membership
+
     Member(Peer peer, Room room, String name, Role role) {
+        this(peer, room, name, role, null);
+    }
+
+    private Member(Peer peer, Room room, String name, Role role, CompletableFuture<Long> acked) {
         this.peer = peer;
         this.room = room;
         this.info = new MemberInfo(peer.clientId(), name, role);
+        this.acked = acked;
+    }
+
+    /**
+     * An author of one edit made over HTTP rather than a connection (a restore): it may edit the
+     * room without being listed in it, receives nothing, and its ack completes {@link #acked()}.
+     */
+    public static Member detached(Room room, String clientId, String name, Role role) {
+        return new Member(new Peer(clientId, null, steps -> { }), room, name, role, new CompletableFuture<>());
+    }
+
+    boolean isDetached() {
+        return acked != null;
+    }
+
+    /** A detached member's edit, once acknowledged (committed): its revision. */
+    CompletableFuture<Long> acked() {
+        return acked;
+    }
+
+    /** Acknowledges the member's op {@code id} as revision {@code rev}. */
+    void ack(String roomName, String id, long rev) {
+        if (acked != null) {
+            acked.complete(rev);
+        } else {
+            send(ServerMessages.ack(roomName, id, rev));
+        }
     }
 
     public Peer peer() {

@@ -62,7 +62,7 @@ final class Rebase implements DocumentStore.Rebaser {
             }
             before.add(ours);
             rebased.add(new StoredOp(rev++, ServerMessages.opJson(ours), op.opId(), op.clientId(), op.timeMillis(),
-                    op.fingerprint()));
+                    op.fingerprint(), op.name()));
         }
         return rebased;
     }

@@ -2,6 +2,7 @@ package dev.livepad.room;
 
 import dev.livepad.ot.Rope;
 import dev.livepad.ot.Selection;
+import dev.livepad.ot.TextOperation;
 import dev.livepad.protocol.ClientMessage;
 import dev.livepad.protocol.CloseCode;
 import dev.livepad.protocol.ErrorCode;
@@ -17,6 +18,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +46,8 @@ public final class Room {
     private final ClusterPresence presence; // null for a single process
     private String textJson; // the text encoded for join replies, until the next op
     private long weight; // this room's share of the memory budget as last accounted; admitted by the loader
+    private volatile long resumeFloor; // history.oldestKnownRev(), for joins deciding off the executor
+    private volatile long resumeBudget; // what a resume reply may weigh, see resumeBudget()
     private boolean open = true;
     private volatile long opsApplied; // written on the executor only, so ++ is safe; read by the dashboard
 
@@ -59,6 +63,8 @@ public final class Room {
         this.durable = new DurableMark(history.headRev(), executor::executeHere, commits::committed);
         this.members = new Members(context.stats(), context.pool());
         this.weight = MemoryBudget.weight(text.length(), history);
+        this.resumeFloor = history.oldestKnownRev();
+        this.resumeBudget = Math.max(context.settings().resumeMaxBytes(), text.length());
         this.shared = context.cluster() == null ? null : new SharedLog(this, core, context.cluster());
         this.presence = context.cluster() == null ? null : new ClusterPresence(this, history, members,
                 context.cluster());
@@ -86,6 +92,16 @@ public final class Room {
      * {@code resumeId}, when the client sent it, is the id of the op it saw at {@code resumeRev}.
      */
     CompletableFuture<Void> join(Member member, OptionalLong resumeRev, Optional<String> resumeId) {
+        return join(member, resumeRev, resumeId, List.of());
+    }
+
+    /**
+     * {@link #join(Member, OptionalLong, Optional)} for a client resuming from before the ops kept
+     * in memory: {@code older} are the ops after {@code resumeRev} read from the store (oldest
+     * first), which the reply carries ahead of the kept ones when the two meet.
+     */
+    CompletableFuture<Void> join(Member member, OptionalLong resumeRev, Optional<String> resumeId,
+                                 List<HistoryOp> older) {
         if (shared != null && resumeRev.isPresent()) {
             execute(() -> shared.catchUpTo(resumeRev.getAsLong())); // the join below waits for it
         }
@@ -102,7 +118,7 @@ public final class Room {
             }
             long head = history.headRev();
             member.sinceRev = head;
-            ServerMessages.Joined reply = joinedReply(member, head, others, resumeRev, resumeId);
+            ServerMessages.Joined reply = joinedReply(member, head, others, resumeRev, resumeId, older);
             String presence = ServerMessages.presence(name, "join", member.info());
             List<String> cursors = cursorsAtHead(member);
             commits.whenCommitted(head, () -> {
@@ -127,12 +143,20 @@ public final class Room {
      * join can never ask for a reply many times the document's size.
      */
     private ServerMessages.Joined joinedReply(Member m, long head, List<MemberInfo> others, OptionalLong resumeRev,
-                                              Optional<String> resumeId) {
+                                              Optional<String> resumeId, List<HistoryOp> older) {
         String headId = history.idAt(head);
+        if (resumeRev.isPresent() && !older.isEmpty() && older.get(0).rev() == resumeRev.getAsLong() + 1) {
+            long joint = older.get(older.size() - 1).rev();
+            if (history.covers(joint) && history.wireBytesSince(joint) <= resumeBudget()) {
+                List<HistoryOp> missed = new ArrayList<>(older);
+                missed.addAll(history.since(joint));
+                return new ServerMessages.Joined(name, m.info().clientId(), m.role(), head, headId, null, missed,
+                        false, others);
+            }
+        }
         if (resumeRev.isPresent() && history.covers(resumeRev.getAsLong())
                 && sameRevision(resumeRev.getAsLong(), resumeId)
-                && history.wireBytesSince(resumeRev.getAsLong())
-                        <= Math.max(context.settings().resumeMaxBytes(), core.length())) {
+                && history.wireBytesSince(resumeRev.getAsLong()) <= resumeBudget()) {
             return new ServerMessages.Joined(name, m.info().clientId(), m.role(), head, headId, null,
                     history.since(resumeRev.getAsLong()), false, others);
         }
@@ -167,6 +191,21 @@ public final class Room {
         long now = MemoryBudget.weight(core.length(), history) + (textJson == null ? 0 : textJson.length());
         context.memory().adjust(now - weight);
         weight = now;
+        resumeFloor = history.oldestKnownRev();
+        resumeBudget = Math.max(context.settings().resumeMaxBytes(), core.length());
+    }
+
+    /**
+     * The most a resume reply may carry in ops (wire bytes): no more than the text it replaces, or
+     * {@code RESUME_MAX_BYTES}. Read from any thread; exact as of the last op.
+     */
+    long resumeBudget() {
+        return resumeBudget;
+    }
+
+    /** The oldest revision a client can resume from with the ops in memory alone; read from any thread. */
+    long resumeFloor() {
+        return resumeFloor;
     }
 
     /** Transforms, applies and stores one op; the ack and broadcast follow its commit. */
@@ -182,7 +221,7 @@ public final class Room {
             if (retried.isPresent()) {
                 long rev = retried.getAsLong();
                 commits.whenCommitted(rev, () -> {
-                    member.send(ServerMessages.ack(name, msg.id(), rev));
+                    member.ack(name, msg.id(), rev);
                     acked(arrived);
                 });
                 return null;
@@ -190,6 +229,18 @@ public final class Room {
             stored(member, applyLocal(member, msg, fingerprint), fingerprint, arrived);
             return null;
         });
+    }
+
+    /**
+     * Applies, as one op by {@code author} (a {@link Member#detached} member), the change
+     * {@code change} makes of the text at the head; completes with the op's revision once it is
+     * committed. An op from elsewhere that lands between reading the text and applying the change
+     * is transformed past, as a member's concurrent op would be: nothing is clobbered.
+     */
+    CompletableFuture<Long> edit(Member author, String opId, Function<Rope, TextOperation> change) {
+        return onExecutor(() -> new ClientMessage.Op(name, history.headRev(), opId, change.apply(core.textRope())))
+                .thenCompose(msg -> submit(author, msg))
+                .thenCompose(submitted -> author.acked());
     }
 
     /** An ack left for an op that arrived at {@code arrivedNanos}. */
@@ -228,7 +279,7 @@ public final class Room {
         context.stats().opsApplied.increment();
         opsApplied++; // on the room's executor only
         StoredOp stored = new StoredOp(rev, applied.opJson(), entry.id(), entry.clientId(),
-                System.currentTimeMillis(), fingerprint);
+                System.currentTimeMillis(), fingerprint, member.info().name());
         context.store().append(id, stored).whenComplete((ok, failure) -> {
             if (failure != null) {
                 executor.execute(() -> fail(failure));
@@ -238,7 +289,7 @@ public final class Room {
         });
         String broadcast = ServerMessages.op(name, entry, applied.opJson());
         commits.whenCommitted(rev, () -> {
-            member.send(ServerMessages.ack(name, entry.id(), rev));
+            member.ack(name, entry.id(), rev);
             acked(arrivedNanos);
             members.broadcastRevision(broadcast, member, rev);
         });
@@ -249,7 +300,7 @@ public final class Room {
         if (rev % context.settings().snapshotEvery() == 0) {
             Rope snapshot = core.textRope(); // the text at rev, written out on the snapshot thread
             commits.whenCommitted(rev, () -> context.snapshots().execute(() ->
-                    context.store().saveSnapshot(id, rev, snapshot.toString(), context.settings().historyOps())));
+                    context.store().saveSnapshot(id, rev, snapshot.toString(), context.settings().keepOps())));
         }
     }
 
@@ -265,7 +316,7 @@ public final class Room {
         commits.committed(entry.rev());
         context.stats().opsApplied.increment();
         opsApplied++; // on the room's executor only
-        sender.send(ServerMessages.ack(name, entry.id(), entry.rev()));
+        sender.ack(name, entry.id(), entry.rev());
         members.broadcastRevision(ServerMessages.op(name, entry, applied.opJson()), sender, entry.rev());
         snapshotIfDue(entry.rev());
     }
@@ -500,7 +551,7 @@ public final class Room {
     }
 
     void requireMember(Member member) {
-        if (!members.contains(member)) {
+        if (!member.isDetached() && !members.contains(member)) {
             throw new ProtocolException(ErrorCode.NOT_JOINED, "not a member of room " + name);
         }
     }

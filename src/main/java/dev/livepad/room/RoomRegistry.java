@@ -1,16 +1,22 @@
 package dev.livepad.room;
 
 import dev.livepad.cluster.RoomBus;
+import dev.livepad.history.Revisions;
 import dev.livepad.metrics.Sampler;
 import dev.livepad.metrics.ServerStats;
+import dev.livepad.ot.Diff;
+import dev.livepad.ot.Rope;
+import dev.livepad.ot.TextOperation;
 import dev.livepad.protocol.ClientMessage;
 import dev.livepad.protocol.ErrorCode;
 import dev.livepad.protocol.MessageCodec;
 import dev.livepad.protocol.ProtocolException;
 import dev.livepad.protocol.Role;
+import dev.livepad.protocol.ServerMessages.HistoryOp;
 import dev.livepad.store.DocumentStore;
 import dev.livepad.store.RoomRecord;
 import dev.livepad.store.StoreException;
+import dev.livepad.store.StoredOp;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -27,6 +33,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +47,9 @@ public final class RoomRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(RoomRegistry.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final long BUS_WAIT_SECONDS = 3;
+    private static final int RESUME_PAGE = 500;
+    /** A resumed op's wire bytes beyond its components: rev, clientId, id and the JSON around them. */
+    private static final int RESUME_OP_OVERHEAD = 80;
 
     private final DocumentStore store;
     private final MessageCodec codec;
@@ -53,6 +64,8 @@ public final class RoomRegistry {
      * generation it read before the revocation. Striped, so names (unbounded) need no lock each.
      */
     private final Object[] loadLocks = new Object[64];
+    private final Revisions revisions;
+    private final AtomicLong nextEditor = new AtomicLong();
 
     public RoomRegistry(DocumentStore store, MessageCodec codec, RoomSettings settings, ServerStats stats,
                         MemoryBudget memory, Executor pool, ExecutorService snapshots,
@@ -60,6 +73,7 @@ public final class RoomRegistry {
         this.store = store;
         this.codec = codec;
         this.cluster = cluster;
+        this.revisions = new Revisions(store, codec);
         this.context = new RoomContext(store, pool, snapshots, scheduler, settings, stats, memory,
                 this::closed, cluster);
         if (cluster != null) {
@@ -237,12 +251,63 @@ public final class RoomRegistry {
         if (!peer.claim(member)) {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "already joined room " + name + "; leave first");
         }
-        return room.join(member, resumeRev, resumeId).exceptionallyCompose(e -> {
+        return room.join(member, resumeRev, resumeId, olderOps(room, resumeRev, resumeId)).exceptionallyCompose(e -> {
             peer.release(member);
             return unwrap(e) instanceof RoomGone && attempt < 3
                     ? join(peer, name, roomId, generation, displayName, role, resumeRev, resumeId, attempt + 1)
                     : CompletableFuture.failedFuture(unwrap(e));
         });
+    }
+
+    /**
+     * For a client resuming from before the ops the room keeps in memory: the ops after
+     * {@code resumeRev} read from the store, up to where memory takes over, so that it is sent what
+     * it missed instead of a reset. Empty (a reset follows) when memory covers the revision, when
+     * {@code resumeId} names another op than the stored one (a restored backup reused the number),
+     * when the ops would weigh more than the text they replace ({@link Room#resumeBudget}), or when
+     * the store cannot be read. Runs on the joining thread, which may block; reads a page at a time.
+     */
+    private List<HistoryOp> olderOps(Room room, OptionalLong resumeRev, Optional<String> resumeId) {
+        long floor = room.resumeFloor();
+        if (resumeRev.isEmpty() || resumeRev.getAsLong() < 0 || resumeRev.getAsLong() >= floor) {
+            return List.of();
+        }
+        long rev = resumeRev.getAsLong();
+        long budget = room.resumeBudget();
+        long last = rev == 0 ? 0 : rev - 1; // from the op that made rev, to check its id
+        long bytes = 0;
+        List<HistoryOp> ops = new ArrayList<>();
+        try {
+            while (last < floor) {
+                List<StoredOp> page = store.opsAfter(room.id(), last, RESUME_PAGE);
+                if (page.isEmpty() || page.get(0).rev() != last + 1) {
+                    return List.of(); // pruned meanwhile, or a gap: the reset is the truthful answer
+                }
+                for (StoredOp stored : page) {
+                    if (stored.rev() != last + 1) {
+                        return List.of();
+                    }
+                    last = stored.rev();
+                    if (last == rev) {
+                        if (resumeId.isPresent() && !resumeId.get().equals(stored.opId())) {
+                            return List.of();
+                        }
+                        continue;
+                    }
+                    bytes += stored.opJson().length() + RESUME_OP_OVERHEAD;
+                    if (bytes > budget) {
+                        return List.of();
+                    }
+                    ops.add(new HistoryOp(last, codec.decodeStoredOp(stored.opJson()), stored.clientId(),
+                            stored.opId()));
+                }
+            }
+        } catch (StoreException | IllegalStateException e) {
+            LOG.warn("room {}: cannot read ops after revision {} to resume a client; it gets the text", room.name(),
+                    rev, e);
+            return List.of();
+        }
+        return ops;
     }
 
     public CompletableFuture<Void> submit(Member member, ClientMessage.Op op) {
@@ -271,6 +336,52 @@ public final class RoomRegistry {
                 if (!(e.getCause() instanceof RoomGone) || attempt >= 3) {
                     throw unavailable(record.name());
                 }
+            } catch (TimeoutException e) {
+                throw unavailable(record.name());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw unavailable(record.name());
+            }
+        }
+    }
+
+    /** The rooms' history as stored: texts at old revisions, the list of revisions, authorship. */
+    public Revisions revisions() {
+        return revisions;
+    }
+
+    /**
+     * Turns the room's text back into the text at revision {@code rev} with one new op by
+     * {@code displayName}, which members receive like any edit; returns its revision once committed.
+     */
+    public long restore(RoomRecord record, long rev, String displayName, Role role) {
+        String target = revisions.textAt(record.id(), rev).toString();
+        return edit(record, displayName, role, text -> Diff.between(text, target));
+    }
+
+    /**
+     * Applies {@code change} to the room's text as one op by an author outside any connection (a
+     * client id of its own, listed nowhere), loading the room if needed; returns the op's
+     * revision once it is committed, or fails with the protocol's code ({@code unavailable} if it
+     * cannot be had in time).
+     */
+    public long edit(RoomRecord record, String displayName, Role role, Function<Rope, TextOperation> change) {
+        for (int attempt = 0; ; attempt++) {
+            Room room = liveRoom(record.name(), record.id());
+            Member author = Member.detached(room, clientIdPrefix() + "h" + nextEditor.incrementAndGet(),
+                    displayName, role);
+            try {
+                return room.edit(author, "http-" + newRoomId(), change).get(10, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                Throwable cause = unwrap(e.getCause());
+                if (cause instanceof RoomGone && attempt < 3) {
+                    continue; // evicted before the edit ran: nothing was applied
+                }
+                if (cause instanceof ProtocolException refused) {
+                    throw refused;
+                }
+                LOG.warn("room {}: an HTTP edit failed", record.name(), cause);
+                throw unavailable(record.name());
             } catch (TimeoutException e) {
                 throw unavailable(record.name());
             } catch (InterruptedException e) {

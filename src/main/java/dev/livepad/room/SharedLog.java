@@ -5,7 +5,6 @@ import dev.livepad.ot.TextOperation;
 import dev.livepad.protocol.ClientMessage;
 import dev.livepad.protocol.ErrorCode;
 import dev.livepad.protocol.ProtocolException;
-import dev.livepad.protocol.ServerMessages;
 import dev.livepad.store.DocumentStore;
 import dev.livepad.store.DocumentStore.AppendConflict;
 import dev.livepad.store.StoredOp;
@@ -232,7 +231,7 @@ final class SharedLog {
                 bases.add(applied.atCommitted());
                 batch.add(new Tentative(s, applied, applied.entry().rev()));
                 ops.add(new StoredOp(applied.entry().rev(), applied.opJson(), s.msg.id(),
-                        s.member.info().clientId(), System.currentTimeMillis(), s.fingerprint));
+                        s.member.info().clientId(), System.currentTimeMillis(), s.fingerprint, s.member.info().name()));
             } catch (RuntimeException e) {
                 s.done.completeExceptionally(e);
             }
@@ -332,7 +331,7 @@ final class SharedLog {
     }
 
     private void ack(Submission s, long rev) {
-        s.member.send(ServerMessages.ack(room.name(), s.msg.id(), rev));
+        s.member.ack(room.name(), s.msg.id(), rev);
         s.done.complete(null);
     }
 

@@ -13,7 +13,7 @@ import java.util.function.Consumer;
 public record StoredText(long rev, String text) {
     /** Replay keeps no more history than the newest op: only the text is wanted here. */
     private static final RoomSettings TEXT_ONLY = new RoomSettings(Integer.MAX_VALUE, 1, 0, Integer.MAX_VALUE,
-            Duration.ZERO, 1, 0);
+            Duration.ZERO, 1, 0, 0);
 
     /**
      * Replays what {@code load} streams into the sink it is given: a base, then each op after it,

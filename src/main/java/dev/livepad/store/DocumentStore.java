@@ -178,8 +178,24 @@ public interface DocumentStore extends AutoCloseable {
      */
     Map<String, Long> heads(Collection<String> roomIds);
 
-    /** Records the full text at {@code rev}; the store may drop ops older than the kept history. */
-    void saveSnapshot(String roomId, long rev, String text, int historyOps);
+    /**
+     * The newest stored snapshot at or before {@code rev}, or empty when there is none; with
+     * {@link #opsAfter}, the text at any kept revision is at most {@code SNAPSHOT_EVERY} ops away.
+     *
+     * @throws StoreException when the room cannot be read
+     */
+    Optional<Snapshot> snapshotAtOrBefore(String roomId, long rev);
+
+    /** A room's full text at one revision. */
+    record Snapshot(long rev, String text) {
+    }
+
+    /**
+     * Records the full text at {@code rev}, then drops the snapshots and ops that no longer serve
+     * a load keeping {@code keepOps} ops before the head ({@link Retention}); with
+     * {@link Integer#MAX_VALUE}, nothing is dropped and every revision stays readable.
+     */
+    void saveSnapshot(String roomId, long rev, String text, int keepOps);
 
     /** A small named value that must survive restarts, such as the generated token secret. */
     Optional<String> setting(String key);

@@ -184,6 +184,16 @@ public final class InMemoryDocumentStore implements DocumentStore {
     }
 
     @Override
+    public Optional<Snapshot> snapshotAtOrBefore(String roomId, long rev) {
+        checkOpen();
+        RoomLog room = liveRoom(roomId);
+        synchronized (room) {
+            Map.Entry<Long, String> found = room.snapshots.floorEntry(rev);
+            return found == null ? Optional.empty() : Optional.of(new Snapshot(found.getKey(), found.getValue()));
+        }
+    }
+
+    @Override
     public Map<String, Long> heads(Collection<String> roomIds) {
         checkOpen();
         Map<String, Long> heads = new HashMap<>();

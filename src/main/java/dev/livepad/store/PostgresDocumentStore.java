@@ -217,6 +217,12 @@ public final class PostgresDocumentStore implements DocumentStore {
     }
 
     @Override
+    public Optional<Snapshot> snapshotAtOrBefore(String roomId, long rev) {
+        checkOpen();
+        return reader.snapshotAtOrBefore(roomId, rev);
+    }
+
+    @Override
     public Map<String, Long> heads(Collection<String> roomIds) {
         checkOpen();
         return reader.heads(roomIds);

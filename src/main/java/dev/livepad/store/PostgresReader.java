@@ -22,7 +22,7 @@ final class PostgresReader {
     /** Ops fetched per round trip while a load streams; a room's log never sits in memory whole. */
     static final int FETCH_SIZE = 500;
 
-    private static final String OP_COLUMNS = "SELECT rev, op_json, op_id, client_id, time, fingerprint FROM ops";
+    private static final String OP_COLUMNS = "SELECT rev, op_json, op_id, client_id, time, fingerprint, name FROM ops";
 
     private final PostgresPool pool;
 
@@ -177,6 +177,16 @@ final class PostgresReader {
         });
     }
 
+    Optional<DocumentStore.Snapshot> snapshotAtOrBefore(String roomId, long rev) {
+        return pool.call("reading snapshots of room " + roomId, connection -> {
+            Snapshot found = snapshot(connection, roomId,
+                    "SELECT rev, text FROM snapshots WHERE room_id = ? AND rev <= ? ORDER BY rev DESC LIMIT 1", rev);
+            return found == null
+                    ? Optional.<DocumentStore.Snapshot>empty()
+                    : Optional.of(new DocumentStore.Snapshot(found.rev(), found.text()));
+        });
+    }
+
     /** One query for all rooms: {@code rooms.head} is each room's last revision. */
     Map<String, Long> heads(Collection<String> roomIds) {
         if (roomIds.isEmpty()) {
@@ -199,6 +209,6 @@ final class PostgresReader {
 
     private static StoredOp op(ResultSet rows) throws SQLException {
         return new StoredOp(rows.getLong(1), rows.getString(2), rows.getString(3), rows.getString(4), rows.getLong(5),
-                rows.getLong(6)); // a NULL fingerprint reads as 0: unknown
+                rows.getLong(6), rows.getString(7)); // a NULL fingerprint reads as 0: unknown
     }
 }

@@ -27,7 +27,7 @@ final class PostgresSchema {
     private static final Logger log = LoggerFactory.getLogger(PostgresSchema.class);
 
     /** The schema version this code writes; {@link #MIGRATIONS} index {@code v - 1} upgrades to {@code v}. */
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     static final Set<String> TABLES = Set.of("rooms", "ops", "snapshots", "settings");
 
@@ -81,7 +81,10 @@ final class PostgresSchema {
                     CREATE TABLE settings (
                         key   text PRIMARY KEY,
                         value text NOT NULL
-                    )"""));
+                    )"""),
+            List.of(
+                    // The author's display name, for the history (who wrote what). NULL on older rows.
+                    "ALTER TABLE ops ADD COLUMN name text"));
 
     private PostgresSchema() {
     }

@@ -21,7 +21,7 @@ final class PostgresWriteOps {
 
     private static final String MOVE_HEAD = "UPDATE rooms SET head = ? WHERE id = ? AND head = ?";
     private static final String INSERT_OP = "INSERT INTO ops (room_id, rev, op_json, op_id, client_id, time,"
-            + " fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?)";
+            + " fingerprint, name) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String LIVE_ROOMS = "SELECT id FROM rooms WHERE id = ANY (?)";
     // Locks the group's rooms in id order, as one statement (the row locks are taken as the sorted
     // rows come out), so two instances' groups never wait for each other in a cycle. NO KEY: the
@@ -29,7 +29,7 @@ final class PostgresWriteOps {
     private static final String LOCK_HEADS = "SELECT id, head FROM rooms WHERE id = ANY (?) ORDER BY id"
             + " FOR NO KEY UPDATE";
     private static final String OPS_AFTER_BASES = "SELECT o.room_id, o.rev, o.op_json, o.op_id, o.client_id, o.time,"
-            + " o.fingerprint FROM ops o JOIN unnest(?::text[], ?::bigint[]) AS b (room_id, base)"
+            + " o.fingerprint, o.name FROM ops o JOIN unnest(?::text[], ?::bigint[]) AS b (room_id, base)"
             + " ON o.room_id = b.room_id AND o.rev > b.base ORDER BY o.room_id, o.rev";
     private static final String UNIQUE_VIOLATION = "23505";
 
@@ -147,7 +147,8 @@ final class PostgresWriteOps {
             try (ResultSet rows = read.executeQuery()) {
                 while (rows.next()) {
                     theirs.computeIfAbsent(rows.getString(1), id -> new ArrayList<>()).add(new StoredOp(rows.getLong(2),
-                            rows.getString(3), rows.getString(4), rows.getString(5), rows.getLong(6), rows.getLong(7)));
+                            rows.getString(3), rows.getString(4), rows.getString(5), rows.getLong(6), rows.getLong(7),
+                            rows.getString(8)));
                 }
             }
         }
@@ -254,6 +255,7 @@ final class PostgresWriteOps {
             } else {
                 insert.setLong(7, op.fingerprint());
             }
+            insert.setString(8, op.name());
             insert.addBatch();
         }
     }

@@ -197,6 +197,12 @@ public final class SqliteDocumentStore implements DocumentStore {
     }
 
     @Override
+    public Optional<Snapshot> snapshotAtOrBefore(String roomId, long rev) {
+        checkOpen();
+        return reader.snapshotAtOrBefore(roomId, rev);
+    }
+
+    @Override
     public Map<String, Long> heads(Collection<String> roomIds) {
         checkOpen();
         return reader.heads(roomIds);

@@ -28,9 +28,9 @@ final class SqliteReader implements AutoCloseable {
                    (SELECT MAX(rev) FROM snapshots WHERE room_id = ?1)""";
     // Each side comes ordered (ops by its key, the small tail sorted) and SQLite merges them, streaming.
     private static final String OPS_AFTER = """
-            SELECT rev, op_json, op_id, client_id, time, fingerprint FROM ops WHERE room_id = ?1 AND rev > ?2
+            SELECT rev, op_json, op_id, client_id, time, fingerprint, name FROM ops WHERE room_id = ?1 AND rev > ?2
             UNION ALL
-            SELECT rev, op_json, op_id, client_id, time, fingerprint FROM ops_tail WHERE room_id = ?1 AND rev > ?2
+            SELECT rev, op_json, op_id, client_id, time, fingerprint, name FROM ops_tail WHERE room_id = ?1 AND rev > ?2
             ORDER BY rev""";
 
     private final Connection connection;
@@ -170,8 +170,7 @@ final class SqliteReader implements AutoCloseable {
                             ? "revision " + rev + " twice" : "a gap before revision " + rev));
                 }
                 last = rev;
-                sink.op(new StoredOp(rev, rows.getString(2), rows.getString(3), rows.getString(4), rows.getLong(5),
-                        rows.getLong(6))); // NULL reads as 0: unknown
+                sink.op(op(rev, rows)); // a NULL fingerprint reads as 0: unknown
             }
         }
         if (last != head) {
@@ -192,13 +191,28 @@ final class SqliteReader implements AutoCloseable {
                     if (!ops.isEmpty() && rev <= ops.get(ops.size() - 1).rev()) {
                         throw new StoreException("room " + roomId + ": log has revision " + rev + " twice");
                     }
-                    ops.add(new StoredOp(rev, rows.getString(2), rows.getString(3), rows.getString(4),
-                            rows.getLong(5), rows.getLong(6)));
+                    ops.add(op(rev, rows));
                 }
             }
             return ops;
         } catch (SQLException e) {
             throw new StoreException("reading ops of room " + roomId + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    synchronized Optional<DocumentStore.Snapshot> snapshotAtOrBefore(String roomId, long rev) {
+        try {
+            PreparedStatement find = sql.get(
+                    "SELECT rev, text FROM snapshots WHERE room_id = ? AND rev <= ? ORDER BY rev DESC LIMIT 1");
+            find.setString(1, roomId);
+            find.setLong(2, rev);
+            try (ResultSet row = find.executeQuery()) {
+                return row.next()
+                        ? Optional.of(new DocumentStore.Snapshot(row.getLong(1), row.getString(2)))
+                        : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("reading snapshots of room " + roomId + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -219,6 +233,12 @@ final class SqliteReader implements AutoCloseable {
         } catch (SQLException e) {
             throw new StoreException("reading room heads failed: " + e.getMessage(), e);
         }
+    }
+
+    /** The op of a row of {@link #OPS_AFTER}; a NULL fingerprint reads as 0 (unknown). */
+    private static StoredOp op(long rev, ResultSet rows) throws SQLException {
+        return new StoredOp(rev, rows.getString(2), rows.getString(3), rows.getString(4), rows.getLong(5),
+                rows.getLong(6), rows.getString(7));
     }
 
     private static Long nullableLong(ResultSet row, int column) throws SQLException {

@@ -22,7 +22,7 @@ final class SqliteSchema {
     private static final Logger log = LoggerFactory.getLogger(SqliteSchema.class);
 
     /** The schema version this code writes; {@link #MIGRATIONS} index {@code v - 1} upgrades to {@code v}. */
-    static final int VERSION = 3;
+    static final int VERSION = 4;
 
     static final int BUSY_TIMEOUT_MILLIS = 10_000;
 
@@ -85,7 +85,11 @@ final class SqliteSchema {
                         client_id   TEXT,
                         time        INTEGER NOT NULL,
                         fingerprint INTEGER
-                    )"""));
+                    )"""),
+            List.of(
+                    // The author's display name, for the history (who wrote what). NULL on older rows.
+                    "ALTER TABLE ops ADD COLUMN name TEXT",
+                    "ALTER TABLE ops_tail ADD COLUMN name TEXT"));
 
     private SqliteSchema() {
     }

@@ -37,7 +37,7 @@ final class SqliteWriteOps implements AutoCloseable {
     static final int FOLD_ROWS = Math.max(1, Integer.getInteger("livepad.sqlite.foldRows", 1024));
 
     private static final String INSERT_OP = "INSERT INTO ops_tail"
-            + " (room_id, rev, op_json, op_id, client_id, time, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?)";
+            + " (room_id, rev, op_json, op_id, client_id, time, fingerprint, name) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String PROBE_HEAD = """
             SELECT EXISTS (SELECT 1 FROM rooms WHERE id = ?1),
                    MAX(IFNULL((SELECT MAX(rev) FROM ops WHERE room_id = ?1), 0),
@@ -45,8 +45,9 @@ final class SqliteWriteOps implements AutoCloseable {
                        IFNULL((SELECT MAX(rev) FROM snapshots WHERE room_id = ?1), 0))""";
     // Sorted, so each room's rows are appended together to the table and its index. %s: a WHERE or nothing.
     private static final String FOLD = """
-            INSERT INTO ops (room_id, rev, op_json, op_id, client_id, time, fingerprint)
-            SELECT room_id, rev, op_json, op_id, client_id, time, fingerprint FROM ops_tail%s ORDER BY room_id, rev""";
+            INSERT INTO ops (room_id, rev, op_json, op_id, client_id, time, fingerprint, name)
+            SELECT room_id, rev, op_json, op_id, client_id, time, fingerprint, name FROM ops_tail%s
+            ORDER BY room_id, rev""";
     // Rooms with a revision in both tables, or twice in the tail.
     private static final String CLASHING_ROOMS = """
             SELECT t.room_id FROM ops_tail t JOIN ops o ON o.room_id = t.room_id AND o.rev = t.rev
@@ -184,6 +185,7 @@ final class SqliteWriteOps implements AutoCloseable {
         } else {
             insertOp.setLong(7, op.fingerprint());
         }
+        setNullable(insertOp, 8, op.name());
     }
 
     /** The room's head revision as of the open transaction, or {@link #NO_ROOM}. */

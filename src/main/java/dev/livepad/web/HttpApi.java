@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.livepad.auth.JoinToken;
 import dev.livepad.auth.TokenService;
+import dev.livepad.history.Revisions;
 import dev.livepad.protocol.ErrorCode;
 import dev.livepad.protocol.ProtocolException;
 import dev.livepad.protocol.Role;
@@ -17,12 +18,17 @@ import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Supplier;
 
 /** The REST side of the protocol: create rooms, mint invite tokens, delete rooms, export text. */
 final class HttpApi {
     private static final Duration DEFAULT_INVITE_TTL = Duration.ofDays(7);
+    private static final int DEFAULT_HISTORY_LIMIT = 100;
+    private static final int MAX_NAME = 64;
 
     private final RoomRegistry rooms;
     private final TokenService tokens;
@@ -54,6 +60,9 @@ final class HttpApi {
         routes.post("/api/rooms/{room}/owner-token", this::renewOwnerToken);
         routes.post("/api/rooms/{room}/revoke", this::revokeTokens);
         routes.get("/api/rooms/{room}/text", this::exportText);
+        routes.get("/api/rooms/{room}/history", this::history);
+        routes.get("/api/rooms/{room}/authors", this::authors);
+        routes.post("/api/rooms/{room}/restore", this::restore);
     }
 
     private void createRoom(Context ctx) {
@@ -102,14 +111,111 @@ final class HttpApi {
         ctx.status(204);
     }
 
+    /** The current text, or with {@code ?rev=K} the text at revision K. */
     private void exportText(Context ctx) {
         RoomRecord room = authorize(ctx, false);
-        String text = rooms.text(room);
+        OptionalLong rev = longParam(ctx, "rev", 0);
+        String text = rev.isEmpty()
+                ? rooms.text(room)
+                : pastRevision(() -> revisions().textAt(room.id(), rev.getAsLong()).toString());
         ctx.status(200).contentType("text/plain; charset=utf-8").result(text);
+    }
+
+    /** {@code ?before=K&limit=N}: up to N revisions below K (default: up to the head), newest first. */
+    private void history(Context ctx) {
+        RoomRecord room = authorize(ctx, false);
+        OptionalLong before = longParam(ctx, "before", 0);
+        OptionalLong limit = longParam(ctx, "limit", 1);
+        if (limit.isPresent() && limit.getAsLong() > Revisions.MAX_LIMIT) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "'limit' must be at most " + Revisions.MAX_LIMIT);
+        }
+        long head = revisions().head(room.id());
+        List<Revisions.Revision> listed = revisions().before(room.id(), before.orElse(head + 1),
+                (int) limit.orElse(DEFAULT_HISTORY_LIMIT));
+        respond(ctx, 200, new HistoryPage(head, listed));
+    }
+
+    private record HistoryPage(long head, List<Revisions.Revision> revisions) {
+    }
+
+    /** {@code ?rev=K} (default: the head): the text at K in spans, each with the author who inserted it. */
+    private void authors(Context ctx) {
+        RoomRecord room = authorize(ctx, false);
+        long rev = longParam(ctx, "rev", 0).orElseGet(() -> revisions().head(room.id()));
+        List<Revisions.Span> spans = pastRevision(() -> revisions().authors(room.id(), rev));
+        respond(ctx, 200, new Authors(rev, spans));
+    }
+
+    private record Authors(long rev, List<Revisions.Span> spans) {
+    }
+
+    /** {@code {"rev": K, "name": N}}: one new op that turns the text into revision K's (owner or editor). */
+    private void restore(Context ctx) {
+        Authorized who = authorizeToken(ctx, false);
+        if (!who.token().role().canEdit()) {
+            throw new ProtocolException(ErrorCode.FORBIDDEN, "a viewer may not restore");
+        }
+        JsonNode body = body(ctx);
+        JsonNode rev = body.get("rev");
+        if (rev == null || !rev.isIntegralNumber() || !rev.canConvertToLong() || rev.asLong() < 0) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "'rev' must be a whole number, 0 or more");
+        }
+        JsonNode name = body.get("name");
+        if (name != null && !name.isNull() && (!name.isTextual() || name.asText().length() > MAX_NAME)) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "'name' must be a string of at most 64 characters");
+        }
+        String author = name == null || name.isNull() ? null : name.asText();
+        long applied = pastRevision(() -> rooms.restore(who.room(), rev.asLong(), author, who.token().role()));
+        respond(ctx, 200, Map.of("rev", applied));
+    }
+
+    private Revisions revisions() {
+        return rooms.revisions();
+    }
+
+    /**
+     * Runs a read of a past revision; a revision beyond the head or no longer kept is answered
+     * {@code 400 bad_rev}, as the contract's history section says (an op's {@code bad_rev} is 409).
+     */
+    private static <T> T pastRevision(Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (ProtocolException e) {
+            if (e.code() == ErrorCode.BAD_REV) {
+                throw new ProtocolException(e, 400);
+            }
+            throw e;
+        }
+    }
+
+    /** A query parameter that must be a whole number of at least {@code min}, if present. */
+    private static OptionalLong longParam(Context ctx, String name, long min) {
+        String value = ctx.queryParam(name);
+        if (value == null) {
+            return OptionalLong.empty();
+        }
+        try {
+            long parsed = Long.parseLong(value);
+            if (parsed >= min) {
+                return OptionalLong.of(parsed);
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new ProtocolException(
+                ErrorCode.BAD_REQUEST, "'" + name + "' must be a whole number, " + min + " or more");
     }
 
     /** Checks the bearer token against the room in the path; {@code ownerOnly} for management calls. */
     private RoomRecord authorize(Context ctx, boolean ownerOnly) {
+        return authorizeToken(ctx, ownerOnly).room();
+    }
+
+    /** The room a request may act on, and the token that lets it. */
+    private record Authorized(RoomRecord room, JoinToken token) {
+    }
+
+    private Authorized authorizeToken(Context ctx, boolean ownerOnly) {
         String name = roomInPath(ctx);
         if (!RoomNames.isValid(name)) {
             throw new ProtocolException(ErrorCode.NO_SUCH_ROOM, "no such room");
@@ -119,7 +225,7 @@ final class HttpApi {
             throw new ProtocolException(ErrorCode.FORBIDDEN, ownerOnly
                     ? "only the owner of room " + name + " may do this" : "the token is for another room");
         }
-        return rooms.require(name, token.roomId(), token.generation());
+        return new Authorized(rooms.require(name, token.roomId(), token.generation()), token);
     }
 
     /** The room named in the path; a segment that does not even decode names no room. */
@@ -192,6 +298,10 @@ final class HttpApi {
 
     /** Every HTTP failure as {@code {"error": CODE, "message": TEXT}}, never a stack trace. */
     static void error(Context ctx, ErrorCode code, String message) {
-        ctx.status(code.httpStatus()).contentType("application/json").result(ServerMessages.httpError(code, message));
+        error(ctx, code, message, code.httpStatus());
+    }
+
+    static void error(Context ctx, ErrorCode code, String message, int status) {
+        ctx.status(status).contentType("application/json").result(ServerMessages.httpError(code, message));
     }
 }

@@ -167,7 +167,7 @@ public final class WebServer {
     private static void mapErrors(JavalinConfig javalin, ConnectionLog log, TrustedProxies proxies) {
         javalin.routes.exception(ProtocolException.class, (e, ctx) -> {
             log.httpError(proxies.clientAddress(ctx.req()), ctx.method().name(), ctx.path(), e.code(), e.getMessage());
-            HttpApi.error(ctx, e.code(), e.getMessage());
+            HttpApi.error(ctx, e.code(), e.getMessage(), e.httpStatus());
         });
         javalin.routes.exception(HttpResponseException.class, (e, ctx) ->
                 HttpApi.error(ctx, codeFor(e.getStatus()), e.getStatus() == 413

@@ -72,10 +72,11 @@ class CliTest {
         Path dataDir = temp.resolve("data");
         Map<String, String> owners = serve(dataDir, Map.of("notes", "before the upgrade"));
         try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("livepad.db"));
-             Statement sql = db.createStatement()) { // back to schema 2, which had no ops_tail
-            sql.execute(
-                    "INSERT INTO ops SELECT room_id, rev, op_json, op_id, client_id, time, fingerprint FROM ops_tail");
+             Statement sql = db.createStatement()) { // back to schema 2, which had no ops_tail and no names
+            sql.execute("INSERT INTO ops (room_id, rev, op_json, op_id, client_id, time, fingerprint)"
+                    + " SELECT room_id, rev, op_json, op_id, client_id, time, fingerprint FROM ops_tail");
             sql.execute("DROP TABLE ops_tail");
+            sql.execute("ALTER TABLE ops DROP COLUMN name");
             sql.execute("PRAGMA user_version = 2");
         }
 

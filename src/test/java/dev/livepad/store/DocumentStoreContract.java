@@ -420,6 +420,43 @@ abstract class DocumentStoreContract {
     }
 
     @Test
+    void keeping_every_op_drops_nothing_and_each_snapshot_stays_readable() {
+        RoomRecord room = created("alpha");
+        for (long rev = 1; rev <= 30; rev++) {
+            append(room, rev, rev + ",");
+            if (rev % 7 == 0) {
+                store.saveSnapshot(room.id(), rev, expectedText(rev), Integer.MAX_VALUE);
+            }
+        }
+        assertEquals(List.of(1L, 2L), store.opsAfter(room.id(), 0, 2).stream().map(StoredOp::rev).toList());
+        assertEquals(Optional.empty(), store.snapshotAtOrBefore(room.id(), 6));
+        assertEquals(Optional.of(new DocumentStore.Snapshot(7, expectedText(7))),
+                store.snapshotAtOrBefore(room.id(), 13));
+        assertEquals(Optional.of(new DocumentStore.Snapshot(14, expectedText(14))),
+                store.snapshotAtOrBefore(room.id(), 14));
+        assertEquals(Optional.of(new DocumentStore.Snapshot(28, expectedText(28))),
+                store.snapshotAtOrBefore(room.id(), 1_000));
+        LoadedDocument document = store.load(room.id(), 5);
+        assertEquals(21, document.baseRev(), "a load still starts at the newest snapshot it needs");
+        assertEquals(expectedText(30), text(document));
+    }
+
+    @Test
+    void an_op_keeps_its_authors_name() throws Exception {
+        RoomRecord room = created("alpha");
+        join(store.append(room.id(), new StoredOp(1, "a", "op-1", "c7", 1_700_000_000_001L, 42, "Ada Lovelace")));
+        join(store.append(room.id(), new StoredOp(2, "b", "op-2", "c8", 1_700_000_000_002L, 43)));
+        if (isDurable()) {
+            store = reopen();
+        }
+        List<StoredOp> ops = store.opsAfter(room.id(), 0, 10);
+        assertEquals("Ada Lovelace", ops.get(0).name());
+        assertEquals("c7", ops.get(0).clientId());
+        assertEquals(null, ops.get(1).name(), "no name given, none stored");
+        assertEquals(ops, store.load(room.id(), 10).ops());
+    }
+
+    @Test
     void load_with_more_history_than_kept_starts_at_the_oldest_snapshot() {
         RoomRecord room = created("alpha");
         appendAll(room, 1, 100);
