@@ -205,16 +205,20 @@ export class LiveAuthorship {
     this.apply(op, { clientId: session.self ? session.self.clientId : null, name: session.name || null });
   }
 
-  /** Applied to the editor for the server. From an op message we know its sender; otherwise we ask again. */
+  /**
+   * Applied to the editor for the server. From an op message of a member we know its sender;
+   * otherwise (a catch-up, a reset, an edit made over HTTP such as a restore, whose author is no
+   * member) we ask the server again.
+   */
   remote(op) {
     const m = this.sender;
-    if (!m) {
+    const peer = m ? this.session().others.byId.get(m.clientId) : null;
+    if (!peer) {
       this.apply(op, { clientId: null, name: null });
       this.refetchSoon();
       return;
     }
-    const peer = this.session().others.byId.get(m.clientId);
-    this.apply(op, { clientId: m.clientId, name: peer ? peer.name : null });
+    this.apply(op, { clientId: m.clientId, name: peer.name });
   }
 
   /** The page (re)joined or the editor's whole text was replaced: what we followed may be stale. */
