@@ -188,6 +188,9 @@ class HistoryIT {
         alice.type(" Alice last.");
         awaitRuns(alice, List.of(List.of(bobId, "Bob", "Bob first. "), List.of(aliceId, "Alice", FROM_ALICE),
                 List.of(bobId, "Bob", FROM_BOB), List.of(aliceId, "Alice", " Alice last.")));
+        assertEquals(1L, alice.script("return performance.getEntriesByType('resource')"
+                + ".filter((e) => e.name.includes('/api/rooms/" + room + "/authors')).length;"),
+                "the page asked the server who wrote what once, and followed the typing from there");
 
         toggle.click();
         assertEquals("false", toggle.getDomAttribute("aria-pressed"));
