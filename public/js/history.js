@@ -158,7 +158,7 @@ export class HistoryView {
     if (rev === 0) about = 'the empty document, before the first edit';
     else if (meta) about = describe(meta);
     else about = 'loading…';
-    const text = `Revision ${rev} of ${this.head}: ${about}`;
+    const text = `Revision ${rev} of ${this.head}${rev === this.head ? ' (the current text)' : ''}: ${about}`;
     this.slider.setAttribute('aria-valuetext', text);
     $('history-meta').textContent = text;
     $('history-restore').disabled = rev === this.head;
