@@ -77,7 +77,10 @@ export function revisionText(room, token, rev) {
   return call('GET', roomPath(room, `text?rev=${rev}`), { token, as: 'text' });
 }
 
-/** Resolves to { head, revisions: [{ rev, clientId, name, time, inserted, deleted }] }, newest first, below `before`. */
+/**
+ * Resolves to { head, revisions: [{ rev, clientId, name, time, inserted, deleted }] }: at most `limit`
+ * revisions below `before` (undefined: up to the head), newest first.
+ */
 export function revisionList(room, token, before, limit) {
   const query = [before === undefined ? null : `before=${before}`, `limit=${limit}`].filter(Boolean).join('&');
   return call('GET', roomPath(room, `history?${query}`), { token });

@@ -39,7 +39,6 @@ export class HistoryView {
     this.pages = new Map();   // `before` -> the request for that page, so it is asked once
     this.seq = 0;
     this.timer = 0;
-    this.shown = -1;          // the revision whose text is on screen
     this.slider = $('history-slider');
     this.wire();
   }
@@ -84,12 +83,13 @@ export class HistoryView {
     this.slider.disabled = true;
     this.meta.clear();
     this.pages.clear();
-    this.shown = -1;
     try {
       const page = await this.page(undefined);
       if (!this.isOpen) return;
       this.head = page.head;
-      this.oldest = this.meta.size && page.revisions.length < PAGE ? Math.max(0, Math.min(...this.meta.keys()) - 1) : 0;
+      // A short first page lists every revision kept: the slider starts at the text before the oldest.
+      const everything = this.meta.size > 0 && page.revisions.length < PAGE;
+      this.oldest = everything ? Math.max(0, Math.min(...this.meta.keys()) - 1) : 0;
       this.slider.min = String(this.oldest);
       this.slider.max = String(this.head);
       this.slider.value = String(this.head);
@@ -98,7 +98,8 @@ export class HistoryView {
       this.slider.focus();
       this.load(this.head);
     } catch (e) {
-      if (this.isOpen) this.error(`The history could not be loaded: ${e.message}`);
+      if (!this.isOpen) return;
+      this.error(`The history could not be loaded: ${e.message}`);
       $('history-meta').textContent = '';
       $('history-close').focus();
     }
@@ -192,7 +193,7 @@ export class HistoryView {
       const at = await this.revision(rev);
       if (seq !== this.seq) return;
       this.error(null);
-      this.render(rev, at);
+      this.render(at);
     } catch (e) {
       if (seq !== this.seq) return;
       if (e.code === 'bad_rev' && rev < this.head) {
@@ -227,8 +228,7 @@ export class HistoryView {
     return at;
   }
 
-  render(rev, { text, spans }) {
-    this.shown = rev;
+  render({ text, spans }) {
     const view = $('history-text');
     if (!text) {
       const empty = document.createElement('span');
