@@ -11,5 +11,12 @@ if (link) {
 } else {
   showHome();
 }
+// Keeps the client's files for opening a room without a network (sw.js); a browser without service
+// workers, or one that refuses this one, simply needs the network to load the page.
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch((e) => {
+    console.info('livepad: no offline copy of the page', e);
+  });
+}
 // A different room (or the start page) is a fresh page: no session state carries over.
 window.addEventListener('hashchange', () => location.reload());

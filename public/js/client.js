@@ -122,6 +122,47 @@ export class OtClient {
     return incoming;
   }
 
+  /**
+   * The whole state as plain JSON, for the page's local copy (localcopy.js): the server's text at
+   * our revision, and the unconfirmed edits with their ids and, once sent, their frozen messages.
+   */
+  save() {
+    const out = this.outstanding;
+    return {
+      rev: this.revision,
+      text: this.serverText,
+      outstanding: out ? { id: out.id, op: out.op.toJSON(), sent: out.sent } : null,
+      buffer: this.buffer ? this.buffer.toJSON() : null,
+    };
+  }
+
+  /**
+   * A client in the state save() returned, nothing in flight: the next connection resumes from
+   * `rev` and sends the outstanding op as the very message first sent, as after any reconnect.
+   * Throws if the state does not hold together.
+   */
+  static restore(saved, newId = randomId) {
+    const client = new OtClient(saved.rev, saved.text, newId);
+    const out = saved.outstanding;
+    if (out) {
+      if (typeof out.id !== 'string' || !out.id) throw new Error('a kept op without an id');
+      const sent = out.sent
+        ? Object.freeze({ rev: out.sent.rev, id: out.sent.id, op: Object.freeze(out.sent.op) })
+        : null;
+      if (sent && (sent.id !== out.id || !Number.isInteger(sent.rev) || sent.rev > saved.rev)) {
+        throw new Error('a kept op message that does not match its op');
+      }
+      if (sent) TextOperation.fromJSON(sent.op);
+      client.outstanding = { op: TextOperation.fromJSON(out.op), id: out.id, sent, inFlight: false };
+      client.text = client.outstanding.op.apply(client.text);
+      if (saved.buffer) {
+        client.buffer = TextOperation.fromJSON(saved.buffer);
+        client.text = client.buffer.apply(client.text);
+      }
+    }
+    return client;
+  }
+
   /** Ranges on the server's latest document, moved into the local document. */
   transformRanges(ranges) {
     const pending = this.pending();

@@ -5,14 +5,18 @@ const MIN_OP_INTERVAL_MS = 40;      // at most 25 ops a second
 const MIN_CURSOR_INTERVAL_MS = 100; // at most 10 cursor updates a second
 
 export class Outbox {
-  /** `ready()` says whether the room is joined; `client()` is the current OtClient. */
-  constructor({ room, connection, editor, ready, client, sent }) {
+  /**
+   * `ready()` says whether the room is joined; `client()` is the current OtClient; `keep()` writes
+   * the page's local copy, and is called before an op's message leaves for the first time.
+   */
+  constructor({ room, connection, editor, ready, client, sent, keep = () => {} }) {
     this.room = room;
     this.connection = connection;
     this.editor = editor;
     this.ready = ready;
     this.client = client;
     this.sent = sent;
+    this.keep = keep;
     this.lastOpAt = 0;
     this.pausedUntil = 0; // no op leaves before this time (after a rate_limited reply)
     this.opTimer = 0;
@@ -34,8 +38,12 @@ export class Outbox {
       }, wait);
       return;
     }
+    const first = !!client.outstanding && !client.outstanding.sent;
     const next = client.takeSendable();
     if (!next) return;
+    // Write-ahead: a tab closed from here on must resend this very message (same id, rev and op),
+    // which the server then acknowledges once, and never send the edit again under another id.
+    if (first) this.keep();
     this.connection.send({ type: 'op', room: this.room, ...next });
     this.lastOpAt = Date.now();
     this.sent();

@@ -6,7 +6,8 @@ import { CursorOverlay } from './overlay.js';
 import { displayName, renderMembers } from './presence.js';
 import { RoomSession } from './session.js';
 import { parseLink, roomLink, socketUrl } from './link.js';
-import { OwnerToken } from './owner.js';
+import { OwnerToken, tokenClaims } from './owner.js';
+import { LocalCopy } from './localcopy.js';
 import { forgetRoom, rememberRoom, saveName } from './prefs.js';
 import { copyText, showSharePanel } from './share.js';
 import { wirePanelToggles } from './panels.js';
@@ -67,7 +68,11 @@ export function showRoom(link) {
     room: link.room, token: () => link.token, name: () => session.name, announce, editor: textarea,
   });
   const view = roomView(link, binding, overlay, () => session, owner, { historyView, authorship });
-  session = new RoomSession({ room: link.room, token: link.token, name: link.name, editor: binding, view, url: socketUrl() });
+  const claims = tokenClaims(link.token);
+  const rid = claims && typeof claims.rid === 'string' ? claims.rid : null;
+  session = new RoomSession({
+    room: link.room, token: link.token, name: link.name, editor: binding, view, url: socketUrl(), rid,
+  });
   // The authorship colours need to know who sent each op the session applies to the editor.
   const receive = session.receive.bind(session);
   session.receive = (message) => {
@@ -92,9 +97,15 @@ export function showRoom(link) {
   wireAuthorshipToggle(authorship);
   window.livepad = { debug: session.debug() };
   window.addEventListener('beforeunload', (e) => {
+    session.keep(); // kept in this browser, unsaved edits are sent when the room is next opened
     if (session.hasUnsaved()) e.preventDefault();
   });
-  session.start();
+  // The local copy is written shortly after each change; leaving or hiding the page writes it now.
+  window.addEventListener('pagehide', () => session.keep());
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') session.keep();
+  });
+  LocalCopy.claim(link.room, rid).then((copy) => session.start(copy));
 }
 
 function wireControls(link, session, binding) {
@@ -143,6 +154,7 @@ function roomView(link, binding, overlay, sessionRef, owner, { historyView, auth
   let shared = false;
   let focused = false;
   let everJoined = false;
+  let restored = false; // showing what this browser kept of the room, before any join
   let refusal = null; // why the server turned the last join away ("the room is full"), if it did
   let announced = 'connecting';
   return {
@@ -156,7 +168,7 @@ function roomView(link, binding, overlay, sessionRef, owner, { historyView, auth
           offline: 'This device is offline. Your changes are kept on this page.',
         }[state]);
       }
-      if (!everJoined && !sessionRef().stopped && (state === 'reconnecting' || state === 'offline')) {
+      if (!everJoined && !restored && !sessionRef().stopped && (state === 'reconnecting' || state === 'offline')) {
         // Never got in: an editor to type into would be a promise the page cannot keep yet.
         showView('unreachable');
         $('unreachable-title').textContent = refusal
@@ -176,6 +188,12 @@ function roomView(link, binding, overlay, sessionRef, owner, { historyView, auth
       pill.textContent = label();
       if (state === 'reconnecting' && until) countdown = setInterval(() => { pill.textContent = label(); }, 500);
       if (sessionRef().stopped) $('retry-now').hidden = true;
+    },
+    restored(role) {
+      restored = true;
+      showView('room');
+      $('viewer-banner').hidden = role !== 'viewer';
+      $('editor').placeholder = role === 'viewer' ? 'Nothing written yet.' : 'Start typing…';
     },
     joined(self) {
       everJoined = true;

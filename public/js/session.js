@@ -9,15 +9,18 @@ import { UndoManager } from './undo.js';
 import { Peers } from './peers.js';
 import { describeClose, describeError, isFatalOnJoin } from './errors.js';
 import { Outbox } from './outbox.js';
+import { LocalCopy } from './localcopy.js';
 
 const RATE_LIMITED_RETRY_MS = 1000;
 const HELD_RETRY = { first: 1000, max: 30000 }; // resending an op the server could not take now
 const MAX_REISSUES = 3;        // refusals of a fresh id in a row before we stop trying, see reissue()
 const RETIRED_IDS_KEPT = 256;  // ids of ops acknowledged or given up, whose late errors mean nothing now
+const KEEP_DELAY_MS = 300;     // the local copy follows typing this late; a first send writes it at once
 
 export class RoomSession {
-  constructor({ room, token, name, editor, view, url }) {
+  constructor({ room, token, name, editor, view, url, rid = null }) {
     this.room = room;
+    this.rid = rid;           // the room's incarnation as the token names it, kept with the local copy
     this.token = token;
     this.name = name;
     this.editor = editor;
@@ -38,6 +41,12 @@ export class RoomSession {
     this.recovered = null;    // { text, op }: local edits the server could not merge after a gap
     this.wantFullText = false; // the next join asks for the whole text instead of resuming
     this.joinToken = null;     // the token the last join carried (the owner's may be replaced meanwhile)
+    this.copy = LocalCopy.none(); // this browser's copy of the room, see start() and keep()
+    this.keptRole = null;      // the role the local copy was made with, until a join says
+    this.keepTimer = 0;
+    this.unkeptShown = false;  // said once that unsaved edits cannot be kept in this browser
+    this.kept = false;         // the local copy's last write succeeded
+    this.swept = false;
     // Everything the socket reports is handled strictly in order, and not during IME composition.
     const inOrder = (fn) => (arg) => this.editor.whenIdle(() => fn(arg));
     this.connection = new Connection(url, {
@@ -53,21 +62,89 @@ export class RoomSession {
       ready: () => this.joined,
       client: () => this.client,
       sent: () => this.changed(),
+      keep: () => this.keep(),
     });
   }
 
-  start() {
+  /**
+   * Connects; with `copy` (a LocalCopy claimed for this room), first shows what a closed tab left
+   * there and resumes from it, so that its unsaved edits are sent once, under their own ids.
+   */
+  start(copy = LocalCopy.none()) {
+    this.copy = copy;
     this.view.status('connecting');
+    if (copy.restored) this.restore(copy.restored);
     this.connection.start();
+  }
+
+  /**
+   * Takes up where a closed tab (or this one, before a reload) left off: its revision, text and
+   * unconfirmed edits become ours, as if our connection had just dropped, and the next join resumes
+   * (or resets, which keeps the edits to re-apply, see resync()).
+   */
+  restore(record) {
+    let client;
+    let recovered = null;
+    try {
+      client = OtClient.restore(record);
+      if (record.recovered) {
+        const op = record.recovered.op ? TextOperation.fromJSON(record.recovered.op) : null;
+        if (op && op.baseLength !== client.text.length) throw new Error('kept changes that do not fit the text');
+        recovered = { text: String(record.recovered.text), op };
+      }
+    } catch (e) {
+      console.warn('livepad: the copy this browser kept of the room cannot be read; ignoring it', e);
+      return;
+    }
+    this.client = client;
+    this.revId = typeof record.revId === 'string' ? record.revId : null;
+    this.keptRole = record.role || null;
+    this.recovered = recovered;
+    this.editor.replace(client.text);
+    this.editor.setReadOnly(this.keptRole === 'viewer');
+    this.view.restored(this.keptRole);
+    if (recovered) this.view.recovered(recovered.op ? countChanged(recovered.op) : 0);
+    this.changed();
   }
 
   get role() {
     return this.self ? this.self.role : null;
   }
 
-  /** True while some typed text has not been confirmed by the server. */
+  /**
+   * Writes the local copy now: before an op's message first leaves (so that a tab closed or
+   * crashed afterwards resends that very message), when the page is hidden or closed, and shortly
+   * after any other change. Storage that cannot take it never stops editing; if unsaved edits are
+   * at stake the page says once that they live only in this tab.
+   */
+  keep() {
+    clearTimeout(this.keepTimer);
+    this.keepTimer = 0;
+    if (!this.copy.enabled || !this.client || this.stopped) return;
+    this.kept = this.copy.save(this.snapshot());
+    if (this.kept || this.unkeptShown || !this.client.outstanding) return;
+    this.unkeptShown = true;
+    this.view.notice('This browser cannot store your unsaved changes right now (its storage is full or '
+      + 'disabled). They are sent as soon as the connection allows; keep this tab open until then.', 'warning');
+  }
+
+  /** What the local copy holds: see LocalCopy and OtClient.save(). */
+  snapshot() {
+    const recovered = this.recovered
+      ? { text: this.recovered.text, op: this.recovered.op ? this.recovered.op.toJSON() : null }
+      : null;
+    return {
+      room: this.room, rid: this.rid, role: this.role || this.keptRole, revId: this.revId,
+      ...this.client.save(), recovered,
+    };
+  }
+
+  /**
+   * True while some typed text has not been confirmed by the server and this browser does not keep
+   * it either (see keep()): only then does leaving the page lose anything.
+   */
   hasUnsaved() {
-    return !!(this.client && this.client.outstanding);
+    return !!(this.client && this.client.outstanding) && !this.kept;
   }
 
   sendJoin() {
@@ -129,6 +206,10 @@ export class RoomSession {
     this.view.joined(this.self);
     this.view.status('connected');
     this.changed();
+    if (!this.swept) {
+      this.swept = true;
+      this.copy.sweep(this.room, this.rid); // copies of an earlier room of this name are dead now
+    }
     this.outbox.pump();
     this.outbox.cursor(true);
   }
@@ -365,6 +446,7 @@ export class RoomSession {
 
   dismissRecovered() {
     this.recovered = null;
+    this.changed();
   }
 
   connectionClosed({ code }) {
@@ -381,6 +463,8 @@ export class RoomSession {
 
   /** Stops for good: the room is gone or the link is refused. */
   fail(message, code) {
+    if (code === 'no_such_room' || code === 'closed') this.copy.forget(); // nothing left to send them to
+    else this.keep(); // another link to the room may still take the edits
     this.stopped = true;
     this.joined = false;
     this.connection.stop();
@@ -414,6 +498,7 @@ export class RoomSession {
   }
 
   changed() {
+    if (!this.keepTimer && this.copy.enabled) this.keepTimer = setTimeout(() => this.keep(), KEEP_DELAY_MS);
     const client = this.client;
     this.view.sync(client ? client.state : 'synchronized', this.joined, this.holds > 0);
   }

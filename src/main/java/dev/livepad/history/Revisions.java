@@ -13,9 +13,12 @@ import dev.livepad.store.StoredOp;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Reads a room's history from the store. The text at revision K is the newest snapshot at or
@@ -29,13 +32,28 @@ public final class Revisions {
     public static final int MAX_LIMIT = 1000;
 
     private static final int PAGE = 1000;
+    /** How often a replay for authorship leaves a checkpoint behind, in revisions. */
+    private static final int CHECKPOINT_EVERY = 1000;
+    /** What all checkpoints may weigh together (estimated). */
+    private static final long CHECKPOINT_BYTES = 16L << 20;
 
     private final DocumentStore store;
     private final MessageCodec codec;
+    /** Authorship checkpoints by room id, the room used least recently first. */
+    private final LinkedHashMap<String, TreeMap<Long, Checkpoint>> checkpoints = new LinkedHashMap<>(16, 0.75f, true);
+    private long checkpointBytes;
+
+    private final int checkpointEvery;
 
     public Revisions(DocumentStore store, MessageCodec codec) {
+        this(store, codec, CHECKPOINT_EVERY);
+    }
+
+    /** With authorship checkpoints every {@code checkpointEvery} revisions (tests use small ones). */
+    Revisions(DocumentStore store, MessageCodec codec, int checkpointEvery) {
         this.store = store;
         this.codec = codec;
+        this.checkpointEvery = checkpointEvery;
     }
 
     /** One revision as the history lists it: who made it, when, and how much it changed. */
@@ -80,20 +98,33 @@ public final class Revisions {
         return listed;
     }
 
-    /** The text at {@code rev} cut into spans by author; the lengths add up to the text's length. */
+    /**
+     * The text at {@code rev} cut into spans by author; the lengths add up to the text's length.
+     * Replays from the nearest checkpoint at or before {@code rev} (one is kept every
+     * {@code CHECKPOINT_EVERY} revisions a replay passes), else from the start of the kept log.
+     */
     public List<Span> authors(String roomId, long rev) {
         requireKept(roomId, rev);
-        DocumentStore.Snapshot base = oldestBase(roomId);
-        List<Author> authors = new ArrayList<>(); // numbered in order of appearance
+        Checkpoint start = checkpointAtOrBefore(roomId, rev);
+        if (start == null) {
+            DocumentStore.Snapshot base = oldestBase(roomId);
+            start = new Checkpoint(base.rev(), Attribution.of(base.text().length(), Attribution.UNKNOWN), List.of());
+        }
+        List<Author> authors = new ArrayList<>(start.authors()); // numbered in order of appearance
         Map<Author, Integer> numbers = new HashMap<>();
-        Attribution[] text = {Attribution.of(base.text().length(), Attribution.UNKNOWN)};
-        replay(roomId, base.rev(), rev, (op, stored) -> {
-            Author author = new Author(stored.clientId(), stored.name());
-            Integer number = numbers.computeIfAbsent(author, a -> {
+        for (int i = 0; i < authors.size(); i++) {
+            numbers.put(authors.get(i), i);
+        }
+        Attribution[] text = {start.text()};
+        replay(roomId, start.rev(), rev, (op, stored) -> {
+            Integer number = numbers.computeIfAbsent(new Author(stored.clientId(), stored.name()), a -> {
                 authors.add(a);
                 return authors.size() - 1;
             });
             text[0] = text[0].apply(op, number);
+            if (stored.rev() % checkpointEvery == 0) {
+                remember(roomId, new Checkpoint(stored.rev(), text[0], List.copyOf(authors)));
+            }
         });
         List<Span> spans = new ArrayList<>(text[0].spanCount());
         for (int i = 0; i < text[0].spanCount(); i++) {
@@ -105,6 +136,35 @@ public final class Revisions {
     }
 
     private record Author(String clientId, String name) {
+    }
+
+    /** The attribution at a revision, with the authors its numbers stand for. */
+    private record Checkpoint(long rev, Attribution text, List<Author> authors) {
+        long bytes() {
+            return 64 + 8L * text.spanCount() + 64L * authors.size();
+        }
+    }
+
+    private synchronized Checkpoint checkpointAtOrBefore(String roomId, long rev) {
+        TreeMap<Long, Checkpoint> room = checkpoints.get(roomId);
+        Map.Entry<Long, Checkpoint> found = room == null ? null : room.floorEntry(rev);
+        return found == null ? null : found.getValue();
+    }
+
+    /** Keeps a checkpoint; the rooms used least recently go first once all weigh {@link #CHECKPOINT_BYTES}. */
+    private synchronized void remember(String roomId, Checkpoint checkpoint) {
+        Checkpoint replaced = checkpoints.computeIfAbsent(roomId, id -> new TreeMap<>())
+                .put(checkpoint.rev(), checkpoint);
+        checkpointBytes += checkpoint.bytes() - (replaced == null ? 0 : replaced.bytes());
+        Iterator<Map.Entry<String, TreeMap<Long, Checkpoint>>> oldest = checkpoints.entrySet().iterator();
+        while (checkpointBytes > CHECKPOINT_BYTES && oldest.hasNext()) {
+            Map.Entry<String, TreeMap<Long, Checkpoint>> room = oldest.next();
+            if (room.getKey().equals(roomId)) {
+                continue;
+            }
+            checkpointBytes -= room.getValue().values().stream().mapToLong(Checkpoint::bytes).sum();
+            oldest.remove();
+        }
     }
 
     private void requireKept(String roomId, long rev) {

@@ -1,7 +1,6 @@
 package dev.livepad.ot;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 
 /**
  * Who wrote each part of a text: the text cut into consecutive spans, each with the number of the
@@ -53,7 +52,8 @@ public final class Attribution {
     }
 
     /**
-     * The attribution after {@code op}, whose inserts are by {@code author}. O(spans + components).
+     * The attribution after {@code op}, whose inserts are by {@code author}: O(spans + components),
+     * in primitive arrays (whole spans a retain covers are copied in one go).
      *
      * @throws InvalidOperationException when the op does not apply to a text of this length
      */
@@ -62,27 +62,42 @@ public final class Attribution {
             throw new InvalidOperationException(
                     "the op applies to " + op.baseLength() + " units, the text has " + length);
         }
-        Spans out = new Spans(lengths.length + 2 * op.componentCount());
+        Spans out = new Spans(lengths.length + 2 * op.componentCount() + 1);
         int span = 0;
         int usedOfSpan = 0; // units of lengths[span] already consumed
-        for (Object component : op.toComponents()) {
-            if (component instanceof String inserted) {
-                out.add(inserted.length(), author);
+        for (int c = 0; c < op.componentCount(); c++) {
+            int count = op.countAt(c);
+            if (count == 0) {
+                out.add(op.insertAt(c).length(), author);
                 continue;
             }
-            int count = (Integer) component;
             int left = Math.abs(count);
-            while (left > 0) {
+            if (usedOfSpan > 0) { // finish the span a previous component cut
                 int take = Math.min(left, lengths[span] - usedOfSpan);
                 if (count > 0) {
                     out.add(take, authors[span]);
                 }
                 left -= take;
                 usedOfSpan += take;
-                if (usedOfSpan == lengths[span]) {
-                    span++;
-                    usedOfSpan = 0;
+                if (usedOfSpan < lengths[span]) {
+                    continue;
                 }
+                span++;
+                usedOfSpan = 0;
+            }
+            int whole = span; // spans covered entirely
+            while (whole < lengths.length && lengths[whole] <= left) {
+                left -= lengths[whole++];
+            }
+            if (count > 0) {
+                out.addAll(lengths, authors, span, whole);
+            }
+            span = whole;
+            if (left > 0) { // into the next span, which goes on
+                if (count > 0) {
+                    out.add(left, authors[span]);
+                }
+                usedOfSpan = left;
             }
         }
         return out.build();
@@ -90,11 +105,14 @@ public final class Attribution {
 
     /** Spans under construction, merging neighbours of one author. */
     private static final class Spans {
-        private final List<int[]> spans;
+        private int[] lengths;
+        private int[] authors;
+        private int size;
         private int total;
 
         Spans(int capacity) {
-            spans = new ArrayList<>(capacity);
+            lengths = new int[capacity];
+            authors = new int[capacity];
         }
 
         void add(int length, int author) {
@@ -102,21 +120,40 @@ public final class Attribution {
                 return;
             }
             total += length;
-            if (!spans.isEmpty() && spans.get(spans.size() - 1)[1] == author) {
-                spans.get(spans.size() - 1)[0] += length;
-            } else {
-                spans.add(new int[] {length, author});
+            if (size > 0 && authors[size - 1] == author) {
+                lengths[size - 1] += length;
+                return;
             }
+            if (size == lengths.length) {
+                lengths = Arrays.copyOf(lengths, size * 2 + 1);
+                authors = Arrays.copyOf(authors, size * 2 + 1);
+            }
+            lengths[size] = length;
+            authors[size++] = author;
+        }
+
+        /** Spans {@code from} (inclusive) to {@code to} of another attribution, already merged among themselves. */
+        void addAll(int[] fromLengths, int[] fromAuthors, int from, int to) {
+            if (from == to) {
+                return;
+            }
+            add(fromLengths[from], fromAuthors[from]);
+            int n = to - from - 1;
+            if (size + n > lengths.length) {
+                lengths = Arrays.copyOf(lengths, Math.max(size * 2, size + n) + 1);
+                authors = Arrays.copyOf(authors, lengths.length);
+            }
+            System.arraycopy(fromLengths, from + 1, lengths, size, n);
+            System.arraycopy(fromAuthors, from + 1, authors, size, n);
+            for (int i = from + 1; i < to; i++) {
+                total += fromLengths[i];
+            }
+            size += n;
         }
 
         Attribution build() {
-            int[] lengths = new int[spans.size()];
-            int[] authors = new int[spans.size()];
-            for (int i = 0; i < lengths.length; i++) {
-                lengths[i] = spans.get(i)[0];
-                authors[i] = spans.get(i)[1];
-            }
-            return new Attribution(lengths, authors, total);
+            return new Attribution(Arrays.copyOf(lengths, size), Arrays.copyOf(authors, size),
+                    total);
         }
     }
 }

@@ -65,6 +65,16 @@ public final class TextOperation {
         return counts.length;
     }
 
+    /** Component {@code i}: units retained (&gt; 0) or deleted (&lt; 0), or 0 for an insert. */
+    int countAt(int i) {
+        return counts[i];
+    }
+
+    /** The text component {@code i} inserts, or null when it retains or deletes. */
+    String insertAt(int i) {
+        return inserts[i];
+    }
+
     /** UTF-16 units this operation inserts. */
     public int insertedLength() {
         return targetLength - baseLength + deletedLength();

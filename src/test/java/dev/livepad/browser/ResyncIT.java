@@ -12,10 +12,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 
 /**
- * A client away for longer than the server's op history cannot have its unconfirmed edits
+ * A client away for longer than the history the server keeps cannot have its unconfirmed edits
  * transformed; it shows the server's text, keeps its own version, and re-applies it on request.
  * An op resent from a revision the server has let go, by a client that is itself still within
- * the history, is sent again from the client's revision.
+ * the history, is sent again from the client's revision. The server here keeps three ops in
+ * memory and, unlike the default, only three in the store ({@code RETENTION_OPS}, a snapshot
+ * after every op); with every revision kept, {@link LongAbsenceIT} shows the same absence merge.
  */
 class ResyncIT {
     /** The page's next op frame is lost on the way, as on a link that died without closing. */
@@ -32,7 +34,7 @@ class ResyncIT {
             """;
 
     @RegisterExtension
-    static final Site site = new Site("HISTORY_OPS", "3");
+    static final Site site = new Site("HISTORY_OPS", "3", "RETENTION_OPS", "3", "SNAPSHOT_EVERY", "1");
 
     private final TestServer server = site.server();
     private final List<Browser> windows = site.windows(1000, 800, "alice", "bob");

@@ -31,7 +31,9 @@ class SessionIT {
 
     /**
      * Defines `session()` (a joined RoomSession on "ab" at rev 0, with fakes that record what is
-     * sent and shown), `type(at, s)` (a local insert), `server(m)` (a message from the server),
+     * sent and shown; `session(record)` instead starts it from a local copy holding `record`, not
+     * joined yet, and records what it keeps in `seen.kept`), `type(at, s)` (a local insert),
+     * `server(m)` (a message from the server),
      * `ops()` (the op messages sent so far) and `until(cond)` (waits for the outbox's send timer);
      * then runs the scenario put in place of SCENARIO (the page's CSP forbids eval), and returns
      * its result as JSON.
@@ -46,8 +48,8 @@ class SessionIT {
                   await new Promise((r) => setTimeout(r, 10));
                 }
               };
-              const session = () => {
-                const seen = { sent: [], notices: [], recovered: [], restarts: 0 };
+              const session = (record) => {
+                const seen = { sent: [], notices: [], recovered: [], restarts: 0, restored: [], kept: [] };
                 let text = '';
                 const editor = {
                   whenIdle: (fn) => fn(), replace: (t) => { text = t; },
@@ -56,21 +58,26 @@ class SessionIT {
                 };
                 const view = {
                   status: () => {}, joined: () => {}, members: () => {}, peers: () => {}, sync: () => {},
-                  fatal: () => {},
+                  fatal: () => {}, restored: (role) => seen.restored.push(role),
                   notice: (message, level) => seen.notices.push({ message, level }),
                   recovered: (count) => seen.recovered.push(count),
                 };
                 const s = new sm.RoomSession({
                   room: 'r', token: 't', name: 'n', editor, view, url: 'ws://127.0.0.1:9/ws',
                 });
-                const fake = { isOpen: true, healthy: () => {}, stop: () => {},
+                const fake = { isOpen: true, healthy: () => {}, stop: () => {}, start: () => {},
                   send: (m) => { seen.sent.push(JSON.parse(JSON.stringify(m))); return true; },
                   restart: () => { seen.restarts += 1; } };
                 s.connection = fake;
                 s.outbox.connection = fake;
-                s.receive({
-                  type: 'joined', room: 'r', clientId: 'me', role: 'editor', rev: 0, text: 'ab', members: [],
-                });
+                if (record) {
+                  s.start({ enabled: true, restored: record, forget: () => {}, sweep: () => {},
+                    save: (kept) => { seen.kept.push(JSON.parse(JSON.stringify(kept))); return true; } });
+                } else {
+                  s.receive({
+                    type: 'joined', room: 'r', clientId: 'me', role: 'editor', rev: 0, text: 'ab', members: [],
+                  });
+                }
                 const type = (at, str) => {
                   const before = text;
                   const op = new T().retain(at).insert(str).retain(text.length - at);
@@ -249,6 +256,86 @@ class SessionIT {
         assertFalse(r.get("raced").get("stopped").asBoolean(), "does not give up");
         assertEquals("[\"t\",\"after-revocation\"]", r.get("joins").toString());
         assertTrue(r.get("stopped").asBoolean(), "the current token refused: the link is dead");
+    }
+
+    @Test
+    void edits_kept_by_a_closed_tab_are_shown_and_resent_as_the_very_message_first_sent_when_the_room_resumes()
+            throws Exception {
+        JsonNode r = run("""
+                const t = session({ v: 1, room: 'r', rid: null, role: 'editor', rev: 0, revId: 'made-0', text: 'ab',
+                  outstanding: { id: 'kept-id', op: [2, 'X'], sent: { rev: 0, id: 'kept-id', op: [2, 'X'] } },
+                  buffer: [3, 'Y'], recovered: null, savedAt: 1 });
+                const shown = t.editorText();
+                t.s.sendJoin();
+                const join = t.seen.sent.find((m) => m.type === 'join');
+                t.server({ type: 'joined', clientId: 'me', role: 'editor', rev: 1, revId: 'theirs', members: [],
+                  ops: [{ rev: 1, op: ['Z', 2], clientId: 'other', id: 'theirs' }] });
+                await until(() => t.ops().length === 1);
+                t.server({ type: 'ack', id: 'kept-id', rev: 2 });
+                await until(() => t.ops().length === 2);
+                t.server({ type: 'ack', id: t.ops()[1].id, rev: 3 });
+                t.s.keep();
+                return { shown, join, ops: t.ops(), restored: t.seen.restored, text: t.editorText(),
+                  kept: t.seen.kept[t.seen.kept.length - 1], notices: t.seen.notices };
+                """);
+        assertEquals("abXY", r.get("shown").asText(), "the kept edits are shown before any join");
+        assertEquals("[\"editor\"]", r.get("restored").toString());
+        assertEquals(0, r.get("join").get("rev").asInt(), "resumes from the kept revision");
+        assertEquals("made-0", r.get("join").get("revId").asText());
+        assertEquals("{\"type\":\"op\",\"room\":\"r\",\"rev\":0,\"id\":\"kept-id\",\"op\":[2,\"X\"]}",
+                r.get("ops").get(0).toString(), "the very message the closed tab had sent");
+        assertEquals("[4,\"Y\"]", r.get("ops").get(1).get("op").toString(), "then what it had not sent yet");
+        assertEquals("ZabXY", r.get("text").asText());
+        JsonNode kept = r.get("kept");
+        assertEquals(3, kept.get("rev").asInt());
+        assertEquals("ZabXY", kept.get("text").asText(), "the copy holds the confirmed text");
+        assertTrue(kept.get("outstanding").isNull(), "and nothing left to send: " + kept);
+        assertEquals(0, r.get("notices").size(), r.get("notices").toString());
+    }
+
+    @Test
+    void edits_kept_by_a_closed_tab_that_the_server_cannot_resume_are_offered_back_not_dropped() throws Exception {
+        JsonNode r = run("""
+                const t = session({ v: 1, room: 'r', rid: null, role: 'editor', rev: 0, revId: null, text: 'ab',
+                  outstanding: { id: 'kept-id', op: [2, 'X'], sent: null }, buffer: null, recovered: null,
+                  savedAt: 1 });
+                t.s.sendJoin();
+                t.server({ type: 'joined', clientId: 'me', role: 'editor', rev: 9, text: 'ab!', reset: true,
+                  members: [] });
+                await new Promise((res) => setTimeout(res, 200));
+                t.s.keep();
+                return { ops: t.ops(), recovered: t.seen.recovered, text: t.editorText(),
+                  kept: t.seen.kept[t.seen.kept.length - 1] };
+                """);
+        assertEquals(0, r.get("ops").size(), "nothing sent behind the user's back: " + r.get("ops"));
+        assertEquals("[1]", r.get("recovered").toString(), "the 'your version was kept' banner, 1 character");
+        assertEquals("ab!", r.get("text").asText(), "the editor shows the server's text");
+        assertEquals("abX", r.get("kept").get("recovered").get("text").asText(), "kept, also in the copy");
+        assertEquals(9, r.get("kept").get("rev").asInt());
+    }
+
+    @Test
+    void a_local_copy_that_cannot_be_written_warns_once_and_editing_goes_on() throws Exception {
+        JsonNode r = run("""
+                const { LocalCopy } = await import('/js/localcopy.js');
+                const full = { length: 0, key: () => null, getItem: () => null, removeItem: () => {},
+                  setItem: () => { throw new DOMException('full', 'QuotaExceededError'); } };
+                const copy = await LocalCopy.claim('r', null, { storage: full, locks: navigator.locks });
+                const t = session();
+                t.s.copy = copy;
+                t.type(2, 'X');
+                await until(() => t.ops().length === 1);
+                t.type(3, 'Y');
+                t.s.keep();
+                t.server({ type: 'ack', id: t.ops()[0].id, rev: 1 });
+                await until(() => t.ops().length === 2);
+                return { enabled: copy.enabled, ops: t.ops().length, notices: t.seen.notices, text: t.editorText() };
+                """);
+        assertTrue(r.get("enabled").asBoolean(), "a slot was claimed; only writing fails");
+        assertEquals(2, r.get("ops").asInt(), "both edits sent");
+        assertEquals(1, r.get("notices").size(), "one warning: " + r.get("notices"));
+        assertEquals("warning", r.get("notices").get(0).get("level").asText());
+        assertEquals("abXY", r.get("text").asText());
     }
 
     private static JsonNode run(String scenario) throws Exception {

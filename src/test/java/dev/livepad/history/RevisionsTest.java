@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Properties of a room's history as read from a real SQLite file, over random edits by three
  * authors (a fixed seed, printed on failure): the text at every revision is the replay of the log
  * from the nearest snapshot, and the authorship spans at every revision cover its text exactly,
- * each span holding only what its author typed (each author types only its own letter).
+ * each span holding only what its author typed (each author types only its own letter), whether
+ * replayed from the start or from a checkpoint.
  */
 class RevisionsTest {
     private static final MessageCodec CODEC = new MessageCodec(Json.mapper(1 << 20), 10_000);
@@ -46,7 +47,7 @@ class RevisionsTest {
     @BeforeEach
     void open() {
         store = SqliteDocumentStore.open(dir);
-        revisions = new Revisions(store, CODEC);
+        revisions = new Revisions(store, CODEC, 16); // checkpoints every 16 revisions, used by later reads
         room = new RoomRecord("history", "room-1", System.currentTimeMillis(), 0);
         store.createRoom(room);
     }
@@ -75,6 +76,11 @@ class RevisionsTest {
                     at += span.length();
                 }
                 assertEquals(text.length(), at, "spans cover the text at revision " + rev);
+            }
+            Revisions uncached = new Revisions(store, CODEC, Integer.MAX_VALUE);
+            for (int rev = REVISIONS; rev >= 0; rev -= 13) {
+                assertEquals(uncached.authors(room.id(), rev), revisions.authors(room.id(), rev),
+                        "a replay from a checkpoint attributes revision " + rev + " as one from the start");
             }
         });
     }
