@@ -151,7 +151,10 @@ export class HistoryView {
     this.timer = setTimeout(() => this.load(rev), LOAD_DELAY_MS);
   }
 
-  /** The slider's spoken value and the line under it, from what is known of the revision. */
+  /**
+   * The slider's spoken value (aria-valuetext, which screen readers say as it moves) and the line
+   * under it, from what is known of the revision: the same words, said once.
+   */
   updateLabels() {
     const rev = this.value();
     const meta = this.meta.get(rev);
