@@ -1,5 +1,5 @@
-// The HTTP half of the protocol: create rooms, mint invites, renew and revoke tokens, delete rooms;
-// and the dashboard's sign-in.
+// The HTTP half of the protocol: create rooms, mint invites, renew and revoke tokens, delete rooms,
+// read a room's history and restore a revision; and the dashboard's sign-in.
 
 import { describeError } from './errors.js';
 
@@ -11,7 +11,8 @@ export class ApiError extends Error {
   }
 }
 
-async function call(method, path, { body, token } = {}) {
+/** `as: 'text'` reads a successful answer as plain text (the text at a revision) instead of JSON. */
+async function call(method, path, { body, token, as = 'json' } = {}) {
   const headers = { 'Content-Type': 'application/json' };
   if (token) headers.Authorization = `Bearer ${token}`;
   let response;
@@ -23,6 +24,7 @@ async function call(method, path, { body, token } = {}) {
     throw new ApiError('network', 'The server cannot be reached. Check your connection and try again.');
   }
   if (response.status === 204) return null;
+  if (response.ok && as === 'text') return response.text();
   let data = null;
   try {
     data = await response.json();
@@ -66,6 +68,34 @@ export async function renewOwnerToken(room, ownerToken) {
 export async function revokeLinks(room, ownerToken) {
   const data = await call('POST', `/api/rooms/${encodeURIComponent(room)}/revoke`, { token: ownerToken });
   return data.token;
+}
+
+const roomPath = (room, rest) => `/api/rooms/${encodeURIComponent(room)}/${rest}`;
+
+/** The room's text at revision `rev`; any member's token will do. */
+export function revisionText(room, token, rev) {
+  return call('GET', roomPath(room, `text?rev=${rev}`), { token, as: 'text' });
+}
+
+/**
+ * Resolves to { head, revisions: [{ rev, clientId, name, time, inserted, deleted }] }: at most `limit`
+ * revisions below `before` (undefined: up to the head), newest first.
+ */
+export function revisionList(room, token, before, limit) {
+  const query = [before === undefined ? null : `before=${before}`, `limit=${limit}`].filter(Boolean).join('&');
+  return call('GET', roomPath(room, `history?${query}`), { token });
+}
+
+/** Resolves to { rev, spans: [{ length, clientId, name }] }: who wrote each part of the text at `rev`. */
+export function revisionAuthors(room, token, rev) {
+  return call('GET', roomPath(room, `authors?rev=${rev}`), { token });
+}
+
+/** Turns the room's text back into that of revision `rev` (owner or editor), as one new op; resolves to { rev }. */
+export function restoreRevision(room, token, rev, name) {
+  const body = { rev };
+  if (name) body.name = name.slice(0, 64);
+  return call('POST', roomPath(room, 'restore'), { body, token });
 }
 
 /** Trades the server's ADMIN_KEY for a dashboard session: an HttpOnly cookie sent with /admin/events. */

@@ -7,9 +7,10 @@ import { diff } from './ot.js';
 export class TextareaBinding {
   /**
    * `onLocal(op, before)` receives every user edit; `onUndo(redo)` asks for an undo step;
-   * `onSelection()` is told that the local selection may have moved.
+   * `onSelection()` is told that the local selection may have moved; `onRemote(op)` is told of
+   * every op applied for the server, `onReplace()` of every replacement of the whole text.
    */
-  constructor(textarea, { onLocal, onUndo, onSelection }) {
+  constructor(textarea, { onLocal, onUndo, onSelection, onRemote = () => {}, onReplace = () => {} }) {
     this.textarea = textarea;
     this.text = textarea.value;
     this.composing = false;
@@ -17,6 +18,8 @@ export class TextareaBinding {
     this.onLocal = onLocal;
     this.onUndo = onUndo;
     this.onSelection = onSelection;
+    this.onRemote = onRemote;
+    this.onReplace = onReplace;
     this.listen();
   }
 
@@ -80,6 +83,7 @@ export class TextareaBinding {
     if (ta.value !== this.text) ta.value = this.text; // never expected; keeps the binding honest
     ta.setSelectionRange(op.transformIndex(selectionStart), op.transformIndex(selectionEnd), selectionDirection);
     ta.scrollTop = scrollTop;
+    this.onRemote(op);
   }
 
   /** Applies an op of our own that did not come from typing (undo, redo), as the user would. */
@@ -103,6 +107,7 @@ export class TextareaBinding {
     ta.value = text;
     this.text = text;
     ta.setSelectionRange(start, end);
+    this.onReplace();
   }
 
   /** Edits the textarea in place, last component first, so untouched text is not re-laid out. */

@@ -33,13 +33,7 @@ export class CursorOverlay {
 
   /** Puts the layer exactly over the textarea's client box and follows its scrolling. */
   place() {
-    const ta = this.textarea;
-    const s = this.layer.style;
-    s.left = `${ta.offsetLeft + ta.clientLeft}px`;
-    s.top = `${ta.offsetTop + ta.clientTop}px`;
-    s.width = `${ta.clientWidth}px`;
-    s.height = `${ta.clientHeight}px`;
-    this.content.style.transform = `translate(${-ta.scrollLeft}px, ${-ta.scrollTop}px)`;
+    placeLayer(this.textarea, this.layer, this.content);
   }
 
   render() {
@@ -89,6 +83,19 @@ export class CursorOverlay {
       label.classList.toggle('label-left', r.right > box.right);
     }
   }
+}
+
+/**
+ * Puts `layer` exactly over the textarea's client box and moves its `content` as the textarea
+ * scrolls (the authorship layer, authorship.js, is placed the same way).
+ */
+export function placeLayer(textarea, layer, content) {
+  const s = layer.style;
+  s.left = `${textarea.offsetLeft + textarea.clientLeft}px`;
+  s.top = `${textarea.offsetTop + textarea.clientTop}px`;
+  s.width = `${textarea.clientWidth}px`;
+  s.height = `${textarea.clientHeight}px`;
+  content.style.transform = `translate(${-textarea.scrollLeft}px, ${-textarea.scrollTop}px)`;
 }
 
 function clamp(position, max) {

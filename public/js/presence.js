@@ -2,7 +2,7 @@
 
 /**
  * A colour derived from the clientId: a strong one for carets and names, a soft one for
- * selections. Server ids end in a sequence number ("c12"); stepping the hue by the golden angle
+ * selections, a fainter tint for the text a member wrote (authorship colours, history). Server ids end in a sequence number ("c12"); stepping the hue by the golden angle
  * per number keeps people who joined one after the other far apart on the colour wheel.
  */
 export function colorFor(clientId) {
@@ -16,7 +16,9 @@ export function colorFor(clientId) {
   // pale for that, so darken each hue until white on it reaches WCAG AA's 4.5:1.
   let lightness = 42;
   while (lightness > 20 && contrastWithWhite(hue, 65, lightness) < 4.5) lightness -= 2;
-  return { strong: `hsl(${hue} 65% ${lightness}%)`, soft: `hsl(${hue} 85% 60% / 0.3)` };
+  return {
+    strong: `hsl(${hue} 65% ${lightness}%)`, soft: `hsl(${hue} 85% 60% / 0.3)`, tint: `hsl(${hue} 85% 60% / 0.2)`,
+  };
 }
 
 /** The WCAG contrast ratio of white on hsl(hue, s%, l%). */

@@ -1,5 +1,5 @@
 // The room page: wires the textarea, the cursor overlay, the member list and the banners to a
-// RoomSession.
+// RoomSession, and the history view and authorship colours (history.js, authorship.js) to both.
 
 import { TextareaBinding } from './editor.js';
 import { CursorOverlay } from './overlay.js';
@@ -11,6 +11,8 @@ import { LocalCopy } from './localcopy.js';
 import { forgetRoom, rememberRoom, saveName } from './prefs.js';
 import { copyText, showSharePanel } from './share.js';
 import { wirePanelToggles } from './panels.js';
+import { HistoryView } from './history.js';
+import { LiveAuthorship } from './authorship.js';
 
 const $ = (id) => document.getElementById(id);
 const NOTICE_MS = 8000;
@@ -27,10 +29,28 @@ export function showRoom(link) {
   const overlay = new CursorOverlay(textarea, $('overlay'));
   let session = null;
   let undoing = false;
+  const authorship = new LiveAuthorship({
+    textarea,
+    layer: $('authorship-layer'),
+    room: link.room,
+    token: () => link.token,
+    session: () => session,
+    text: () => binding.text,
+    failed: (message) => {
+      showNotice(message, 'warning');
+      $('authorship-toggle').setAttribute('aria-pressed', 'false'); // the toggle says what is shown
+      authorship.setEnabled(false);
+    },
+  });
   const binding = new TextareaBinding(textarea, {
-    onLocal: (op, before) => session.localEdit(op, before, undoing),
+    onLocal: (op, before) => {
+      session.localEdit(op, before, undoing);
+      authorship.local(op);
+    },
     onUndo: (redo) => undo(redo),
     onSelection: () => session.selectionMoved(false),
+    onRemote: (op) => authorship.remote(op),
+    onReplace: () => authorship.reset(),
   });
   const undo = (redo) => {
     const op = session.undoStep(redo);
@@ -44,12 +64,25 @@ export function showRoom(link) {
   };
 
   const owner = new OwnerToken(link.room, link.token);
-  const view = roomView(link, binding, overlay, () => session, owner);
+  const historyView = new HistoryView({
+    room: link.room, token: () => link.token, name: () => session.name, announce, editor: textarea,
+  });
+  const view = roomView(link, binding, overlay, () => session, owner, { historyView, authorship });
   const claims = tokenClaims(link.token);
   const rid = claims && typeof claims.rid === 'string' ? claims.rid : null;
   session = new RoomSession({
     room: link.room, token: link.token, name: link.name, editor: binding, view, url: socketUrl(), rid,
   });
+  // The authorship colours need to know who sent each op the session applies to the editor.
+  const receive = session.receive.bind(session);
+  session.receive = (message) => {
+    authorship.receiving(message);
+    try {
+      return receive(message);
+    } finally {
+      authorship.receiving(null);
+    }
+  };
   owner.onChange((token) => {
     // Everything that held the old token takes the new one: the next rejoin (after a revocation
     // the old one is refused), the address bar (a bookmark made now must work), the start page.
@@ -61,6 +94,7 @@ export function showRoom(link) {
   });
   wirePanelToggles();
   wireControls(link, session, binding);
+  wireAuthorshipToggle(authorship);
   window.livepad = { debug: session.debug() };
   window.addEventListener('beforeunload', (e) => {
     session.keep(); // kept in this browser, unsaved edits are sent when the room is next opened
@@ -103,8 +137,19 @@ function wireControls(link, session, binding) {
   }
 }
 
+/** The editor's "Authors" toggle button: colours the live text by who wrote it while pressed. */
+function wireAuthorshipToggle(authorship) {
+  const toggle = $('authorship-toggle');
+  toggle.addEventListener('click', () => {
+    const on = toggle.getAttribute('aria-pressed') !== 'true';
+    toggle.setAttribute('aria-pressed', String(on));
+    authorship.setEnabled(on);
+    announce(on ? 'The text is coloured by who wrote it.' : 'Author colours are off.');
+  });
+}
+
 /** What the session shows, as the `view` it reports to. */
-function roomView(link, binding, overlay, sessionRef, owner) {
+function roomView(link, binding, overlay, sessionRef, owner, { historyView, authorship }) {
   let countdown = 0;
   let shared = false;
   let focused = false;
@@ -166,6 +211,8 @@ function roomView(link, binding, overlay, sessionRef, owner) {
       }
       // Checked at every join, so that a page left open for weeks renews too (when it reconnects).
       if (self.role === 'owner') owner.renewIfDue();
+      historyView.setRole(self.role);
+      authorship.reset(); // a new clientId, and maybe missed ops: ask who wrote what again
     },
     members(self, others) {
       renderMembers($('members'), self, others);
@@ -181,6 +228,8 @@ function roomView(link, binding, overlay, sessionRef, owner) {
       overlay.update(binding.text, others);
     },
     sync(state, joined, held) {
+      const client = sessionRef().client;
+      if (client) historyView.revisionSeen(client.revision);
       const element = $('sync-state');
       const waiting = !joined || held; // the edits stay here for a while: say so, not just "saving"
       if (state === 'synchronized') element.textContent = 'All changes saved';

@@ -21,12 +21,14 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 
 /**
  * axe-core, run in the page by Deque's Selenium runner, finds no serious or critical violation of
  * WCAG 2.x A and AA on any view of the client, at a phone's size and a desktop's (issue 17): the
- * start page, the room page with a second member's caret on it, its share panel open with an
- * invite, the view of a refused link and that of a server that cannot be reached.
+ * start page, the room page with a second member's caret on it (and with author colours), the
+ * history view and its restore confirmation (issue 15), the share panel open with an invite, the
+ * view of a refused link and that of a server that cannot be reached.
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class AccessibilityIT {
@@ -74,6 +76,24 @@ class AccessibilityIT {
                     () -> "Lin's caret and label on the page");
             audit(page, "the room page");
 
+            page.byTestId("authorship-toggle").click();
+            page.await(p -> !p.driver().findElements(By.cssSelector("#authorship-layer .author-run")).isEmpty(),
+                    () -> "the text coloured by author");
+            audit(page, "the room page with author colours");
+            page.byTestId("authorship-toggle").click();
+
+            page.byTestId("history").click();
+            page.await(p -> !p.driver().findElements(By.cssSelector("#history-text .author-run")).isEmpty()
+                    && p.byTestId("history-text").getDomAttribute("aria-busy") == null, () -> "the history view");
+            page.byTestId("history-slider").sendKeys(Keys.ARROW_LEFT);
+            page.await(p -> p.byTestId("history-restore").isEnabled(), () -> "an earlier revision chosen");
+            audit(page, "the history view");
+            page.byTestId("history-restore").click();
+            page.await(p -> p.byTestId("restore-dialog").isDisplayed(), () -> "the restore's confirmation");
+            audit(page, "the restore's confirmation");
+            page.byId("restore-cancel").click();
+            page.byTestId("history-close").click();
+
             if (page.byId("share-toggle").isDisplayed()) {
                 page.byId("share-toggle").click();
             }
@@ -93,7 +113,9 @@ class AccessibilityIT {
                       constructor(url, protocols) { super(url + '-nowhere', protocols); }
                     };
                     """));
-            page.openRoom(server.http("/"), room, owner, "Ada");
+            // A room this browser has never opened: of one it has, it keeps a copy that opens offline.
+            String unseen = room + "-unseen";
+            page.openRoom(server.http("/"), unseen, server.createRoom(unseen), "Ada");
             page.await(p -> p.byId("unreachable").isDisplayed(), () -> "the 'cannot be reached' view");
             audit(page, "the view of a server that cannot be reached");
         }

@@ -19,9 +19,9 @@ import org.openqa.selenium.WebElement;
 
 /**
  * The room page at phone and desktop sizes (issue 17): the editor, the member list with the name
- * field, the connection state, Download and the share panel never lie on top of each other, each
- * is on screen or one tap away, nothing scrolls sideways, the editor keeps most of a phone's screen,
- * and on phones every control is a usable touch target.
+ * field, the connection state, Download, History, Authors and the share panel never lie on top of
+ * each other, each is on screen or one tap away, nothing scrolls sideways, the editor keeps most of
+ * a phone's screen, and on phones every control is a usable touch target.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LayoutIT {
@@ -30,7 +30,8 @@ class LayoutIT {
 
     /** What must be reachable, by selector. The name field is the one the issue found under the editor. */
     private static final List<String> PARTS = List.of("#editor", "[data-testid='connection']",
-            "[data-testid='members']", "#my-name", "[data-testid='download']", "[data-testid='owner-link']");
+            "[data-testid='members']", "#my-name", "[data-testid='download']", "[data-testid='owner-link']",
+            "[data-testid='history']", "[data-testid='authorship-toggle']");
 
     /**
      * Geometry of the page as JSON: the viewport, the document's scroll width, the box of every part
