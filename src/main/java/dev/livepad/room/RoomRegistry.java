@@ -376,14 +376,29 @@ public final class RoomRegistry {
      * revision once it is committed.
      */
     public long submitDetached(RoomRecord record, String displayName, Role role, ClientMessage.Op op) {
-        return detached(record, displayName, role, (room, author) -> room.submitDetached(author, op));
+        return submitDetached(record, null, displayName, role, op);
+    }
+
+    /**
+     * The same, authored as {@code clientId} (an event stream of the caller's, whose client then
+     * sees its ops credited to itself) instead of a fresh id; null for a fresh one.
+     */
+    public long submitDetached(RoomRecord record, String clientId, String displayName, Role role,
+                               ClientMessage.Op op) {
+        return detached(record, clientId, displayName, role, (room, author) -> room.submitDetached(author, op));
     }
 
     private long detached(RoomRecord record, String displayName, Role role,
                           BiFunction<Room, Member, CompletableFuture<Long>> apply) {
+        return detached(record, null, displayName, role, apply);
+    }
+
+    private long detached(RoomRecord record, String clientId, String displayName, Role role,
+                          BiFunction<Room, Member, CompletableFuture<Long>> apply) {
         for (int attempt = 0; ; attempt++) {
             Room room = liveRoom(record.name(), record.id());
-            Member author = Member.detached(room, clientIdPrefix() + "h" + nextEditor.incrementAndGet(),
+            Member author = Member.detached(room,
+                    clientId != null ? clientId : clientIdPrefix() + "h" + nextEditor.incrementAndGet(),
                     displayName, role);
             try {
                 return apply.apply(room, author).get(10, TimeUnit.SECONDS);

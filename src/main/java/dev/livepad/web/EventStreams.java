@@ -18,8 +18,11 @@ import io.javalin.http.sse.SseClient;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -71,6 +74,7 @@ final class EventStreams implements AutoCloseable {
                 return thread;
             });
     private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
+    private final Map<String, Stream> byClient = new ConcurrentHashMap<>();
 
     EventStreams(HttpApi api, SocketEndpoint sockets, RoomRegistry rooms, AddressLimits addresses,
                  OriginPolicy origins, TrustedProxies proxies, ConnectionLog log, Duration heartbeat,
@@ -126,7 +130,8 @@ final class EventStreams implements AutoCloseable {
             throw new ProtocolException(ErrorCode.RATE_LIMITED, "too many connections from this address");
         }
         HttpApi.Authorized who = api.authorizeToken(ctx, false);
-        ctx.attribute(Stream.class.getName(), new Stream(who, client, lastEventId(ctx), ctx.queryParam("name")));
+        String token = ctx.header("Authorization").substring("Bearer ".length()).trim();
+        ctx.attribute(Stream.class.getName(), new Stream(who, token, client, lastEventId(ctx), ctx.queryParam("name")));
     }
 
     /** {@code Last-Event-ID}: the revision the client saw last, as a join's {@code rev}. */
@@ -163,6 +168,23 @@ final class EventStreams implements AutoCloseable {
         }
     }
 
+    /** Who an op posted over HTTP is credited to when it names the caller's own event stream. */
+    record Author(String clientId, String name) {
+    }
+
+    /**
+     * The stream {@code clientId} names, if it is open on this instance, in {@code room}, and was
+     * opened with {@code token} (so only whoever holds that token can credit ops to it).
+     */
+    Optional<Author> author(String clientId, String room, String token) {
+        Stream stream = clientId == null ? null : byClient.get(clientId);
+        if (stream == null || !stream.who.room().name().equals(room)
+                || !MessageDigest.isEqual(stream.token, token.getBytes(StandardCharsets.UTF_8))) {
+            return Optional.empty();
+        }
+        return Optional.of(new Author(clientId, stream.name));
+    }
+
     int count() {
         return streams.size();
     }
@@ -176,6 +198,7 @@ final class EventStreams implements AutoCloseable {
     /** One open event stream: a peer whose outbox writes events, and its membership of the room. */
     private final class Stream implements Transport {
         private final HttpApi.Authorized who;
+        private final byte[] token;
         private final String address;
         private final OptionalLong resumeRev;
         private final String name;
@@ -186,8 +209,9 @@ final class EventStreams implements AutoCloseable {
         private java.util.concurrent.ScheduledFuture<?> beats;
         private volatile boolean ended;
 
-        Stream(HttpApi.Authorized who, String address, OptionalLong resumeRev, String name) {
+        Stream(HttpApi.Authorized who, String token, String address, OptionalLong resumeRev, String name) {
             this.who = who;
+            this.token = token.getBytes(StandardCharsets.UTF_8);
             this.address = address;
             this.resumeRev = resumeRev;
             this.name = name == null ? null : name.substring(0, Math.min(64, name.length()));
@@ -198,6 +222,7 @@ final class EventStreams implements AutoCloseable {
             RoomRecord room = who.room();
             peer = new Peer(sockets.newClientId(), sockets.newOutbox(this), steps -> { });
             streams.add(this);
+            byClient.put(peer.clientId(), this);
             addresses.connected(address);
             client.onClose(this::closed);
             log.connected(peer.clientId(), address);
@@ -307,6 +332,7 @@ final class EventStreams implements AutoCloseable {
             if (!streams.remove(this)) {
                 return;
             }
+            byClient.remove(peer.clientId());
             addresses.disconnected(address);
             Peer gone = peer;
             gone.outbox().close();

@@ -43,6 +43,7 @@ final class HttpApi {
     private final TrustedProxies proxies;
     private final ObjectMapper json;
     private final MessageCodec codec;
+    private EventStreams streams; // set once, before the server starts
     private final Duration ownerTtl;
     private final Duration maxInviteTtl;
     private final Optional<byte[]> adminKey;
@@ -180,7 +181,9 @@ final class HttpApi {
     /**
      * {@code {"rev": K, "id": ID, "op": OP}}: the WebSocket {@code op} over HTTP, answered with its
      * revision once stored (the ack). The same checks, codes and retry rules; an optional
-     * {@code "name"} is the display name the history shows.
+     * {@code "name"} is the display name the history shows, and an optional {@code "clientId"}
+     * naming an event stream on this instance that the same token opened in this room credits the
+     * op to that stream's client (otherwise the op gets a client id of its own).
      */
     private void submitOp(Context ctx) {
         Authorized who = editor(ctx);
@@ -188,6 +191,7 @@ final class HttpApi {
         String author = name(body);
         ObjectNode frame = ((ObjectNode) body.deepCopy()).put("type", "op").put("room", who.room().name());
         frame.remove("name");
+        frame.remove("clientId");
         ClientMessage.Op op;
         try {
             if (!(codec.decode(json.writeValueAsString(frame)) instanceof ClientMessage.Op decoded)) {
@@ -199,8 +203,16 @@ final class HttpApi {
         } catch (JacksonException e) {
             throw new IllegalStateException(e);
         }
-        long rev = rooms.submitDetached(who.room(), author, who.token().role(), op);
+        Optional<EventStreams.Author> stream = streams == null ? Optional.empty()
+                : streams.author(body.path("clientId").asText(null), who.room().name(), bearer(ctx));
+        long rev = rooms.submitDetached(who.room(), stream.map(EventStreams.Author::clientId).orElse(null),
+                stream.map(EventStreams.Author::name).orElse(author), who.token().role(), op);
         respond(ctx, 200, Map.of("rev", rev));
+    }
+
+    /** Where {@link #submitOp} finds the event stream a {@code clientId} names. */
+    void streams(EventStreams streams) {
+        this.streams = streams;
     }
 
     /** {@code {"text": S}}: S added at the end of the current text, as one op. */

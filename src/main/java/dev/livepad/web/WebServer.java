@@ -80,6 +80,7 @@ public final class WebServer {
         OriginPolicy origins = new OriginPolicy(settings.allowedOrigins());
         this.events = new EventStreams(api, sockets, parts.rooms(), addresses, origins, proxies, connectionLog,
                 settings.eventsHeartbeat(), parts.scheduler());
+        api.streams(events);
         CrossSiteGuard crossSite = new CrossSiteGuard(origins, proxies);
         ObjectMapper json = parts.json();
         this.dashboard = new AdminFeed(new Sampler(parts.stats(), parts.status(), recent, parts.rooms()::load), recent,

@@ -196,6 +196,30 @@ class HttpTransportsTest {
     }
 
     @Test
+    void an_op_posted_for_the_callers_own_stream_is_credited_to_it() {
+        String owner = server.createRoom("ev-own");
+        String editor = server.mint("ev-own", owner, "editor");
+        try (EventStreamClient stream = follow("ev-own", editor)) {
+            String me = stream.joined().get("clientId").asText();
+            Response mine = post("/api/rooms/ev-own/ops",
+                    "{\"rev\":0,\"id\":\"m-1\",\"op\":[\"hi\"],\"clientId\":\"" + me + "\"}", editor);
+            assertEquals(200, mine.status(), mine.body());
+            Event own = stream.nextOfType("op");
+            assertEquals("m-1", own.data().get("id").asText(), "the stream sees its own op: that is its ack too");
+            assertEquals(me, own.data().get("clientId").asText());
+            JsonNode listed = server.get("/api/rooms/ev-own/history", owner).json().get("revisions").get(0);
+            assertEquals(me, listed.get("clientId").asText());
+            assertEquals("Scripty", listed.get("name").asText(), "the stream's name");
+
+            // Another token may not credit its ops to this stream: the op gets an id of its own.
+            Response other = post("/api/rooms/ev-own/ops",
+                    "{\"rev\":1,\"id\":\"o-1\",\"op\":[2,\"!\"],\"clientId\":\"" + me + "\"}", owner);
+            assertEquals(200, other.status(), other.body());
+            assertFalse(me.equals(stream.nextOfType("op").data().get("clientId").asText()));
+        }
+    }
+
+    @Test
     void writes_from_one_address_share_a_websockets_message_rate() {
         try (TestServer limited = TestServer.start("EXEMPT_LOOPBACK", null, "RATE_LIMIT_PER_SECOND", "1",
                 "RATE_LIMIT_BURST", "3")) {
