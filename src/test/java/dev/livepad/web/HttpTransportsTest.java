@@ -234,6 +234,48 @@ class HttpTransportsTest {
         }
     }
 
+    @Test
+    void a_stream_that_does_not_read_is_ended_like_a_slow_websocket() throws Exception {
+        try (TestServer small = TestServer.start("OUTBOX_MAX_BYTES", "65536", "RATE_LIMIT_BYTES_PER_SECOND",
+                "100000000", "RATE_LIMIT_BYTES_BURST", "100000000");
+             WsClient alice = small.connect();
+             java.net.Socket reader = new java.net.Socket()) {
+            String owner = small.createRoom("ev-slow");
+            alice.send(Messages.joinMessage("ev-slow", owner));
+            alice.nextOfType("joined");
+            reader.setReceiveBufferSize(4096); // a small window, then never read
+            reader.connect(new java.net.InetSocketAddress("127.0.0.1", small.port()));
+            reader.getOutputStream().write(("GET /api/rooms/ev-slow/events HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Authorization: Bearer " + owner + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertEquals("join", alice.nextOfType("presence").get("event").asText());
+            String chunk = "s".repeat(8192);
+            long rev = 0;
+            long before = small.status().get("slowConsumersClosed").asLong();
+            java.util.List<String> presence = new java.util.ArrayList<>();
+            // 16 MB at most: more than the kernel's socket buffers can hide, however it sizes them
+            for (int i = 0; i < 1000 && presence.isEmpty(); i++) {
+                alice.send(Messages.op("ev-slow", rev, "in" + i, chunk));
+                rev = ack(alice, presence);
+                alice.send(Messages.op("ev-slow", rev, "out" + i, -chunk.length()));
+                rev = ack(alice, presence);
+            }
+            assertEquals(java.util.List.of("leave"), presence, "the stream that did not read left the room");
+            assertEquals(before + 1, small.status().get("slowConsumersClosed").asLong(), "cut off as too slow");
+        }
+    }
+
+    /** The next ack's revision; presence events on the way are noted. */
+    private static long ack(WsClient client, java.util.List<String> presence) {
+        while (true) {
+            JsonNode m = client.next();
+            if ("presence".equals(m.path("type").asText())) {
+                presence.add(m.get("event").asText());
+            } else if ("ack".equals(m.path("type").asText())) {
+                return m.get("rev").asLong();
+            }
+        }
+    }
+
     private long append(String room, String token, String text) {
         Response r = post("/api/rooms/" + room + "/append", "{\"text\":" + quote(text) + "}", token);
         assertEquals(200, r.status(), r.body());
