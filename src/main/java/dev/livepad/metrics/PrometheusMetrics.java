@@ -56,6 +56,7 @@ public final class PrometheusMetrics implements AutoCloseable {
     /** Registers the server's counters and gauges, and the JVM's. */
     public void bind(ServerStats stats, StatusReport status) {
         gauge("livepad.connections", "Open WebSockets", () -> stats.connections.get());
+        gauge("livepad.event.streams", "Open server-sent event streams of rooms", () -> stats.eventStreams.get());
         counter("livepad.connections.opened", "WebSockets opened", stats.connectionsOpened);
         for (int code : CloseCounts.CODES) {
             closes(stats, code);

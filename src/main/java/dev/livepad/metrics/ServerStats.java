@@ -26,6 +26,8 @@ public final class ServerStats {
 
     public final long startedAtMillis = System.currentTimeMillis();
     public final AtomicInteger connections = new AtomicInteger();
+    /** Open server-sent event streams of rooms ({@code GET /api/rooms/R/events}). */
+    public final AtomicInteger eventStreams = new AtomicInteger();
     public final AtomicInteger members = new AtomicInteger();
     public final LongAdder connectionsOpened = new LongAdder();
     public final LongAdder joins = new LongAdder();

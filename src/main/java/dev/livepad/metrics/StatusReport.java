@@ -44,6 +44,7 @@ public final class StatusReport {
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("uptimeSeconds", (System.currentTimeMillis() - stats.startedAtMillis) / 1000);
         status.put("connections", stats.connections.get());
+        status.put("eventStreams", stats.eventStreams.get());
         status.put("rooms", rooms.getAsLong());
         status.put("activeRooms", activeRooms.getAsInt());
         status.put("loadedRooms", loadedRooms.getAsInt());

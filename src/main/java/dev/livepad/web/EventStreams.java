@@ -3,6 +3,7 @@ package dev.livepad.web;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.livepad.metrics.ServerStats;
 import dev.livepad.protocol.CloseCode;
 import dev.livepad.protocol.ErrorCode;
 import dev.livepad.protocol.ProtocolException;
@@ -65,6 +66,7 @@ final class EventStreams implements AutoCloseable {
     private final OriginPolicy origins;
     private final TrustedProxies proxies;
     private final ConnectionLog log;
+    private final ServerStats stats;
     private final Duration heartbeat;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService writers = new ThreadPoolExecutor(0, MAX_WRITERS, 30, TimeUnit.SECONDS,
@@ -77,8 +79,9 @@ final class EventStreams implements AutoCloseable {
     private final Map<String, Stream> byClient = new ConcurrentHashMap<>();
 
     EventStreams(HttpApi api, SocketEndpoint sockets, RoomRegistry rooms, AddressLimits addresses,
-                 OriginPolicy origins, TrustedProxies proxies, ConnectionLog log, Duration heartbeat,
-                 ScheduledExecutorService scheduler) {
+                 OriginPolicy origins, TrustedProxies proxies, ConnectionLog log, ServerStats stats,
+                 Duration heartbeat, ScheduledExecutorService scheduler) {
+        this.stats = stats;
         this.api = api;
         this.sockets = sockets;
         this.rooms = rooms;
@@ -223,6 +226,7 @@ final class EventStreams implements AutoCloseable {
             peer = new Peer(sockets.newClientId(), sockets.newOutbox(this), steps -> { });
             streams.add(this);
             byClient.put(peer.clientId(), this);
+            stats.eventStreams.incrementAndGet();
             addresses.connected(address);
             client.onClose(this::closed);
             log.connected(peer.clientId(), address);
@@ -333,6 +337,7 @@ final class EventStreams implements AutoCloseable {
                 return;
             }
             byClient.remove(peer.clientId());
+            stats.eventStreams.decrementAndGet();
             addresses.disconnected(address);
             Peer gone = peer;
             gone.outbox().close();

@@ -79,7 +79,7 @@ public final class WebServer {
                 settings);
         OriginPolicy origins = new OriginPolicy(settings.allowedOrigins());
         this.events = new EventStreams(api, sockets, parts.rooms(), addresses, origins, proxies, connectionLog,
-                settings.eventsHeartbeat(), parts.scheduler());
+                parts.stats(), settings.eventsHeartbeat(), parts.scheduler());
         api.streams(events);
         CrossSiteGuard crossSite = new CrossSiteGuard(origins, proxies);
         ObjectMapper json = parts.json();

@@ -57,6 +57,7 @@ class HttpTransportsTest {
                 assertEquals("Hello", joined.data().get("text").asText());
                 assertEquals("viewer", joined.data().get("role").asText());
                 String streamId = joined.data().get("clientId").asText();
+                assertTrue(server.status().get("eventStreams").asInt() >= 1, "/status counts open streams");
 
                 JsonNode presence = alice.nextOfType("presence");
                 assertEquals("join", presence.get("event").asText());
