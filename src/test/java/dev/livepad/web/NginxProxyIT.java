@@ -10,6 +10,7 @@ import dev.livepad.testing.RawWebSocket;
 import dev.livepad.testing.SelfSignedTls;
 import dev.livepad.testing.TestServer;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,6 +92,38 @@ class NginxProxyIT {
 
     private static String bearer(String token) {
         return "Authorization: Bearer " + token;
+    }
+
+    @Test
+    void an_event_stream_through_nginx_delivers_each_event_as_it_happens() throws IOException {
+        String owner = new ObjectMapper().readTree(post(ALICE, "/api/rooms", "{\"name\":\"streamed\"}").body())
+                .get("token").asText();
+        try (Socket stream = connect(ALICE)) {
+            stream.setSoTimeout(5000);
+            stream.getOutputStream().write(("GET /api/rooms/streamed/events HTTP/1.1\r\nHost: " + HOST + "\r\n"
+                    + bearer(owner) + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            String joined = readUntil(stream, "\"type\":\"joined\"");
+            assertTrue(joined.startsWith("HTTP/1.1 200"), joined);
+            assertTrue(joined.toLowerCase(java.util.Locale.ROOT).contains("content-type: text/event-stream"), joined);
+            assertEquals(200, post(ALICE, "/api/rooms/streamed/append", "{\"text\":\"live\"}", bearer(owner))
+                    .status());
+            // Within the socket timeout: nginx did not hold the event back in its buffer.
+            assertTrue(readUntil(stream, "\"op\":[\"live\"]").contains("id: 1"), nginx.log());
+        }
+    }
+
+    /** Reads from {@code socket} until {@code marker} has arrived; everything read. */
+    private static String readUntil(Socket socket, String marker) throws IOException {
+        StringBuilder read = new StringBuilder();
+        byte[] buffer = new byte[4096];
+        while (read.indexOf(marker) < 0) {
+            int n = socket.getInputStream().read(buffer);
+            if (n < 0) {
+                throw new AssertionError("stream ended before " + marker + ": " + read);
+            }
+            read.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+        }
+        return read.toString();
     }
 
     @Test
