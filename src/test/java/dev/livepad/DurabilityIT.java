@@ -52,7 +52,7 @@ class DurabilityIT {
 
         server = ChildServer.start(dataDir, ENV);
         try (WsClient fresh = WsClient.connect(server.ws()); WsClient resumer = WsClient.connect(server.ws());
-             WsClient stale = WsClient.connect(server.ws())) {
+             WsClient stale = WsClient.connect(server.ws()); WsClient future = WsClient.connect(server.ws())) {
             JsonNode joined = join(fresh, "keep", editor, null);
             assertEquals(105, joined.get("rev").asInt());
             assertEquals(expected.toString(), joined.get("text").asText());
@@ -63,7 +63,14 @@ class DurabilityIT {
             assertEquals(101, resumed.get("ops").get(0).get("rev").asInt());
             assertEquals("w104", resumed.get("ops").get(4).get("id").asText());
 
-            JsonNode reset = join(stale, "keep", owner, 3L);
+            // Revision 3 is long gone from memory, not from the store, which keeps every revision.
+            JsonNode old = join(stale, "keep", owner, 3L);
+            assertFalse(old.has("reset"), old::toString);
+            assertEquals(102, old.get("ops").size());
+            assertEquals(4, old.get("ops").get(0).get("rev").asInt());
+            assertEquals("w3", old.get("ops").get(0).get("id").asText());
+
+            JsonNode reset = join(future, "keep", owner, 999L);
             assertTrue(reset.get("reset").asBoolean());
             assertEquals(expected.toString(), reset.get("text").asText());
 

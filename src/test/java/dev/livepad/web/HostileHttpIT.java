@@ -170,7 +170,8 @@ class HostileHttpIT {
         String[][] wrong = {{"GET", "/api/rooms"}, {"PUT", "/api/rooms"}, {"DELETE", "/api/rooms"},
             {"PATCH", "/api/rooms"}, {"GET", "/api/rooms/r1"}, {"PUT", "/api/rooms/r1"}, {"POST", "/api/rooms/r1"},
             {"GET", "/api/rooms/r1/tokens"}, {"DELETE", "/api/rooms/r1/tokens"}, {"POST", "/api/rooms/r1/text"},
-            {"PUT", "/api/rooms/r1/text"}, {"POST", "/status"}, {"DELETE", "/status"}, {"TRACE", "/status"}};
+            {"DELETE", "/api/rooms/r1/text"}, {"GET", "/api/rooms/r1/ops"}, {"PUT", "/api/rooms/r1/append"},
+            {"POST", "/api/rooms/r1/events"}, {"POST", "/status"}, {"DELETE", "/status"}, {"TRACE", "/status"}};
         for (String[] call : wrong) {
             expect(
                     call[0],
