@@ -10,7 +10,7 @@ const NETWORK_WAIT_MS = 4000;
 const SHELL = [
   '/', '/favicon.svg', '/css/app.css',
   '/js/api.js', '/js/app.js', '/js/authorship.js', '/js/client.js', '/js/connection.js', '/js/editor.js',
-  '/js/errors.js', '/js/history.js', '/js/home.js', '/js/ids.js', '/js/link.js', '/js/localcopy.js',
+  '/js/errors.js', '/js/history.js', '/js/home.js', '/js/httplink.js', '/js/ids.js', '/js/link.js', '/js/localcopy.js',
   '/js/ot.js', '/js/outbox.js', '/js/overlay.js', '/js/owner.js', '/js/panels.js', '/js/peers.js',
   '/js/prefs.js', '/js/presence.js', '/js/room.js', '/js/session.js', '/js/share.js', '/js/undo.js',
 ];

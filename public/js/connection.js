@@ -1,5 +1,9 @@
 // One WebSocket to /ws that keeps coming back: exponential backoff with jitter, a heartbeat
 // that notices a silently dead link, and an immediate retry when the browser comes back online.
+// When WebSockets cannot be opened at all (a proxy refuses the upgrade), it falls back to the
+// HTTP transports (httplink.js), and tries a WebSocket again every minute while on them.
+
+import { HttpLink } from './httplink.js';
 
 const FIRST_DELAY_MS = 500;
 const MAX_DELAY_MS = 15000;
@@ -7,6 +11,8 @@ const JITTER = 0.3;
 const PING_EVERY_MS = 15000;  // the server closes a socket it has heard nothing from for a while
 const PONG_WITHIN_MS = 10000; // an unanswered ping means the link is dead even if the socket looks open
 const TICK_MS = 5000;
+const FALL_BACK_AFTER = 2;     // WebSockets that failed before opening, in a row, before trying HTTP
+const WS_RETRY_MS = 60000;     // while on HTTP: how often a WebSocket is tried again
 
 /**
  * The delay before attempt `attempt` (0-based): doubling from `first` up to `max` (for reconnects
@@ -35,6 +41,9 @@ export class Connection {
     this.stopped = false;
     this.holdUntil = 0; // test hook: pretend the network is down until then
     this.immediate = false;
+    this.failedBeforeOpen = 0; // WebSockets in a row that closed without ever opening
+    this.fallBack = false;     // use the HTTP transports for the next connections
+    this.probe = 0;            // the timer of the next WebSocket try while on HTTP
     window.addEventListener('online', () => this.retryNow());
     // The socket of a machine that lost its network may look open for minutes: let it go now.
     window.addEventListener('offline', () => this.closeSocket(4003, 'browser offline'));
@@ -66,6 +75,11 @@ export class Connection {
 
   get isOpen() {
     return !!this.socket && this.socket.readyState === WebSocket.OPEN;
+  }
+
+  /** True while the link is the HTTP transports, not a WebSocket. */
+  get onFallback() {
+    return this.socket instanceof HttpLink;
   }
 
   /**
@@ -105,13 +119,17 @@ export class Connection {
     }
     let socket;
     try {
-      socket = new WebSocket(this.url);
+      socket = this.fallBack ? new HttpLink(httpOrigin(this.url)) : new WebSocket(this.url);
     } catch (e) {
       this.scheduleNext();
       return;
     }
     this.socket = socket;
+    let opened = false;
     socket.onopen = () => {
+      opened = true;
+      if (socket instanceof WebSocket) this.failedBeforeOpen = 0;
+      else this.probeLater();
       this.lastHeardAt = Date.now();
       this.pingSentAt = 0;
       clearInterval(this.heartbeat);
@@ -128,7 +146,36 @@ export class Connection {
       }
       this.handlers.message(message);
     };
-    socket.onclose = (event) => this.closed(socket, event.code, event.reason);
+    socket.onclose = (event) => {
+      if (!opened && socket instanceof WebSocket && ++this.failedBeforeOpen >= FALL_BACK_AFTER) {
+        this.fallBack = true; // refused at the upgrade, again: the network blocks WebSockets
+        this.immediate = true;
+      }
+      this.closed(socket, event.code, event.reason);
+    };
+  }
+
+  /** While on HTTP: in a while, see whether a WebSocket opens now, and if so move back to it. */
+  probeLater() {
+    clearTimeout(this.probe);
+    this.probe = setTimeout(() => {
+      if (this.stopped || !this.onFallback) return;
+      let probe;
+      try {
+        probe = new WebSocket(this.url);
+      } catch (e) {
+        this.probeLater();
+        return;
+      }
+      probe.onopen = () => {
+        probe.onclose = null;
+        probe.close(1000, 'probe');
+        this.fallBack = false;
+        this.failedBeforeOpen = 0;
+        this.restart(); // rejoin over a WebSocket at once; the session resumes where it was
+      };
+      probe.onclose = () => this.probeLater();
+    }, WS_RETRY_MS);
   }
 
   /** Detaches a socket at once, so that no late frame from it is handled, and reports the close. */
@@ -149,6 +196,7 @@ export class Connection {
   closed(socket, code, reason) {
     if (socket !== this.socket) return;
     this.socket = null;
+    clearTimeout(this.probe);
     clearInterval(this.heartbeat);
     this.handlers.close({ code, reason });
     if (!this.stopped) this.scheduleNext();
@@ -176,4 +224,10 @@ export class Connection {
     }
     if (now - this.lastSentAt >= PING_EVERY_MS && this.send({ type: 'ping', t: now })) this.pingSentAt = now;
   }
+}
+
+/** The http(s) origin of a ws(s) URL: where the HTTP transports are. */
+function httpOrigin(wsUrl) {
+  const url = new URL(wsUrl);
+  return `${url.protocol === 'wss:' ? 'https:' : 'http:'}//${url.host}`;
 }

@@ -158,11 +158,13 @@ function roomView(link, binding, overlay, sessionRef, owner, { historyView, auth
   let refusal = null; // why the server turned the last join away ("the room is full"), if it did
   let announced = 'connecting';
   return {
-    status(state, until) {
+    status(state, until, fallback = false) {
       clearInterval(countdown);
-      if (state !== announced && !sessionRef().stopped) {
-        announced = state;
+      const said = fallback ? 'connected-fallback' : state;
+      if (said !== announced && !sessionRef().stopped) {
+        announced = said;
         announce({
+          'connected-fallback': 'Connected to the room over plain HTTP: this network blocks WebSockets.',
           connected: 'Connected to the room.',
           reconnecting: 'Connection lost. Reconnecting; your changes are kept on this page.',
           offline: 'This device is offline. Your changes are kept on this page.',
@@ -183,6 +185,7 @@ function roomView(link, binding, overlay, sessionRef, owner, { historyView, auth
           const seconds = Math.ceil((until - Date.now()) / 1000);
           return seconds > 0 ? `reconnecting in ${seconds} s…` : 'reconnecting…';
         }
+        if (state === 'connected' && fallback) return 'connected (fallback: HTTP)';
         return { connecting: 'connecting…', connected: 'connected', reconnecting: 'reconnecting…', offline: 'offline' }[state];
       };
       pill.textContent = label();

@@ -204,7 +204,7 @@ export class RoomSession {
     this.connection.healthy();
     this.editor.setReadOnly(m.role === 'viewer');
     this.view.joined(this.self);
-    this.view.status('connected');
+    this.view.status('connected', undefined, this.connection.onFallback);
     this.changed();
     if (!this.swept) {
       this.swept = true;
@@ -254,6 +254,12 @@ export class RoomSession {
   }
 
   onRemoteOp(m) {
+    const out = this.client.outstanding;
+    if (out && out.sent && m.id === out.id) {
+      // Our own op, as an event stream (the HTTP fallback) carries it back: that is its ack.
+      this.onAck({ id: m.id, rev: m.rev });
+      return;
+    }
     if (m.rev !== this.client.revision + 1) {
       this.reload();
       return;
