@@ -156,7 +156,7 @@ export class Connection {
   }
 
   /** While on HTTP: in a while, see whether a WebSocket opens now, and if so move back to it. */
-  probeLater() {
+  probeLater(delay = WS_RETRY_MS) {
     clearTimeout(this.probe);
     this.probe = setTimeout(() => {
       if (this.stopped || !this.onFallback) return;
@@ -175,7 +175,7 @@ export class Connection {
         this.restart(); // rejoin over a WebSocket at once; the session resumes where it was
       };
       probe.onclose = () => this.probeLater();
-    }, WS_RETRY_MS);
+    }, delay);
   }
 
   /** Detaches a socket at once, so that no late frame from it is handled, and reports the close. */

@@ -515,6 +515,7 @@ export class RoomSession {
       dropConnection: (holdMs = 0) => this.connection.drop(holdMs),
       dropAfterNextSend: (holdMs = 0) => { this.outbox.afterNextSend = () => this.connection.drop(holdMs); },
       restoreConnection: () => this.connection.undrop(),
+      tryWebSocketNow: () => this.connection.probeLater(0), // on the fallback: the minutely WebSocket try, now
       state: () => ({
         state: this.client ? this.client.state : 'none',
         revision: this.client ? this.client.revision : -1,

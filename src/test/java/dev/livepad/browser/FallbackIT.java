@@ -47,11 +47,29 @@ class FallbackIT {
 
     /** nginx on {@code port} in front of the test server, refusing WebSocket upgrades. */
     private Nginx blockingProxy(int port) throws Exception {
+        return proxy(port, "    location /ws { return 403; }   # a corporate proxy that will not upgrade");
+    }
+
+    /** nginx on {@code port} in front of the test server, passing WebSocket upgrades on. */
+    private Nginx upgradingProxy(int port) throws Exception {
+        return proxy(port, String.join("\n",
+                "    location /ws {",
+                "        proxy_pass http://127.0.0.1:" + server.port() + ";",
+                "        proxy_http_version 1.1;",
+                "        proxy_set_header Upgrade $http_upgrade;",
+                "        proxy_set_header Connection upgrade;",
+                "        proxy_set_header Host $host;",
+                "        proxy_set_header X-Forwarded-Host $http_host;",
+                "        proxy_set_header X-Forwarded-Proto $scheme;",
+                "    }"));
+    }
+
+    private Nginx proxy(int port, String wsLocation) throws Exception {
         Path dir = Files.createTempDirectory("fallback-nginx");
         String site = String.join("\n",
                 "server {",
                 "    listen 127.0.0.1:" + port + ";",
-                "    location /ws { return 403; }   # a corporate proxy that will not upgrade",
+                wsLocation,
                 "    location / {",
                 "        proxy_pass http://127.0.0.1:" + server.port() + ";",
                 "        proxy_http_version 1.1;",
@@ -111,6 +129,18 @@ class FallbackIT {
         alice.await(java.time.Duration.ofSeconds(40), x -> x.connection().contains("connected")
                 && !x.connection().contains("reconnecting"), () -> "alice back: " + alice.connection());
         awaitEverywhere(room, owner, together + " (typed while cut off)");
+
+        // The network lets WebSockets through again: at its next try (every minute; now, through
+        // the test hook) Alice moves back to one, and goes on where she was.
+        nginx.close();
+        nginx = upgradingProxy(port);
+        alice.await(x -> !x.connection().contains("reconnecting"), () -> "alice back: " + alice.connection());
+        alice.script("window.livepad.debug.tryWebSocketNow();");
+        alice.await(x -> x.connection().equals("connected"), () -> "alice on a websocket: " + alice.connection());
+        alice.await(x -> server.status().get("eventStreams").asInt() == 0, () -> "alice's event stream is closed");
+        alice.caretToEnd();
+        alice.type(" and back");
+        awaitEverywhere(room, owner, together + " (typed while cut off) and back");
     }
 
     private void awaitEverywhere(String room, String owner, String expected) {
