@@ -58,6 +58,8 @@ final class EventStreams implements AutoCloseable {
     private static final JsonFactory JSON = new JsonFactory();
     /** Streams writing at once at most; a write beyond them fails, and its stream ends and resumes. */
     private static final int MAX_WRITERS = 64;
+    /** How the {@code closed} message of a deleted room begins (ServerMessages.closed). */
+    private static final String CLOSED_PREFIX = "{\"type\":\"closed\"";
 
     private final HttpApi api;
     private final SocketEndpoint sockets;
@@ -262,13 +264,20 @@ final class EventStreams implements AutoCloseable {
             try {
                 writers.execute(() -> {
                     try {
+                        boolean roomClosed = false;
                         synchronized (writing) {
                             for (byte[] frame : frames) {
                                 String data = new String(frame, StandardCharsets.UTF_8);
                                 long rev = revisionOf(frame);
                                 client.sendData(data, rev < 0 ? null : Long.toString(rev));
+                                roomClosed |= data.startsWith(CLOSED_PREFIX);
                             }
                             lastWriteNanos = System.nanoTime();
+                        }
+                        if (roomClosed) { // the room was deleted: nothing more will come
+                            onSent.run();
+                            end();
+                            return;
                         }
                         if (client.terminated()) {
                             throw new IOException("the event stream is closed");

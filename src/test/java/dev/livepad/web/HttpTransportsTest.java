@@ -76,6 +76,17 @@ class HttpTransportsTest {
     }
 
     @Test
+    void deleting_the_room_sends_closed_and_ends_the_stream() {
+        String owner = server.createRoom("ev-deleted");
+        try (EventStreamClient stream = follow("ev-deleted", owner)) {
+            stream.joined();
+            assertEquals(204, server.delete("/api/rooms/ev-deleted", owner).status());
+            assertEquals("closed", stream.next().data().get("type").asText());
+            assertTrue(stream.awaitEnd(Duration.ofSeconds(10)), "the stream ends after closed");
+        }
+    }
+
+    @Test
     void last_event_id_resumes_like_a_join_with_rev() {
         String owner = server.createRoom("ev-resume");
         for (String word : new String[] {"one", " two", " three"}) {
