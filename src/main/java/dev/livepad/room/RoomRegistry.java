@@ -330,20 +330,7 @@ public final class RoomRegistry {
 
     /** The current text of a room, loading it if needed; {@code unavailable} if it cannot be had in time. */
     public String text(RoomRecord record) {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                return liveRoom(record.name(), record.id()).committedText().get(10, TimeUnit.SECONDS).toString();
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof RoomGone) || attempt >= 3) {
-                    throw unavailable(record.name());
-                }
-            } catch (TimeoutException e) {
-                throw unavailable(record.name());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw unavailable(record.name());
-            }
-        }
+        return onLiveRoom(record, "reading its text", Room::committedText).toString();
     }
 
     /** The rooms' history as stored: texts at old revisions, the list of revisions, authorship. */
@@ -395,22 +382,29 @@ public final class RoomRegistry {
 
     private long detached(RoomRecord record, String clientId, String displayName, Role role,
                           BiFunction<Room, Member, CompletableFuture<Long>> apply) {
+        return onLiveRoom(record, "an HTTP edit", room -> apply.apply(room, Member.detached(room,
+                clientId != null ? clientId : clientIdPrefix() + "h" + nextEditor.incrementAndGet(), displayName,
+                role)));
+    }
+
+    /**
+     * Runs {@code call} on the room, loading it if needed, and waits for its outcome: a room evicted
+     * before the call ran (nothing was done) is loaded afresh and called again; a refusal comes out
+     * with its code; anything else, or no answer within 10 s, is {@code unavailable}.
+     */
+    private <T> T onLiveRoom(RoomRecord record, String what, Function<Room, CompletableFuture<T>> call) {
         for (int attempt = 0; ; attempt++) {
-            Room room = liveRoom(record.name(), record.id());
-            Member author = Member.detached(room,
-                    clientId != null ? clientId : clientIdPrefix() + "h" + nextEditor.incrementAndGet(),
-                    displayName, role);
             try {
-                return apply.apply(room, author).get(10, TimeUnit.SECONDS);
+                return call.apply(liveRoom(record.name(), record.id())).get(10, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
                 Throwable cause = unwrap(e.getCause());
                 if (cause instanceof RoomGone && attempt < 3) {
-                    continue; // evicted before the edit ran: nothing was applied
+                    continue;
                 }
                 if (cause instanceof ProtocolException refused) {
                     throw refused;
                 }
-                LOG.warn("room {}: an HTTP edit failed", record.name(), cause);
+                LOG.warn("room {}: {} failed", record.name(), what, cause);
                 throw unavailable(record.name());
             } catch (TimeoutException e) {
                 throw unavailable(record.name());
