@@ -4,6 +4,7 @@ import dev.livepad.protocol.ErrorCode;
 import dev.livepad.protocol.ProtocolException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,21 +46,46 @@ final class AddressLimits {
         this.authFailureBurst = Math.max(1, authFailuresPerMinute);
     }
 
-    /** Whether another WebSocket from this address may be opened. */
-    boolean mayConnect(String address) {
+    /**
+     * Takes one of the address's connection slots (a WebSocket or an event stream), or returns null
+     * when all are in use. Check and take are one step, so connections opened at the same moment
+     * cannot all pass a check that only one of them should. The slot is given back by
+     * {@link Slot#release}, once, however often it is called.
+     */
+    Slot tryConnect(String address) {
         if (exempt(address)) {
-            return true;
+            return new Slot(null);
         }
-        AtomicInteger open = connections.get(address);
-        return open == null || open.get() < maxConnections;
+        boolean[] taken = {false};
+        connections.compute(address, (a, open) -> {
+            int now = open == null ? 0 : open.get();
+            if (now >= maxConnections) {
+                return open;
+            }
+            taken[0] = true;
+            if (open == null) {
+                return new AtomicInteger(1);
+            }
+            open.incrementAndGet();
+            return open;
+        });
+        return taken[0] ? new Slot(address) : null;
     }
 
-    void connected(String address) {
-        connections.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();
-    }
+    /** One connection's hold on its address's budget. */
+    final class Slot {
+        private final String address; // null: exempt, nothing to give back
+        private final AtomicBoolean held = new AtomicBoolean(true);
 
-    void disconnected(String address) {
-        connections.computeIfPresent(address, (a, open) -> open.decrementAndGet() <= 0 ? null : open);
+        private Slot(String address) {
+            this.address = address;
+        }
+
+        void release() {
+            if (address != null && held.getAndSet(false)) {
+                connections.computeIfPresent(address, (a, open) -> open.decrementAndGet() <= 0 ? null : open);
+            }
+        }
     }
 
     /** Takes one room creation from the address's budget, or refuses with {@code rate_limited}. */

@@ -106,6 +106,18 @@ final class EventStreams implements AutoCloseable {
      * {@code curl -N} sends none).
      */
     private void stream(Context ctx) throws IOException {
+        Stream stream = ctx.attribute(Stream.class.getName());
+        try {
+            begin(ctx);
+        } catch (IOException | RuntimeException e) {
+            if (stream != null) {
+                stream.slot.release(); // the client went before its stream began
+            }
+            throw e;
+        }
+    }
+
+    private void begin(Context ctx) throws IOException {
         HttpServletResponse res = ctx.res();
         res.setStatus(200);
         res.setCharacterEncoding("UTF-8");
@@ -131,12 +143,14 @@ final class EventStreams implements AutoCloseable {
         if (origin != null && !origins.allows(origin, proxies.ownOrigin(ctx.req()))) {
             throw new ProtocolException(ErrorCode.FORBIDDEN, "origin not allowed");
         }
-        if (!addresses.mayConnect(client)) {
+        HttpApi.Authorized who = api.authorizeToken(ctx, false);
+        OptionalLong resumeRev = lastEventId(ctx);
+        String token = ctx.header("Authorization").substring("Bearer ".length()).trim();
+        AddressLimits.Slot slot = addresses.tryConnect(client); // last: nothing after it refuses
+        if (slot == null) {
             throw new ProtocolException(ErrorCode.RATE_LIMITED, "too many connections from this address");
         }
-        HttpApi.Authorized who = api.authorizeToken(ctx, false);
-        String token = ctx.header("Authorization").substring("Bearer ".length()).trim();
-        ctx.attribute(Stream.class.getName(), new Stream(who, token, client, lastEventId(ctx), ctx.queryParam("name")));
+        ctx.attribute(Stream.class.getName(), new Stream(who, token, slot, client, resumeRev, ctx.queryParam("name")));
     }
 
     /** {@code Last-Event-ID}: the revision the client saw last, as a join's {@code rev}. */
@@ -204,6 +218,7 @@ final class EventStreams implements AutoCloseable {
     private final class Stream implements Transport {
         private final HttpApi.Authorized who;
         private final byte[] token;
+        private final AddressLimits.Slot slot;
         private final String address;
         private final OptionalLong resumeRev;
         private final String name;
@@ -214,8 +229,10 @@ final class EventStreams implements AutoCloseable {
         private java.util.concurrent.ScheduledFuture<?> beats;
         private volatile boolean ended;
 
-        Stream(HttpApi.Authorized who, String token, String address, OptionalLong resumeRev, String name) {
+        Stream(HttpApi.Authorized who, String token, AddressLimits.Slot slot, String address, OptionalLong resumeRev,
+               String name) {
             this.who = who;
+            this.slot = slot;
             this.token = token.getBytes(StandardCharsets.UTF_8);
             this.address = address;
             this.resumeRev = resumeRev;
@@ -229,7 +246,6 @@ final class EventStreams implements AutoCloseable {
             streams.add(this);
             byClient.put(peer.clientId(), this);
             stats.eventStreams.incrementAndGet();
-            addresses.connected(address);
             client.onClose(this::closed);
             log.connected(peer.clientId(), address);
             long every = heartbeat.toMillis();
@@ -347,7 +363,7 @@ final class EventStreams implements AutoCloseable {
             }
             byClient.remove(peer.clientId());
             stats.eventStreams.decrementAndGet();
-            addresses.disconnected(address);
+            slot.release();
             Peer gone = peer;
             gone.outbox().close();
             for (Member member : List.copyOf(gone.memberships().values())) {

@@ -52,6 +52,7 @@ final class SocketEndpoint {
     public final class Connection implements Session.Listener {
         private final RateLimiter limiter;
         private final String address; // the client's, resolved through trusted proxies at upgrade time
+        private final AddressLimits.Slot slot; // taken at the upgrade, given back when the socket is gone
         private final Executor blocking;
         private volatile Session session;
         private volatile Peer peer; // set on open, before the connection is listed
@@ -59,9 +60,10 @@ final class SocketEndpoint {
         private final AtomicInteger errors = new AtomicInteger();
         volatile long lastHeardNanos = System.nanoTime();
 
-        Connection(RateLimiter limiter, String address, Executor blocking) {
+        Connection(RateLimiter limiter, String address, AddressLimits.Slot slot, Executor blocking) {
             this.limiter = limiter;
             this.address = address;
+            this.slot = slot;
             this.blocking = blocking;
         }
 
@@ -90,12 +92,16 @@ final class SocketEndpoint {
 
         @Override
         public void onWebSocketClose(int statusCode, String reason) {
+            slot.release();
             closed(this, statusCode, reason);
         }
 
         @Override
         public void onWebSocketError(Throwable cause) {
             LOG.debug("websocket error", cause);
+            if (session == null) {
+                slot.release(); // failed before it ever opened: no close follows
+            }
         }
 
         /** Runs a step that may block off the selector; the next frame is read after it. */
@@ -158,10 +164,10 @@ final class SocketEndpoint {
      * resolved it); Jetty calls it back for everything that happens on it, and {@code blocking}
      * runs what may block.
      */
-    Session.Listener newConnection(String address, Executor blocking) {
+    Session.Listener newConnection(String address, AddressLimits.Slot slot, Executor blocking) {
         RateLimiter limiter = new RateLimiter(limits.ratePerSecond(), limits.rateBurst(), limits.rateBytesPerSecond(),
                 limits.rateBytesBurst(), System.nanoTime());
-        return new Connection(limiter, address, blocking);
+        return new Connection(limiter, address, slot, blocking);
     }
 
     private void connected(Connection connection, Session session) {
@@ -173,7 +179,6 @@ final class SocketEndpoint {
         Outbox outbox = newOutbox(new JettyTransport(session, scheduler));
         connection.peer = new Peer(newClientId(), outbox, connection.limiter::charge);
         connections.add(connection);
-        addresses.connected(connection.address);
         stats.connections.incrementAndGet();
         stats.connectionsOpened.increment();
         log.connected(connection.peer.clientId(), connection.address);
@@ -191,7 +196,6 @@ final class SocketEndpoint {
         }
         stats.connectionClosed(statusCode);
         Peer peer = connection.peer;
-        addresses.disconnected(connection.address);
         stats.connections.decrementAndGet();
         peer.outbox().close();
         for (Member member : List.copyOf(peer.memberships().values())) {

@@ -98,9 +98,10 @@ final class SocketUpgrade extends HttpFilter {
      * that hands the new connection the client address resolved here, at upgrade time: the
      * socket keeps no request to read forwarding headers from later.
      */
-    private boolean upgrade(HttpServletRequest req, HttpServletResponse res, String client) throws IOException {
+    private boolean upgrade(HttpServletRequest req, HttpServletResponse res, String client, AddressLimits.Slot slot)
+            throws IOException {
         WebSocketNegotiator negotiator = WebSocketNegotiator.from(
-                (request, response, callback) -> sockets.newConnection(client,
+                (request, response, callback) -> sockets.newConnection(client, slot,
                         request.getConnectionMetaData().getConnector().getExecutor()),
                 (listener, request, response) ->
                         withoutUpgrade(frameHandlers.newFrameHandler(listener, request, response)));
@@ -133,10 +134,23 @@ final class SocketUpgrade extends HttpFilter {
             refuse(res, client, ErrorCode.UNAVAILABLE, "this server is shutting down; connect again in a moment");
         } else if (!origins.allows(req.getHeader("Origin"), proxies.ownOrigin(req))) {
             refuse(res, client, ErrorCode.FORBIDDEN, "origin not allowed");
-        } else if (!addresses.mayConnect(client)) {
-            refuse(res, client, ErrorCode.RATE_LIMITED, "too many connections from this address");
-        } else if (!upgrade(req, res, client)) {
-            refuse(res, client, ErrorCode.BAD_REQUEST, "not a valid WebSocket upgrade");
+        } else {
+            AddressLimits.Slot slot = addresses.tryConnect(client);
+            if (slot == null) {
+                refuse(res, client, ErrorCode.RATE_LIMITED, "too many connections from this address");
+                return;
+            }
+            boolean upgraded = false;
+            try {
+                upgraded = upgrade(req, res, client, slot);
+            } finally {
+                if (!upgraded) {
+                    slot.release(); // the connection, if one was made, never opened
+                }
+            }
+            if (!upgraded) {
+                refuse(res, client, ErrorCode.BAD_REQUEST, "not a valid WebSocket upgrade");
+            }
         }
     }
 

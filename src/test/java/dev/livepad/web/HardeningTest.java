@@ -110,6 +110,44 @@ class HardeningTest {
     }
 
     @Test
+    void connections_opened_at_the_same_moment_cannot_pass_the_per_address_limit_together() throws Exception {
+        try (TestServer server = TestServer.start("EXEMPT_LOOPBACK", null, "MAX_CONNECTIONS_PER_IP", "2")) {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            java.util.List<java.util.concurrent.Future<WsClient>> attempts = new java.util.ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                attempts.add(pool.submit(() -> {
+                    go.await();
+                    try {
+                        return server.connect();
+                    } catch (CompletionException refused) {
+                        return null;
+                    }
+                }));
+            }
+            go.countDown();
+            java.util.List<WsClient> open = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<WsClient> attempt : attempts) {
+                WsClient client = attempt.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                if (client != null) {
+                    open.add(client);
+                }
+            }
+            pool.shutdown();
+            assertTrue(open.size() <= 2, open.size() + " of 16 simultaneous connections got in, with a limit of 2");
+            open.forEach(WsClient::close);
+            // The slots are given back: two connect again (once the server has seen the others close).
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+            while (server.status().get("connections").asInt() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            try (WsClient one = server.connect(); WsClient two = server.connect()) {
+                assertThrows(CompletionException.class, server::connect);
+            }
+        }
+    }
+
+    @Test
     void loopback_clients_are_limited_like_any_other_unless_exempted() {
         try (TestServer server = TestServer.start("EXEMPT_LOOPBACK", null, "ROOM_CREATES_PER_MINUTE", "2")) {
             server.createRoom("l1");
