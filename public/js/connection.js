@@ -150,6 +150,11 @@ export class Connection {
       if (!opened && socket instanceof WebSocket && ++this.failedBeforeOpen >= FALL_BACK_AFTER) {
         this.fallBack = true; // refused at the upgrade, again: the network blocks WebSockets
         this.immediate = true;
+      } else if (socket instanceof HttpLink && !socket.streamed && socket.join) {
+        // HTTP does not get through either: the server is down, not WebSockets blocked. Alternate,
+        // so that whichever works first when it is back is the one used.
+        this.fallBack = false;
+        this.failedBeforeOpen = FALL_BACK_AFTER - 1;
       }
       this.closed(socket, event.code, event.reason);
     };

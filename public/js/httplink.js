@@ -25,6 +25,7 @@ export class HttpLink {
     this.onclose = null;
     this.join = null;       // the join that opened the stream: room, token, name
     this.clientId = null;   // our stream's, from `joined`
+    this.streamed = false;  // the event stream was answered: the server is there
     this.abort = new AbortController();
     this.lastHeardAt = Date.now();
     this.watchdog = 0;
@@ -89,6 +90,7 @@ export class HttpLink {
       this.close(4004, 'event stream refused');
       return;
     }
+    this.streamed = true;
     this.lastHeardAt = Date.now();
     this.watchdog = setInterval(() => {
       if (Date.now() - this.lastHeardAt > STREAM_SILENT_MS) this.close(4002, 'event stream went silent');
