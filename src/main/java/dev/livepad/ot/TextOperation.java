@@ -66,12 +66,12 @@ public final class TextOperation {
     }
 
     /** Component {@code i}: units retained (&gt; 0) or deleted (&lt; 0), or 0 for an insert. */
-    int countAt(int i) {
+    public int countAt(int i) {
         return counts[i];
     }
 
     /** The text component {@code i} inserts, or null when it retains or deletes. */
-    String insertAt(int i) {
+    public String insertAt(int i) {
         return inserts[i];
     }
 

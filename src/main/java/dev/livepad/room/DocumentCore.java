@@ -68,15 +68,16 @@ final class DocumentCore {
      * lose an edit. Ops stored before fingerprints were kept are taken on trust, as they were.
      */
     OptionalLong retryOf(String opId, long fingerprint) {
-        History.Entry seen = history.byId(opId);
-        if (seen == null) {
+        long seen = history.revOf(opId);
+        if (seen < 0) {
             return OptionalLong.empty();
         }
-        if (seen.fingerprint() != OpFingerprint.UNKNOWN && seen.fingerprint() != fingerprint) {
+        long kept = history.fingerprintAt(seen);
+        if (kept != OpFingerprint.UNKNOWN && kept != fingerprint) {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "op id " + opId + " was already used in room "
                     + room + " for a different op; send this op under a new id");
         }
-        return OptionalLong.of(seen.op().rev());
+        return OptionalLong.of(seen);
     }
 
     /**
