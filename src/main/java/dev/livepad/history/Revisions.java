@@ -22,10 +22,12 @@ import java.util.TreeMap;
 
 /**
  * Reads a room's history from the store. The text at revision K is the newest snapshot at or
- * before K plus the ops after it up to K, so with every revision kept it replays at most
- * {@code SNAPSHOT_EVERY} ops; attribution replays the log from its start (the empty text, or the
- * oldest kept snapshot, whose text is then by an unknown author). Ops are read in pages, so no
- * request holds more than a page of the log at once besides the text it builds.
+ * before K plus the ops after it up to K, so with every revision kept it replays at most one
+ * snapshot interval ({@code SNAPSHOT_EVERY} ops, more for large texts, see
+ * {@link dev.livepad.room.RoomSettings#snapshotInterval}); attribution replays the log from
+ * its start (the empty text, or the oldest kept snapshot, whose text is then by an unknown
+ * author). Ops are read in pages, so no request holds more than a page of the log at once
+ * besides the text it builds.
  */
 public final class Revisions {
     /** The most revisions one history request lists. */

@@ -302,8 +302,8 @@ public final class Room {
     }
 
     private void snapshotIfDue(long rev) {
-        if (rev % context.settings().snapshotEvery() == 0) {
-            Rope snapshot = core.textRope(); // the text at rev, written out on the snapshot thread
+        Rope snapshot = core.textRope(); // the text at rev, written out on the snapshot thread
+        if (context.settings().snapshotDue(rev, snapshot.length())) {
             commits.whenCommitted(rev, () -> context.snapshots().execute(() ->
                     context.store().saveSnapshot(id, rev, snapshot.toString(), context.settings().keepOps())));
         }

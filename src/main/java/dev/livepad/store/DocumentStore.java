@@ -180,7 +180,8 @@ public interface DocumentStore extends AutoCloseable {
 
     /**
      * The newest stored snapshot at or before {@code rev}, or empty when there is none; with
-     * {@link #opsAfter}, the text at any kept revision is at most {@code SNAPSHOT_EVERY} ops away.
+     * {@link #opsAfter}, the text at any kept revision is at most one snapshot interval away
+     * ({@code SNAPSHOT_EVERY} ops, more for large texts).
      *
      * @throws StoreException when the room cannot be read
      */
