@@ -11,9 +11,9 @@ public record RoomSettings(int maxDocChars, int historyOps, long historyMaxBytes
 
     /**
      * A snapshot is the whole text, so a text larger than this many characters per op of the
-     * interval is snapshotted less often: snapshots then cost at most about this much per op, in
-     * CPU and in storage, however large the document. Below 100,000 characters (at the default
-     * interval of 200) nothing changes.
+     * interval is snapshotted less often: snapshots then store and write at most about this much
+     * per op, however large the document. Up to 100,000 characters (at the default interval of
+     * 200) nothing changes.
      */
     static final int SNAPSHOT_CHARS_PER_OP = 500;
 
