@@ -9,17 +9,21 @@ import java.util.Optional;
  *
  * <p>The ot.js states map onto the fields: Synchronized when nothing is outstanding, AwaitingConfirm when only
  * {@code outstanding} is set, AwaitingWithBuffer when {@code buffer} is set as well.
+ *
+ * <p>The text is a {@link Rope}, as on the server, so an edit costs about the same on a megabyte as on a line: the
+ * load generator runs dozens of these beside the server it measures, and copying a whole text per op would take
+ * most of a core and the memory bandwidth the server shares with it.
  */
 public final class OtClient {
     private long revision;
-    private String text;
+    private Rope text;
     private TextOperation outstanding; // sent, not yet acknowledged; based on the server document at revision
     private TextOperation buffer;      // local edits made after outstanding, based on outstanding's result
 
     /** A synchronized client holding {@code text} as of server revision {@code revision}. */
     public OtClient(long revision, String text) {
         this.revision = revision;
-        this.text = Objects.requireNonNull(text, "text");
+        this.text = Rope.of(Objects.requireNonNull(text, "text"));
     }
 
     /** The number of server operations this client has seen, including acknowledgements of its own. */
@@ -27,9 +31,14 @@ public final class OtClient {
         return revision;
     }
 
-    /** The local document, including edits the server has not confirmed yet. */
+    /** The local document, including edits the server has not confirmed yet; O(n). */
     public String text() {
-        return text;
+        return text.toString();
+    }
+
+    /** Length of {@link #text()} in UTF-16 units; O(1). */
+    public int length() {
+        return text.length();
     }
 
     /**
@@ -108,7 +117,7 @@ public final class OtClient {
         return Optional.ofNullable(buffer);
     }
 
-    private static String applyTo(String text, TextOperation op, String source) {
+    private static Rope applyTo(Rope text, TextOperation op, String source) {
         try {
             return op.apply(text);
         } catch (InvalidOperationException e) {

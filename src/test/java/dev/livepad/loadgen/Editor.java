@@ -68,7 +68,7 @@ final class Editor implements WsListener {
             if (ot == null || broken || closing) {
                 return;
             }
-            int length = ot.text().length();
+            int length = ot.length();
             int at = random.nextInt(length + 1);
             TextOperation op = length >= maxChars && length > 0
                     ? TextOperation.builder().retain(Math.min(at, length - 1)).delete(1)
@@ -83,7 +83,7 @@ final class Editor implements WsListener {
 
     /** Inserts {@code text} at the end as one op, to seed a document; acked once {@link #isSynchronized()}. */
     synchronized void append(String text) {
-        int length = ot.text().length();
+        int length = ot.length();
         ot.applyLocal(TextOperation.builder().retain(length).insert(text).build()).ifPresent(this::sendOp);
     }
 
