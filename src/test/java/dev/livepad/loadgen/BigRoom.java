@@ -1,6 +1,7 @@
 package dev.livepad.loadgen;
 
 import java.time.Duration;
+import java.util.function.Predicate;
 
 /**
  * {@code bigroom}: one room with many members of whom a few type; every op reaches every other member, so one
@@ -29,8 +30,10 @@ final class BigRoom {
             report.put("joinSeconds", (System.nanoTime() - start) / 1e9);
             swarm.configure(maxChars);
             int first = swarm.editors().get(0).index;
+            Predicate<Editor> typist = e -> e.index - first < typists;
+            report.put("followers", swarm.followWitnesses(typist));
             bench.tally().begin("warmup");
-            swarm.startTyping(e -> e.index - first < typists, (long) (intervalMs * 1000));
+            swarm.startTyping(typist, (long) (intervalMs * 1000));
             Swarm.sleep((long) (warmup * 1000));
             Window w = bench.measure("measure", duration);
             Bench.Outcome outcome = bench.finish(swarm, Duration.ofSeconds(60));

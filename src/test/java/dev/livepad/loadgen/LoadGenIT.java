@@ -77,6 +77,7 @@ class LoadGenIT {
                 "--warmup", "0.2");
         assertClean(r, 1);
         assertEquals(r.get("opsSent").asLong() * 39, r.get("deliveriesReceived").asLong());
+        assertEquals(35, r.get("followers").asInt(), "the 36 listeners but one follow a witness: " + r);
     }
 
     private static void assertClean(JsonNode r, int rooms) {

@@ -113,6 +113,25 @@ final class Swarm implements AutoCloseable {
         }
     }
 
+    /**
+     * In each room, the members that {@code typist} does not pick follow the first of them (see {@link Editor}):
+     * those that joined at its revision skip OT and converge if they received exactly its frames. Returns how many
+     * follow.
+     */
+    int followWitnesses(Predicate<Editor> typist) {
+        int following = 0;
+        for (Room room : rooms) {
+            List<Editor> listeners = room.editors().stream().filter(typist.negate()).toList();
+            for (Editor e : listeners.subList(Math.min(1, listeners.size()), listeners.size())) {
+                if (e.joinedAt() == listeners.get(0).joinedAt()) {
+                    e.follow(listeners.get(0));
+                    following++;
+                }
+            }
+        }
+        return following;
+    }
+
     /** Every editor that {@code who} picks types once every {@code intervalMicros}, at a random phase. */
     void startTyping(Predicate<Editor> who, long intervalMicros) {
         for (Editor editor : editors()) {
