@@ -35,6 +35,8 @@ final class Editor implements WsListener {
     private long seq;
     private int audience;
     private int maxChars = Integer.MAX_VALUE;
+    private boolean atCursor; // type at a cursor of our own rather than at random places
+    private int cursor = -1; // where the next keystroke goes when atCursor; -1 until the first
     private volatile boolean closing;
     private volatile boolean broken;
     private long joinedRev = -1;
@@ -61,10 +63,14 @@ final class Editor implements WsListener {
         });
     }
 
-    /** How many others receive each op of ours, and the document length at which typing turns to deleting. */
-    synchronized void configure(int audience, int maxChars) {
+    /**
+     * How many others receive each op of ours, the document length at which typing turns to deleting, and whether
+     * keystrokes go at a cursor (starting at a random place, moved by our own and others' edits) or at random places.
+     */
+    synchronized void configure(int audience, int maxChars, boolean atCursor) {
         this.audience = audience;
         this.maxChars = maxChars;
+        this.atCursor = atCursor;
     }
 
     /** Skips OT from now on and converges with {@code witness}; see the class comment. */
@@ -77,20 +83,22 @@ final class Editor implements WsListener {
         return joinedRev;
     }
 
-    /** One keystroke: insert a letter at a random place, or delete one once the document is at its cap. */
+    /** One keystroke: insert a letter at the cursor or a random place, or delete one once the document is full. */
     void type() {
         synchronized (this) {
             if (ot == null || broken || closing) {
                 return;
             }
             int length = ot.length();
-            int at = random.nextInt(length + 1);
-            TextOperation op = length >= maxChars && length > 0
+            int at = atCursor && cursor >= 0 ? Math.min(cursor, length) : random.nextInt(length + 1);
+            boolean delete = length >= maxChars && length > 0;
+            TextOperation op = delete
                     ? TextOperation.builder().retain(Math.min(at, length - 1)).delete(1)
                             .retain(length - Math.min(at, length - 1) - 1).build()
                     : TextOperation.builder().retain(at)
                             .insert(String.valueOf(LETTERS.charAt(random.nextInt(LETTERS.length()))))
                             .retain(length - at).build();
+            cursor = delete ? Math.min(at, length - 1) : at + 1;
             tally.current().keystrokes.increment();
             ot.applyLocal(op).ifPresent(this::sendOp);
         }
@@ -189,7 +197,8 @@ final class Editor implements WsListener {
                 expectNext(m);
                 digest = digest * 0x100000001B3L + message.hashCode();
                 if (witness == null) {
-                    ot.applyServer(TextOperation.fromComponents(m.op()));
+                    TextOperation applied = ot.applyServer(TextOperation.fromComponents(m.op()));
+                    cursor = cursor < 0 ? cursor : applied.transformIndex(cursor);
                 }
                 OpStamp stamp = OpStamp.parse(tally.run, m.id());
                 Phase phase = tally.phaseOf(stamp);

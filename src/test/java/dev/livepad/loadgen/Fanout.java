@@ -3,7 +3,8 @@ package dev.livepad.loadgen;
 import java.time.Duration;
 
 /**
- * {@code fanout}: R rooms of M members; every member types one character every I ms. After a warm-up, measures
+ * {@code fanout}: R rooms of M members; every member types one character every I ms, at random places or
+ * ({@code --at cursor}) at a cursor of its own, as people type. After a warm-up, measures
  * for D seconds: op and delivery rates, end-to-end and ack latency, and the server's CPU per delivery.
  */
 final class Fanout {
@@ -19,17 +20,21 @@ final class Fanout {
         int docChars = args.integer("doc-chars", 0);
         int maxChars = args.integer("max-doc-chars", docChars + 1000);
         int concurrency = args.integer("join-concurrency", 200);
+        String at = args.string("at", "random");
+        if (!at.equals("random") && !at.equals("cursor")) {
+            throw new IllegalArgumentException("--at is random or cursor, not " + at);
+        }
         args.requireAllUsed();
 
         Report report = new Report("fanout").put("rooms", rooms).put("members", members)
                 .put("intervalMs", intervalMs).put("durationS", duration).put("warmupS", warmup)
-                .put("docChars", docChars);
+                .put("docChars", docChars).put("at", at);
         try (Swarm swarm = bench.swarm()) {
             swarm.createRooms(rooms);
             swarm.fill(1, concurrency);
             swarm.seed(docChars);
             swarm.fill(members, concurrency);
-            swarm.configure(maxChars);
+            swarm.configure(maxChars, at.equals("cursor"));
             bench.tally().begin("warmup");
             swarm.startTyping(e -> true, (long) (intervalMs * 1000));
             Swarm.sleep((long) (warmup * 1000));

@@ -18,6 +18,7 @@ public final class LoadGen {
               a cluster: --url URL1,URL2,URL3 spreads each room's members over the instances, --pid P1,P2,P3 sums
               their CPU, and --support-pids PIDS (PostgreSQL's and Redis's) reports theirs apart
               fanout    --rooms 50 --members 4 --interval-ms 50 --duration 30 --warmup 5 [--doc-chars 0]
+                        [--at random|cursor]: where members type (default random places)
               saturate  --rooms 200 --members 4 --start-rate 5000 --factor 1.25 --step-duration 8 --p99-ms 50
               idle      --connections 10000 --members 10 --hold 10
               bigroom   --members 1000 --typists 50 --interval-ms 200 --duration 30

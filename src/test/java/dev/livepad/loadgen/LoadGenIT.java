@@ -48,9 +48,11 @@ class LoadGenIT {
     }
 
     @Test
-    void fanout_on_a_seeded_document_converges() {
-        assertClean(run("fanout", "--rooms", "2", "--members", "2", "--duration", "1", "--warmup", "0.2",
-                "--doc-chars", "120000"), 2);
+    void fanout_at_cursors_on_a_seeded_document_converges() {
+        JsonNode r = run("fanout", "--rooms", "2", "--members", "2", "--duration", "1", "--warmup", "0.2",
+                "--doc-chars", "120000", "--at", "cursor");
+        assertClean(r, 2);
+        assertEquals("cursor", r.get("at").asText());
     }
 
     @Test

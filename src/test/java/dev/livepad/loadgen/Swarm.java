@@ -106,10 +106,15 @@ final class Swarm implements AutoCloseable {
         }
     }
 
-    /** Tells each editor its audience and document cap. */
+    /** Tells each editor its audience and document cap; they type at random places. */
     void configure(int maxChars) {
+        configure(maxChars, false);
+    }
+
+    /** Tells each editor its audience and document cap, and whether it types at a cursor of its own. */
+    void configure(int maxChars, boolean atCursor) {
         for (Room room : rooms) {
-            room.editors().forEach(e -> e.configure(room.editors().size() - 1, maxChars));
+            room.editors().forEach(e -> e.configure(room.editors().size() - 1, maxChars, atCursor));
         }
     }
 
