@@ -41,22 +41,16 @@ record Incoming(String type, long rev, String id, List<Object> op, String text, 
                     case "text" -> text = p.getValueAsString();
                     case "code" -> code = p.getValueAsString();
                     case "ref" -> ref = p.getValueAsString();
-                    case "op" -> {
-                        if (withOp && value == JsonToken.START_ARRAY) {
-                            op = components(p);
-                        } else {
-                            p.skipChildren();
-                        }
-                    }
-                    default -> p.skipChildren();
+                    case "op" -> op = withOp && value == JsonToken.START_ARRAY ? components(p) : null;
+                    default -> { }
                 }
+                p.skipChildren(); // an object or array not read above; after a scalar or a read op, nothing
             }
         }
         return new Incoming(type, rev, id, op, text, code, ref);
     }
 
-    // Strings stay strings and numbers become Longs, as TextOperation.fromComponents takes them;
-    // anything else is kept as its text, which fromComponents then refuses.
+    // Strings stay strings and whole numbers become Longs, as TextOperation.fromComponents takes them.
     private static List<Object> components(JsonParser p) throws IOException {
         List<Object> out = new ArrayList<>(4);
         for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
@@ -68,8 +62,7 @@ record Incoming(String type, long rev, String id, List<Object> op, String text, 
             } else if (t == JsonToken.VALUE_STRING) {
                 out.add(p.getText());
             } else {
-                p.skipChildren();
-                out.add(t.asString() == null ? t.name() : t.asString());
+                throw new IOException("an op component is neither a whole number nor a string: " + t);
             }
         }
         return out;
