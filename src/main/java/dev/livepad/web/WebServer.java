@@ -106,6 +106,7 @@ public final class WebServer {
                 context.addFilter(new FilterHolder(new SocketUpgrade(sockets, origins, proxies, addresses, limits)),
                         "/ws", EnumSet.of(DispatcherType.REQUEST));
             });
+            javalin.resourceHandler(new BundledFiles());
             javalin.staticFiles.add(files -> {
                 files.hostedPath = "/";
                 files.directory = "/public";
