@@ -70,10 +70,13 @@ class SqliteDocumentStoreTest extends DocumentStoreContract {
         RoomRecord room = room("callback");
         assertTrue(store.createRoom(room));
         // A callback registered after its append committed runs here, on the test's thread; one
-        // registered before runs on the thread that delivered the commit. Append until one is early.
+        // registered before runs on the thread that delivered the commit. Each round appends two
+        // ops and registers on the second, which usually waits behind the first's commit (an
+        // empty writer could commit a lone op before thenRun, as it once did in CI); until one is early.
         CompletableFuture<Throwable> fromWriter = new CompletableFuture<>();
-        for (int rev = 1; rev <= 100 && !fromWriter.isDone(); rev++) {
-            CompletableFuture<Void> appended = store.append(room.id(), op(rev, "x"));
+        for (int rev = 1; rev <= 200 && !fromWriter.isDone(); rev += 2) {
+            store.append(room.id(), op(rev, "x"));
+            CompletableFuture<Void> appended = store.append(room.id(), op(rev + 1, "x"));
             appended.thenRun(() -> {
                 if (!Thread.currentThread().getName().equals("livepad-store-writer")) {
                     return;
