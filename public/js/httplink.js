@@ -4,8 +4,8 @@
 // messages, so the session's join, resume, retry and error handling are the ones it already has.
 //
 // - A `join` opens the room's event stream (a `fetch` read as it arrives, since EventSource cannot
-//   send the token header), resuming with `Last-Event-ID` from the join's `rev`. Each event's data
-//   is a WebSocket server message.
+//   send the token header), resuming with `Last-Event-ID` from the join's `rev` and `?revId=` from
+//   its `revId`. Each event's data is a WebSocket server message.
 // - An `op` is POSTed to /api/rooms/R/ops, naming our stream's client id. A refusal becomes an
 //   `error` with the server's code. Success is not reported from the answer: the stream carries our
 //   own op back, with our id, in its place among the others' ops, and the session takes that as the
@@ -72,9 +72,15 @@ export class HttpLink {
 
   async openStream(join) {
     this.join = join;
-    const query = join.name ? `?name=${encodeURIComponent(join.name)}` : '';
+    const params = [];
+    if (join.name) params.push(`name=${encodeURIComponent(join.name)}`);
     const headers = { Authorization: `Bearer ${join.token}`, Accept: 'text/event-stream' };
-    if (typeof join.rev === 'number') headers['Last-Event-ID'] = String(join.rev);
+    if (typeof join.rev === 'number') {
+      headers['Last-Event-ID'] = String(join.rev);
+      // The op that made that revision as we saw it: after a restore the number may name another op.
+      if (typeof join.revId === 'string') params.push(`revId=${encodeURIComponent(join.revId)}`);
+    }
+    const query = params.length ? `?${params.join('&')}` : '';
     let response;
     try {
       response = await fetch(`${this.base}/api/rooms/${encodeURIComponent(join.room)}/events${query}`,

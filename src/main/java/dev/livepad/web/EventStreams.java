@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.livepad.metrics.ServerStats;
 import dev.livepad.protocol.CloseCode;
 import dev.livepad.protocol.ErrorCode;
+import dev.livepad.protocol.MessageCodec;
 import dev.livepad.protocol.ProtocolException;
 import dev.livepad.room.Member;
 import dev.livepad.room.Outbox;
@@ -44,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * presence, is sent {@code joined} first and then every {@code op}, {@code presence},
  * {@code cursor} and {@code closed} message of the room, each as one event whose {@code data} is
  * the WebSocket frame. Events that carry a revision have it as their {@code id}, so a reconnect
- * with {@code Last-Event-ID: K} resumes as a {@code join} with {@code "rev": K} does.
+ * with {@code Last-Event-ID: K} (and {@code ?revId=ID}) resumes as a {@code join} with
+ * {@code "rev": K} (and {@code "revId"}) does.
  *
  * <p>It goes through the same edge as a WebSocket: the origin rule, the per-address connection
  * limit, the outbox with its bounds (a stream that falls behind is ended, and resumes), the
@@ -145,12 +147,14 @@ final class EventStreams implements AutoCloseable {
         }
         HttpApi.Authorized who = api.authorizeToken(ctx, false);
         OptionalLong resumeRev = lastEventId(ctx);
+        Optional<String> resumeId = revId(ctx);
         String token = ctx.header("Authorization").substring("Bearer ".length()).trim();
         AddressLimits.Slot slot = addresses.tryConnect(client); // last: nothing after it refuses
         if (slot == null) {
             throw new ProtocolException(ErrorCode.RATE_LIMITED, "too many connections from this address");
         }
-        ctx.attribute(Stream.class.getName(), new Stream(who, token, slot, client, resumeRev, ctx.queryParam("name")));
+        ctx.attribute(Stream.class.getName(), new Stream(who, token, slot, client, resumeRev, resumeId,
+                ctx.queryParam("name")));
     }
 
     /** {@code Last-Event-ID}: the revision the client saw last, as a join's {@code rev}. */
@@ -168,6 +172,24 @@ final class EventStreams implements AutoCloseable {
             // answered below
         }
         throw new ProtocolException(ErrorCode.BAD_REQUEST, "Last-Event-ID must be a revision, a whole number");
+    }
+
+    /**
+     * {@code ?revId=ID} (extension): the id of the op that made the {@code Last-Event-ID} revision as
+     * the client saw it, a join's {@code revId}. After a restore from a backup revision numbers are
+     * reused by other ops; with it, a resume at a revision the server knows by another op is a
+     * reset, never ops that do not apply to the client's text.
+     */
+    private static Optional<String> revId(Context ctx) {
+        String id = ctx.queryParam("revId");
+        if (id == null) {
+            return Optional.empty();
+        }
+        if (id.isEmpty() || id.length() > MessageCodec.MAX_ID_LENGTH) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST,
+                    "revId must be 1 to " + MessageCodec.MAX_ID_LENGTH + " characters");
+        }
+        return Optional.of(id);
     }
 
     private void open(SseClient client) {
@@ -221,6 +243,7 @@ final class EventStreams implements AutoCloseable {
         private final AddressLimits.Slot slot;
         private final String address;
         private final OptionalLong resumeRev;
+        private final Optional<String> resumeId;
         private final String name;
         private final Object writing = new Object(); // one write at a time: events and heartbeats
         private volatile SseClient client;
@@ -230,12 +253,13 @@ final class EventStreams implements AutoCloseable {
         private volatile boolean ended;
 
         Stream(HttpApi.Authorized who, String token, AddressLimits.Slot slot, String address, OptionalLong resumeRev,
-               String name) {
+               Optional<String> resumeId, String name) {
             this.who = who;
             this.slot = slot;
             this.token = token.getBytes(StandardCharsets.UTF_8);
             this.address = address;
             this.resumeRev = resumeRev;
+            this.resumeId = resumeId;
             this.name = name == null ? null : name.substring(0, Math.min(64, name.length()));
         }
 
@@ -252,7 +276,7 @@ final class EventStreams implements AutoCloseable {
             beats = scheduler.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
             try {
                 rooms.join(peer, room.name(), room.id(), who.token().generation(), name, who.token().role(),
-                        resumeRev, java.util.Optional.empty()).join();
+                        resumeRev, resumeId).join();
             } catch (RuntimeException e) {
                 Throwable cause = e.getCause() == null ? e : e.getCause();
                 LOG.debug("event stream for room {} could not join: {}", room.name(), cause.toString());

@@ -13,6 +13,8 @@ import dev.livepad.testing.Messages;
 import dev.livepad.testing.SharedServer;
 import dev.livepad.testing.TestServer;
 import dev.livepad.testing.WsClient;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -103,6 +105,37 @@ class HttpTransportsTest {
             assertTrue(joined.get("reset").asBoolean());
             assertEquals("one two three", joined.get("text").asText());
         }
+    }
+
+    @Test
+    void a_resume_with_rev_id_gets_ops_only_if_that_revision_is_the_op_it_saw() {
+        String owner = server.createRoom("ev-revid");
+        String firstId = "first op \u00e9+1"; // a space, a plus and a non-ASCII letter: decoded, not mangled
+        assertEquals(200, post("/api/rooms/ev-revid/ops",
+                "{\"rev\":0,\"id\":" + quote(firstId) + ",\"op\":[\"one\"]}", owner).status());
+        append("ev-revid", owner, " two");
+        try (EventStreamClient stream = resume("ev-revid", owner, 1, firstId)) {
+            JsonNode joined = stream.joined();
+            assertNull(joined.get("text"), joined::toString);
+            assertEquals(1, joined.get("ops").size(), joined::toString);
+            assertEquals(2, joined.get("ops").get(0).get("rev").asLong());
+        }
+        try (EventStreamClient strayed = resume("ev-revid", owner, 1, "an op this server never kept at 1")) {
+            JsonNode joined = strayed.joined();
+            assertTrue(joined.path("reset").asBoolean(), joined::toString);
+            assertEquals("one two", joined.get("text").asText());
+            assertNull(joined.get("ops"), joined::toString);
+        }
+        try (EventStreamClient tooLong = resume("ev-revid", owner, 1, "x".repeat(129))) {
+            assertEquals(400, tooLong.status());
+            assertEquals("bad_request", tooLong.errorBody().get("error").asText());
+        }
+    }
+
+    private EventStreamClient resume(String room, String token, long rev, String revId) {
+        String query = "?revId=" + URLEncoder.encode(revId, StandardCharsets.UTF_8).replace("+", "%20");
+        return EventStreamClient.open(server.http("/api/rooms/" + room + "/events" + query),
+                Map.of("Authorization", "Bearer " + token, "Last-Event-ID", Long.toString(rev)));
     }
 
     @Test
