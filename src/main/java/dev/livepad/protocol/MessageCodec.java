@@ -98,9 +98,14 @@ public final class MessageCodec {
         return value.asText();
     }
 
+    /** Whether {@code id} may name an op (an op's id, or a revId): 1 to {@link #MAX_ID_LENGTH} characters. */
+    public static boolean isOpId(String id) {
+        return !id.isEmpty() && id.length() <= MAX_ID_LENGTH;
+    }
+
     private static String requireId(JsonNode node) {
         String id = requireText(node, "id");
-        if (id.isEmpty() || id.length() > MAX_ID_LENGTH) {
+        if (!isOpId(id)) {
             throw bad("'id' must be 1 to " + MAX_ID_LENGTH + " characters");
         }
         return id;
@@ -112,7 +117,7 @@ public final class MessageCodec {
         if (value == null || value.isNull()) {
             return Optional.empty();
         }
-        if (!value.isTextual() || value.asText().isEmpty() || value.asText().length() > MAX_ID_LENGTH) {
+        if (!value.isTextual() || !isOpId(value.asText())) {
             throw bad("'revId' must be 1 to " + MAX_ID_LENGTH + " characters");
         }
         return Optional.of(value.asText());

@@ -185,7 +185,7 @@ final class EventStreams implements AutoCloseable {
         if (id == null) {
             return Optional.empty();
         }
-        if (id.isEmpty() || id.length() > MessageCodec.MAX_ID_LENGTH) {
+        if (!MessageCodec.isOpId(id)) {
             throw new ProtocolException(ErrorCode.BAD_REQUEST,
                     "revId must be 1 to " + MessageCodec.MAX_ID_LENGTH + " characters");
         }

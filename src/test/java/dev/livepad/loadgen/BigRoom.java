@@ -28,7 +28,7 @@ final class BigRoom {
             long start = System.nanoTime();
             swarm.fill(members, concurrency);
             report.put("joinSeconds", (System.nanoTime() - start) / 1e9);
-            swarm.configure(maxChars);
+            swarm.configure(maxChars, false);
             int first = swarm.editors().get(0).index;
             Predicate<Editor> typist = e -> e.index - first < typists;
             report.put("followers", swarm.followWitnesses(typist));

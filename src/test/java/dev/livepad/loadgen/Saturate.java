@@ -38,7 +38,7 @@ final class Saturate {
         try (Swarm swarm = bench.swarm()) {
             swarm.createRooms(rooms);
             swarm.fill(members, 200);
-            swarm.configure(maxChars);
+            swarm.configure(maxChars, false);
             int attempt = 0;
             for (int step = 1; step <= maxSteps; step++) {
                 Report r = step(bench, swarm, step, rate, rooms * members * (members - 1),

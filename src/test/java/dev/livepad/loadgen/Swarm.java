@@ -106,11 +106,6 @@ final class Swarm implements AutoCloseable {
         }
     }
 
-    /** Tells each editor its audience and document cap; they type at random places. */
-    void configure(int maxChars) {
-        configure(maxChars, false);
-    }
-
     /** Tells each editor its audience and document cap, and whether it types at a cursor of its own. */
     void configure(int maxChars, boolean atCursor) {
         for (Room room : rooms) {
