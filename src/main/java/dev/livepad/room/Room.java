@@ -298,14 +298,14 @@ public final class Room {
             acked(arrivedNanos);
             members.broadcastRevision(broadcast, member, rev);
         });
-        snapshotIfDue(rev);
+        snapshotIfDue(rev, core.textRope());
     }
 
-    private void snapshotIfDue(long rev) {
-        Rope snapshot = core.textRope(); // the text at rev, written out on the snapshot thread
-        if (context.settings().snapshotDue(rev, snapshot.length())) {
+    /** {@code textAtRev} is the text at {@code rev} exactly, written out on the snapshot thread. */
+    private void snapshotIfDue(long rev, Rope textAtRev) {
+        if (context.settings().snapshotDue(rev, textAtRev.length())) {
             commits.whenCommitted(rev, () -> context.snapshots().execute(() ->
-                    context.store().saveSnapshot(id, rev, snapshot.toString(), context.settings().keepOps())));
+                    context.store().saveSnapshot(id, rev, textAtRev.toString(), context.settings().keepOps())));
         }
     }
 
@@ -315,15 +315,19 @@ public final class Room {
         account();
     }
 
-    /** A local op of a shared log's batch is committed: ack it, show it to the others. */
-    void deliverCommitted(Member sender, DocumentCore.Applied applied) {
+    /**
+     * A local op of a shared log's batch is committed: ack it, show it to the others. {@code
+     * textAtRev} is the text right after it, which is not the room's text when later ops of the
+     * same batch are applied already.
+     */
+    void deliverCommitted(Member sender, DocumentCore.Applied applied, Rope textAtRev) {
         HistoryOp entry = applied.entry();
         commits.committed(entry.rev());
         context.stats().opsApplied.increment();
         opsApplied++; // on the room's executor only
         sender.ack(name, entry.id(), entry.rev());
         members.broadcastRevision(ServerMessages.op(name, entry, applied.opJson()), sender, entry.rev());
-        snapshotIfDue(entry.rev());
+        snapshotIfDue(entry.rev(), textAtRev);
     }
 
     /** Another instance's op, committed and applied here: every local member receives it. */

@@ -67,7 +67,8 @@ final class SharedLog {
     }
 
     /** A message of the batch in flight: applied as {@code applied}, or a retry of one of them. */
-    private record Tentative(Submission submission, DocumentCore.Applied applied, long rev) {
+    /** An op of the batch in flight; {@code text} is the text right after it (null for a retry). */
+    private record Tentative(Submission submission, DocumentCore.Applied applied, long rev, Rope text) {
     }
 
     private final Room room;
@@ -223,13 +224,13 @@ final class SharedLog {
                     if (rev <= committedRev) {
                         ack(s, rev);
                     } else {
-                        batch.add(new Tentative(s, null, rev)); // a retry of an op of this batch
+                        batch.add(new Tentative(s, null, rev, null)); // a retry of an op of this batch
                     }
                     continue;
                 }
                 DocumentCore.Applied applied = room.applyLocal(s.member, s.msg, s.fingerprint, committedRev);
                 bases.add(applied.atCommitted());
-                batch.add(new Tentative(s, applied, applied.entry().rev()));
+                batch.add(new Tentative(s, applied, applied.entry().rev(), core.textRope()));
                 ops.add(new StoredOp(applied.entry().rev(), applied.opJson(), s.msg.id(),
                         s.member.info().clientId(), System.currentTimeMillis(), s.fingerprint, s.member.info().name()));
             } catch (RuntimeException e) {
@@ -258,7 +259,7 @@ final class SharedLog {
             committedText = core.textRope();
             for (Tentative t : batch) {
                 if (t.applied() != null) {
-                    room.deliverCommitted(t.submission().member, t.applied());
+                    room.deliverCommitted(t.submission().member, t.applied(), t.text());
                     t.submission().done.complete(null);
                 } else {
                     ack(t.submission(), t.rev());
@@ -322,7 +323,7 @@ final class SharedLog {
             DocumentCore.Applied applied = core.applyStored(op.rev(), link.codec().decodeStoredOp(op.opJson()),
                     op.opJson(), op.clientId(), op.opId(), op.fingerprint());
             committedRev = op.rev();
-            room.deliverCommitted(t.submission().member, applied);
+            room.deliverCommitted(t.submission().member, applied, core.textRope());
             t.submission().done.complete(null);
         }
         committedText = core.textRope();
