@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A room's members and cursors on the other instances of a cluster, and what this instance tells
@@ -86,9 +87,13 @@ final class ClusterPresence {
         }
     }
 
-    /** Members found in the shared presence hash at load, written no earlier than {@code sinceMillis}. */
+    /**
+     * Members found in the shared presence hash at load, written no earlier than {@code
+     * sinceMillis}; heard when they were written, so a dead instance's members expire on time.
+     */
     void seed(Map<String, String> fields, long sinceMillis) {
-        long now = System.nanoTime();
+        long nowNanos = System.nanoTime();
+        long nowMillis = System.currentTimeMillis();
         fields.forEach((instance, value) -> {
             int space = value.indexOf(' ');
             if (instance.equals(link.instanceId()) || space < 0) {
@@ -102,7 +107,7 @@ final class ClusterPresence {
             }
             BusMessage.decode(link.json(), value.substring(space + 1)).ifPresent(m -> {
                 if (written >= sinceMillis && m instanceof BusMessage.Members ms && ms.roomId().equals(room.id())) {
-                    remote.heard(instance, now);
+                    remote.heard(instance, nowNanos - TimeUnit.MILLISECONDS.toNanos(Math.max(0, nowMillis - written)));
                     ms.members().forEach(info -> remote.joined(instance, info));
                 }
             });

@@ -363,6 +363,15 @@ public final class Room {
             closeDeleted();
         } else if (message instanceof BusMessage.Revoked revoked) {
             raiseTokenGeneration(revoked.generation());
+        } else if (!shared.settled()) {
+            // A cursor moves to the head, which holds tentative ops now: wait until they are
+            // committed (or rolled back), as a local member's cursor does. Members messages wait
+            // too, so a leave never overtakes that member's cursor.
+            shared.defer(() -> {
+                if (open) {
+                    presence.received(message);
+                }
+            });
         } else {
             presence.received(message);
         }

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -58,6 +59,8 @@ public final class RoomRegistry {
     private final ConcurrentHashMap<String, Room> live = new ConcurrentHashMap<>();
     private final ClusterLink cluster; // null for a single process
     private final Map<Room, RoomBus.Subscription> subscriptions = new ConcurrentHashMap<>();
+    /** Rooms with a subscription attempt in flight ({@link #resubscribe}). */
+    private final Set<Room> resubscribing = ConcurrentHashMap.newKeySet();
     /**
      * Striped locks a load and a revocation of the same name both take ({@link #loadLock}).
      * {@code computeIfAbsent} alone already loads a name once, but a revocation is not a map
@@ -67,6 +70,7 @@ public final class RoomRegistry {
     private final Object[] loadLocks = new Object[64];
     private final Revisions revisions;
     private final AtomicLong nextEditor = new AtomicLong();
+    private final String clientIdPrefix;
 
     public RoomRegistry(DocumentStore store, MessageCodec codec, RoomSettings settings, ServerStats stats,
                         MemoryBudget memory, Executor pool, ExecutorService snapshots,
@@ -83,8 +87,13 @@ public final class RoomRegistry {
                     TimeUnit.MILLISECONDS);
             long presence = cluster.presenceEvery().toMillis();
             scheduler.scheduleWithFixedDelay(this::heartbeat, presence, presence, TimeUnit.MILLISECONDS);
-            cluster.bus().ifPresent(bus -> bus.onReconnect(() -> live.values().forEach(r -> r.execute(r::resync))));
+            cluster.bus().ifPresent(bus -> bus.onReconnect(() -> {
+                live.values().forEach(r -> r.execute(r::resync));
+                resubscribe();
+            }));
         }
+        this.clientIdPrefix = (cluster == null ? "" : cluster.instanceId() + "-")
+                + Long.toString(RANDOM.nextLong() >>> 34, 36) + "-c";
         for (int i = 0; i < loadLocks.length; i++) {
             loadLocks[i] = new Object();
         }
@@ -124,6 +133,44 @@ public final class RoomRegistry {
     private void heartbeat() {
         long deadline = System.nanoTime() - cluster.presenceExpiry().toNanos();
         live.values().forEach(room -> room.execute(() -> room.heartbeat(deadline)));
+        resubscribe();
+    }
+
+    /**
+     * Subscribes the loaded rooms that have no subscription, because they loaded while the bus
+     * was down, and then catches each up from the store. Without it such a room would hear the
+     * other instances' ops only from the head check, and their members and cursors never. From
+     * the bus's reconnect and from every heartbeat; a failed attempt is tried at the next.
+     */
+    private void resubscribe() {
+        RoomBus bus = cluster.bus().orElse(null);
+        if (bus == null || !bus.isUp()) {
+            return;
+        }
+        for (Room room : live.values()) {
+            if (subscriptions.containsKey(room) || !resubscribing.add(room)) {
+                continue;
+            }
+            bus.subscribe(ClusterLink.channel(room.name()), text -> onBus(room.name(), text))
+                    .whenComplete((subscription, failure) -> {
+                        resubscribing.remove(room);
+                        if (failure != null) {
+                            return;
+                        }
+                        if (subscriptions.putIfAbsent(room, subscription) != null) {
+                            subscription.cancel();
+                            return;
+                        }
+                        if (live.get(room.name()) != room) { // closed before its subscription was known
+                            if (subscriptions.remove(room, subscription)) {
+                                subscription.cancel();
+                            }
+                            return;
+                        }
+                        LOG.info("room {}: subscribed to the bus again", room.name());
+                        room.execute(room::resync);
+                    });
+        }
     }
 
     /** Tells the other instances about a room, loaded here or not. */
@@ -440,9 +487,14 @@ public final class RoomRegistry {
         return live.size();
     }
 
-    /** What client ids start with: in a cluster, the instance's id, so ids never clash across instances. */
+    /**
+     * What client ids start with: in a cluster the instance's id, so ids never clash across
+     * instances, then a random word of this process, so an instance restarted with the same id
+     * does not hand out the ids of its members from before (the other instances would take the
+     * new members for the old ones, and the old ones would never leave).
+     */
     public String clientIdPrefix() {
-        return cluster == null ? "c" : cluster.instanceId() + "-c";
+        return clientIdPrefix;
     }
 
     /** For /status in a cluster: this instance's id and the members of its loaded rooms on every instance. */
