@@ -90,8 +90,10 @@ public final class LivepadServer implements AutoCloseable {
         ClusterLink cluster = null;
         if (clustered) {
             this.sharedLogReaders = Executors.newFixedThreadPool(2, daemon("livepad-shared-log"));
-            cluster = new ClusterLink(config.instanceId(), Optional.ofNullable(bus), sharedLogReaders, codec, json,
-                    config.headCheckEvery(), config.presenceExpiry().dividedBy(3), config.presenceExpiry());
+            // Bus messages come from the other instances and may carry ops larger than a frame.
+            cluster = new ClusterLink(config.instanceId(), Optional.ofNullable(bus), sharedLogReaders, codec,
+                    Json.mapper(Integer.MAX_VALUE), config.headCheckEvery(), config.presenceExpiry().dividedBy(3),
+                    config.presenceExpiry());
             if (bus == null) {
                 LOG.warn(
                         "DATABASE_URL without REDIS_URL: instances learn of each other's ops only by polling the"

@@ -20,6 +20,13 @@ public final class MessageCodec {
     public static final int MAX_ID_LENGTH = 128;
     public static final int MAX_RANGES = 64;
 
+    /**
+     * Reads stored ops: each was checked when it came in, and some are larger than any frame (a
+     * history restore makes one op of a whole text), so a frame's bounds must not refuse them on
+     * the way back, or their room could never load again.
+     */
+    private static final ObjectMapper STORED = Json.mapper(Integer.MAX_VALUE);
+
     private final ObjectMapper mapper;
     private final int maxOpComponents;
 
@@ -46,7 +53,7 @@ public final class MessageCodec {
     /** Reads an op as stored in the log (written by {@link ServerMessages#opJson}). */
     public TextOperation decodeStoredOp(String json) {
         try {
-            return decodeOp(mapper.readTree(json));
+            return decodeOp(STORED.readTree(json));
         } catch (JacksonException | ProtocolException e) {
             throw new IllegalStateException("stored op is unreadable: " + e.getMessage(), e);
         }

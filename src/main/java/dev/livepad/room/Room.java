@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Room {
     private static final Logger LOG = LoggerFactory.getLogger(Room.class);
+    private static final long BUSY_EVICTION_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final String name;
     private final String id;
@@ -50,6 +51,7 @@ public final class Room {
     private volatile long resumeBudget; // what a resume reply may weigh, see resumeBudget()
     private boolean open = true;
     private volatile long opsApplied; // written on the executor only, so ++ is safe; read by the dashboard
+    private volatile long lastUsedNanos = System.nanoTime(); // its last leave or HTTP call, for eviction
 
     Room(String name, String id, long tokenGeneration, Rope text, History history, RoomContext context) {
         this.name = name;
@@ -488,8 +490,8 @@ public final class Room {
                 members.broadcast(presence, member);
             });
             if (members.isEmpty()) {
-                context.scheduler().schedule(this::evictIfIdle,
-                        context.settings().emptyRoomLinger().toMillis(), TimeUnit.MILLISECONDS);
+                used();
+                scheduleEviction(context.settings().emptyRoomLinger().toNanos());
             }
             return null;
         });
@@ -533,10 +535,34 @@ public final class Room {
         return result;
     }
 
+    /** An HTTP call or a leave: the room stays in memory at least the linger after it. */
+    void used() {
+        lastUsedNanos = System.nanoTime();
+    }
+
+    /**
+     * Leaves memory once it has had no members and no HTTP call for the linger and has nothing
+     * left to commit. Checked after a load (a room may be loaded by HTTP calls alone) and after
+     * the last member leaves; the check repeats until the room goes or a member is back, whose
+     * leave checks again.
+     */
+    void scheduleEviction(long delayNanos) {
+        context.scheduler().schedule(this::evictIfIdle, Math.max(delayNanos, 0), TimeUnit.NANOSECONDS);
+    }
+
     private void evictIfIdle() {
         executor.execute(() -> {
-            if (open && members.isEmpty() && commits.isIdle() && (shared == null || shared.isIdle())) {
+            if (!open || !members.isEmpty()) {
+                return;
+            }
+            long linger = context.settings().emptyRoomLinger().toNanos();
+            long idle = System.nanoTime() - lastUsedNanos;
+            if (idle < linger) {
+                scheduleEviction(linger - idle);
+            } else if (commits.isIdle() && (shared == null || shared.isIdle())) {
                 close();
+            } else {
+                scheduleEviction(BUSY_EVICTION_RETRY_NANOS); // an op still commits: not for long
             }
         });
     }

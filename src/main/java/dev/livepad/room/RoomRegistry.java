@@ -49,6 +49,7 @@ public final class RoomRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(RoomRegistry.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final long BUS_WAIT_SECONDS = 3;
+    private static final long LOAD_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int RESUME_PAGE = 500;
     /** A resumed op's wire bytes beyond its components: rev, clientId, id and the JSON around them. */
     private static final int RESUME_OP_OVERHEAD = 80;
@@ -442,7 +443,9 @@ public final class RoomRegistry {
     private <T> T onLiveRoom(RoomRecord record, String what, Function<Room, CompletableFuture<T>> call) {
         for (int attempt = 0; ; attempt++) {
             try {
-                return call.apply(liveRoom(record.name(), record.id())).get(10, TimeUnit.SECONDS);
+                Room room = liveRoom(record.name(), record.id());
+                room.used();
+                return call.apply(room).get(10, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
                 Throwable cause = unwrap(e.getCause());
                 if (cause instanceof RoomGone && attempt < 3) {
@@ -563,6 +566,9 @@ public final class RoomRegistry {
             subscriptions.put(room, subscription);
             seedPresence(room);
         }
+        // If no member comes (HTTP calls alone load rooms too); never before whoever loaded it had
+        // the time to join, or a linger of 0 would evict it under every join.
+        room.scheduleEviction(Math.max(context.settings().emptyRoomLinger().toNanos(), LOAD_GRACE_NANOS));
         return room;
     }
 
