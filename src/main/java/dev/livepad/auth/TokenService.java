@@ -89,6 +89,10 @@ public final class TokenService {
             throw new ProtocolException(ErrorCode.TOKEN_EXPIRED, "the token has expired");
         } catch (JWTVerificationException | IllegalArgumentException e) {
             throw new ProtocolException(ErrorCode.INVALID_TOKEN, "the token is not valid");
+        } catch (RuntimeException e) {
+            // java-jwt fails outside its own exceptions on some malformed tokens (a header that
+            // decodes to JSON null: NullPointerException); whatever it is, the token is not valid.
+            throw new ProtocolException(ErrorCode.INVALID_TOKEN, "the token is not valid");
         }
         String room = jwt.getClaim("room").asString();
         String roomId = jwt.getClaim("rid").asString();

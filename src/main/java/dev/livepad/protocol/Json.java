@@ -1,5 +1,6 @@
 package dev.livepad.protocol;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.SerializableString;
@@ -7,6 +8,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
@@ -35,6 +37,19 @@ public final class Json {
         return new ObjectMapper(factory)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    }
+
+    /**
+     * {@code mapper.readTree(text)}, except that a number too large for a {@code BigDecimal}
+     * ({@code 1e99999999999}, legal JSON) is read as an infinite double instead of escaping as a
+     * {@code NumberFormatException}: the message it is in is then refused for what it is.
+     */
+    public static JsonNode readTree(ObjectMapper mapper, String text) throws JacksonException {
+        try {
+            return mapper.readTree(text);
+        } catch (NumberFormatException e) {
+            return mapper.reader().without(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).readTree(text);
+        }
     }
 
     /** A factory for writing server messages, with the same escaping as {@link #mapper}. */

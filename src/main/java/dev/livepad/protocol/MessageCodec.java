@@ -62,7 +62,7 @@ public final class MessageCodec {
     private JsonNode parse(String frame) throws InvalidMessage {
         JsonNode node;
         try {
-            node = mapper.readTree(frame);
+            node = Json.readTree(mapper, frame);
         } catch (JacksonException e) {
             throw new InvalidMessage(ErrorCode.BAD_JSON, "frame is not valid JSON", null, null);
         }
@@ -163,6 +163,9 @@ public final class MessageCodec {
     }
 
     private String raw(JsonNode value) {
+        if (value.isNumber() && !Double.isFinite(value.doubleValue())) {
+            throw bad("'t' is a number too large to echo");
+        }
         try {
             return mapper.writeValueAsString(value);
         } catch (JacksonException e) {

@@ -12,6 +12,7 @@ import dev.livepad.ot.TextOperation;
 import dev.livepad.protocol.ClientMessage;
 import dev.livepad.protocol.ErrorCode;
 import dev.livepad.protocol.InvalidMessage;
+import dev.livepad.protocol.Json;
 import dev.livepad.protocol.MessageCodec;
 import dev.livepad.protocol.ProtocolException;
 import dev.livepad.protocol.Role;
@@ -382,7 +383,7 @@ final class HttpApi {
 
     private JsonNode body(Context ctx) {
         try {
-            JsonNode node = json.readTree(ctx.body());
+            JsonNode node = Json.readTree(json, ctx.body());
             if (node != null && node.isObject()) {
                 return node;
             }

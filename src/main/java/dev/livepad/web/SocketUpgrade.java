@@ -62,7 +62,9 @@ final class SocketUpgrade extends HttpFilter {
     public void init() {
         socketLimits.setMaxTextMessageSize(limits.maxMessageBytes());
         socketLimits.setMaxFrameSize(limits.maxMessageBytes());
-        socketLimits.setMaxBinaryMessageSize(1024);
+        // A binary frame is refused with 1003 whatever its size (SocketEndpoint); only over the
+        // limit every frame has is it 1009, so binary messages may be as large as text ones.
+        socketLimits.setMaxBinaryMessageSize(limits.maxMessageBytes());
         socketLimits.setIdleTimeout(limits.idleTimeout().plus(Duration.ofSeconds(30)));
         // Jetty reads into a buffer of this size and starts every text message's decoder at this
         // capacity: at its default of 4 KB that decoder was a fifth of all the memory an op

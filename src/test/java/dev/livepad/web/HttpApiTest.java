@@ -75,6 +75,9 @@ class HttpApiTest {
         assertError(server.post("/api/rooms/minting/tokens", "{\"role\":\"editor\"}", editor), 403, "forbidden");
         assertError(server.post("/api/rooms/minting/tokens", "{\"role\":\"editor\"}", null), 401, "invalid_token");
         assertError(server.post("/api/rooms/minting/tokens", "{\"role\":\"editor\"}", "garbage"), 401, "invalid_token");
+        String nullHeader = "bnVsbA.e30.c2ln"; // base64url of null . {} . sig
+        assertError(server.post("/api/rooms/minting/tokens", "{\"role\":\"editor\"}", nullHeader), 401,
+                "invalid_token");
         String otherOwner = server.createRoom("minting-other");
         assertError(server.post("/api/rooms/minting/tokens", "{\"role\":\"editor\"}", otherOwner), 403, "forbidden");
         assertError(server.post("/api/rooms/nope/tokens", "{\"role\":\"editor\"}", owner), 403, "forbidden");

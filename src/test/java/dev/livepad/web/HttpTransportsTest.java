@@ -197,6 +197,8 @@ class HttpTransportsTest {
             assertError(post("/api/rooms/ev-ops/ops", "{\"rev\":0,\"id\":\"s-1\",\"op\":[\"zzz\"]}", owner),
                     400, "bad_request"); // the same id for another op
             assertError(post("/api/rooms/ev-ops/ops", "{\"rev\":2,\"id\":\"s-3\",\"op\":[9]}", owner), 400, "bad_op");
+            assertError(post("/api/rooms/ev-ops/ops", "{\"rev\":2,\"id\":\"s-3\",\"op\":[1e99999999999]}", owner),
+                    400, "bad_op"); // legal JSON, beyond a BigDecimal
             assertError(post("/api/rooms/ev-ops/ops", "{\"rev\":7,\"id\":\"s-3\",\"op\":[4]}", owner), 409, "bad_rev");
             assertError(post("/api/rooms/ev-ops/ops", "{\"rev\":2,\"id\":\"s-3\",\"op\":[4,\"" + "y".repeat(200)
                     + "\"]}", owner), 413, "doc_too_large");

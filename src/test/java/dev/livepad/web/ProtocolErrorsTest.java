@@ -96,6 +96,9 @@ class ProtocolErrorsTest {
                     + owner.split("\\.")[1] + ".";
             other.send(joinMessage(room, noneAlg));
             assertError(other, "invalid_token");
+            // A header of JSON null: java-jwt fails with a NullPointerException on it.
+            other.send(joinMessage(room, base64("null") + "." + base64("{}") + ".c2ln"));
+            assertError(other, "invalid_token");
         }
         assertUnchanged();
     }
@@ -164,7 +167,8 @@ class ProtocolErrorsTest {
     void malformed_ops_are_bad_op() {
         String[] bad = {
             "[6]", "[4]", "[5,-1]", "[0,5]", "[1.0,4]", "[5e0]", "[\"\",5]", "[5,true]", "[5,null]",
-            "[5,[1]]", "[5,{}]", "\"x\"", "[99999999999999999999]", "[5,\"\\ud800\"]", "[5,\"\\udc00x\"]"
+            "[5,[1]]", "[5,{}]", "\"x\"", "[99999999999999999999]", "[5,\"\\ud800\"]", "[5,\"\\udc00x\"]",
+            "[1e99999999999]", "[5,-1e2147483648]" // legal JSON, beyond a BigDecimal
         };
         for (String op : bad) {
             client.sendRaw("{\"type\":\"op\",\"room\":\"" + room + "\",\"rev\":1,\"id\":\"b\",\"op\":" + op + "}");
@@ -227,6 +231,13 @@ class ProtocolErrorsTest {
     }
 
     // --- helpers
+
+    @Test
+    void a_ping_whose_t_is_beyond_a_bigdecimal_is_refused_and_the_connection_stays() {
+        client.sendRaw("{\"type\":\"ping\",\"t\":1e2147483648}");
+        assertError(client, "bad_request");
+        assertUnchanged();
+    }
 
     private void sendOp(WsClient c, long rev, String id, Object... components) {
         c.send(op(room, rev, id, components));

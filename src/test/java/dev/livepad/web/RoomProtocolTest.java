@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Joining, presence, ops, resuming, retries, cursors and close codes over a real socket. */
 @Timeout(30)
@@ -343,11 +345,20 @@ class RoomProtocolTest {
         }
     }
 
-    @Test
-    void a_binary_frame_closes_with_1003() {
+    @ParameterizedTest(name = "{0} bytes")
+    @ValueSource(ints = {3, 2048, 4096})
+    void a_binary_frame_closes_with_1003_up_to_the_frame_limit(int bytes) {
         try (WsClient c = server.connect()) {
-            c.sendBinary(new byte[] {1, 2, 3});
+            c.sendBinary(new byte[bytes]);
             assertEquals(1003, c.awaitClose());
+        }
+    }
+
+    @Test
+    void a_binary_frame_over_the_frame_limit_closes_with_1009() {
+        try (WsClient c = server.connect()) {
+            c.sendBinary(new byte[4097]);
+            assertEquals(1009, c.awaitClose());
         }
     }
 
