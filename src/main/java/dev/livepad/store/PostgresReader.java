@@ -208,7 +208,8 @@ final class PostgresReader {
     }
 
     private static StoredOp op(ResultSet rows) throws SQLException {
-        return new StoredOp(rows.getLong(1), rows.getString(2), rows.getString(3), rows.getString(4), rows.getLong(5),
-                rows.getLong(6), rows.getString(7)); // a NULL fingerprint reads as 0: unknown
+        return new StoredOp(rows.getLong(1), rows.getString(2), ColumnText.decode(rows.getString(3)),
+                ColumnText.decode(rows.getString(4)), rows.getLong(5), rows.getLong(6), // NULL fingerprint: 0, unknown
+                ColumnText.decode(rows.getString(7)));
     }
 }

@@ -147,8 +147,9 @@ final class PostgresWriteOps {
             try (ResultSet rows = read.executeQuery()) {
                 while (rows.next()) {
                     theirs.computeIfAbsent(rows.getString(1), id -> new ArrayList<>()).add(new StoredOp(rows.getLong(2),
-                            rows.getString(3), rows.getString(4), rows.getString(5), rows.getLong(6), rows.getLong(7),
-                            rows.getString(8)));
+                            rows.getString(3), ColumnText.decode(rows.getString(4)),
+                            ColumnText.decode(rows.getString(5)), rows.getLong(6), rows.getLong(7),
+                            ColumnText.decode(rows.getString(8))));
                 }
             }
         }
@@ -247,15 +248,15 @@ final class PostgresWriteOps {
             insert.setString(1, append.roomId);
             insert.setLong(2, op.rev());
             insert.setString(3, op.opJson());
-            insert.setString(4, op.opId());
-            insert.setString(5, op.clientId());
+            insert.setString(4, ColumnText.encode(op.opId()));
+            insert.setString(5, ColumnText.encode(op.clientId()));
             insert.setLong(6, op.timeMillis());
             if (op.fingerprint() == 0) {
                 insert.setNull(7, Types.BIGINT); // 0 means unknown, stored as NULL as SQLite does
             } else {
                 insert.setLong(7, op.fingerprint());
             }
-            insert.setString(8, op.name());
+            insert.setString(8, ColumnText.encode(op.name()));
             insert.addBatch();
         }
     }

@@ -237,8 +237,9 @@ final class SqliteReader implements AutoCloseable {
 
     /** The op of a row of {@link #OPS_AFTER}; a NULL fingerprint reads as 0 (unknown). */
     private static StoredOp op(long rev, ResultSet rows) throws SQLException {
-        return new StoredOp(rev, rows.getString(2), rows.getString(3), rows.getString(4), rows.getLong(5),
-                rows.getLong(6), rows.getString(7));
+        return new StoredOp(rev, rows.getString(2), ColumnText.decode(rows.getString(3)),
+                ColumnText.decode(rows.getString(4)), rows.getLong(5), rows.getLong(6),
+                ColumnText.decode(rows.getString(7)));
     }
 
     private static Long nullableLong(ResultSet row, int column) throws SQLException {

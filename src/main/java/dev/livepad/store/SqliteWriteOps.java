@@ -177,15 +177,15 @@ final class SqliteWriteOps implements AutoCloseable {
         insertOp.setString(1, roomId);
         insertOp.setLong(2, op.rev());
         insertOp.setString(3, op.opJson());
-        setNullable(insertOp, 4, op.opId());
-        setNullable(insertOp, 5, op.clientId());
+        setNullable(insertOp, 4, ColumnText.encode(op.opId()));
+        setNullable(insertOp, 5, ColumnText.encode(op.clientId()));
         insertOp.setLong(6, op.timeMillis());
         if (op.fingerprint() == 0) {
             insertOp.setNull(7, Types.INTEGER);
         } else {
             insertOp.setLong(7, op.fingerprint());
         }
-        setNullable(insertOp, 8, op.name());
+        setNullable(insertOp, 8, ColumnText.encode(op.name()));
     }
 
     /** The room's head revision as of the open transaction, or {@link #NO_ROOM}. */

@@ -581,6 +581,31 @@ abstract class DocumentStoreContract {
         assertEquals(LongStream.rangeClosed(1, 20).boxed().toList(), revs(store.load(room.id(), 100)));
     }
 
+    /**
+     * Ids and names are a client's strings: a lone surrogate (which UTF-8 cannot carry), U+0000
+     * (which PostgreSQL's text refuses) and the store's own escape come back exactly, or a retry
+     * after a restart would not be recognised as one.
+     */
+    @Test
+    void ids_and_names_read_back_exactly_whatever_the_client_put_in_them() throws Exception {
+        RoomRecord room = created("alpha");
+        String[] strings = {"id-\ud800", "\udc00", "nul\u0000in", "back\\slash \ud83d\ude00", "\uffffstarts",
+            "\uffff\\0041", "plain é 中"};
+        List<StoredOp> written = new ArrayList<>();
+        for (int i = 0; i < strings.length; i++) {
+            written.add(new StoredOp(i + 1, "[\"x\"]", strings[i], strings[(i + 1) % strings.length],
+                    1_700_000_000_000L, 0, strings[(i + 2) % strings.length]));
+        }
+        for (StoredOp op : written) {
+            join(store.append(room.id(), op));
+        }
+        assertEquals(written, store.opsAfter(room.id(), 0, 100));
+        if (isDurable()) {
+            store = reopen();
+            assertEquals(written, store.opsAfter(room.id(), 0, 100), "after a reopen");
+        }
+    }
+
     // --- durability (stores that keep data across a reopen) ---------------------------------------
 
     @Test
