@@ -18,21 +18,19 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -50,18 +48,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It goes through the same edge as a WebSocket: the origin rule, the per-address connection
  * limit, the outbox with its bounds (a stream that falls behind is ended, and resumes), the
- * server-wide send budget, and the graceful drain. Writes block on the servlet stream, so they run
- * on a small pool of their own, one batch at a time per stream (the outbox sees to that), never on
- * a room's thread; a comment line every {@code heartbeat} keeps proxies and the client's
- * dead-connection timer from giving up on a quiet room.
+ * server-wide send budget, and the graceful drain. Writes never block ({@link SseOutput}): a stream
+ * whose client stops reading holds its bytes, not a thread, and is ended when the outbox's bounds
+ * say so or once its socket has taken nothing for two heartbeats. A comment line every {@code
+ * heartbeat} keeps proxies and the client's dead-connection timer from giving up on a quiet room.
  */
 final class EventStreams implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventStreams.class);
     private static final JsonFactory JSON = new JsonFactory();
-    /** Streams writing at once at most; a write beyond them fails, and its stream ends and resumes. */
-    private static final int MAX_WRITERS = 64;
+    private static final byte[] KEEP_ALIVE = ": keep-alive\n".getBytes(StandardCharsets.UTF_8);
     /** How the {@code closed} message of a deleted room begins (ServerMessages.closed). */
-    private static final String CLOSED_PREFIX = "{\"type\":\"closed\"";
+    private static final byte[] CLOSED_PREFIX_BYTES = "{\"type\":\"closed\"".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
 
     private final HttpApi api;
     private final SocketEndpoint sockets;
@@ -73,12 +71,6 @@ final class EventStreams implements AutoCloseable {
     private final ServerStats stats;
     private final Duration heartbeat;
     private final ScheduledExecutorService scheduler;
-    private final ExecutorService writers = new ThreadPoolExecutor(0, MAX_WRITERS, 30, TimeUnit.SECONDS,
-            new SynchronousQueue<>(), runnable -> {
-                Thread thread = new Thread(runnable, "livepad-events");
-                thread.setDaemon(true);
-                return thread;
-            });
     private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
     private final Map<String, Stream> byClient = new ConcurrentHashMap<>();
 
@@ -233,7 +225,6 @@ final class EventStreams implements AutoCloseable {
     @Override
     public void close() {
         closeAll();
-        writers.shutdown();
     }
 
     /** One open event stream: a peer whose outbox writes events, and its membership of the room. */
@@ -245,8 +236,8 @@ final class EventStreams implements AutoCloseable {
         private final OptionalLong resumeRev;
         private final Optional<String> resumeId;
         private final String name;
-        private final Object writing = new Object(); // one write at a time: events and heartbeats
         private volatile SseClient client;
+        private volatile SseOutput output;
         private volatile Peer peer;
         private volatile long lastWriteNanos = System.nanoTime();
         private java.util.concurrent.ScheduledFuture<?> beats;
@@ -265,6 +256,14 @@ final class EventStreams implements AutoCloseable {
 
         void start(SseClient client) {
             this.client = client;
+            try {
+                output = new SseOutput(client.ctx().res().getOutputStream(), failure -> end());
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("event stream could not start writing", e);
+                slot.release();
+                client.close();
+                return;
+            }
             RoomRecord room = who.room();
             peer = new Peer(sockets.newClientId(), sockets.newOutbox(this), steps -> { });
             streams.add(this);
@@ -280,8 +279,7 @@ final class EventStreams implements AutoCloseable {
             } catch (RuntimeException e) {
                 Throwable cause = e.getCause() == null ? e : e.getCause();
                 LOG.debug("event stream for room {} could not join: {}", room.name(), cause.toString());
-                send(error(cause));
-                end();
+                output.write(events(new byte[][] {Outbox.encode(error(cause))}), this::end, failed -> end());
             }
         }
 
@@ -291,66 +289,43 @@ final class EventStreams implements AutoCloseable {
             return dev.livepad.protocol.ServerMessages.error(code, cause.getMessage(), who.room().name(), "join");
         }
 
-        private void send(String frame) {
-            write(new byte[][] {Outbox.encode(frame)}, () -> { }, e -> { });
-        }
-
         @Override
         public void send(byte[][] frames, Runnable onSent, Consumer<Throwable> onFailed) {
-            write(frames, onSent, onFailed);
-        }
-
-        private void write(byte[][] frames, Runnable onSent, Consumer<Throwable> onFailed) {
-            try {
-                writers.execute(() -> {
-                    try {
-                        boolean roomClosed = false;
-                        synchronized (writing) {
-                            for (byte[] frame : frames) {
-                                String data = new String(frame, StandardCharsets.UTF_8);
-                                long rev = revisionOf(frame);
-                                client.sendData(data, rev < 0 ? null : Long.toString(rev));
-                                roomClosed |= data.startsWith(CLOSED_PREFIX);
-                            }
-                            lastWriteNanos = System.nanoTime();
-                        }
-                        if (roomClosed) { // the room was deleted: nothing more will come
-                            onSent.run();
-                            end();
-                            return;
-                        }
-                        if (client.terminated()) {
-                            throw new IOException("the event stream is closed");
-                        }
-                        onSent.run();
-                    } catch (IOException | RuntimeException e) {
-                        onFailed.accept(e);
-                        end();
-                    }
-                });
-            } catch (RejectedExecutionException e) {
+            boolean roomClosed = false;
+            for (byte[] frame : frames) {
+                roomClosed |= startsWith(frame, CLOSED_PREFIX_BYTES);
+            }
+            boolean last = roomClosed; // the room was deleted: nothing more will come
+            output.write(events(frames), () -> {
+                lastWriteNanos = System.nanoTime();
+                onSent.run();
+                if (last) {
+                    end();
+                }
+            }, e -> {
                 onFailed.accept(e);
                 end();
-            }
+            });
         }
 
-        /** A comment line, when nothing else was written for a while. */
+        /**
+         * A comment line, when nothing else was written for a while; or the end, when the socket
+         * has taken none of what waits for two heartbeats: its client reads nothing.
+         */
         private void beat() {
-            if (System.nanoTime() - lastWriteNanos < heartbeat.toNanos() / 2 || ended) {
+            SseOutput out = output;
+            if (ended || out == null) {
                 return;
             }
-            try {
-                writers.execute(() -> {
-                    synchronized (writing) {
-                        client.sendComment("keep-alive");
-                        lastWriteNanos = System.nanoTime();
-                    }
-                    if (client.terminated()) {
-                        end();
-                    }
-                });
-            } catch (RejectedExecutionException e) {
-                // the next beat tries again
+            long now = System.nanoTime();
+            long waiting = out.waitingSince();
+            if (waiting != 0) {
+                if (now - waiting > 2 * heartbeat.toNanos()) {
+                    LOG.debug("event stream {} ends: its client took nothing for two heartbeats", peer.clientId());
+                    end();
+                }
+            } else if (now - lastWriteNanos >= heartbeat.toNanos() / 2) {
+                out.write(KEEP_ALIVE, () -> lastWriteNanos = System.nanoTime(), e -> end());
             }
         }
 
@@ -396,6 +371,35 @@ final class EventStreams implements AutoCloseable {
             }
             log.disconnected(gone.clientId(), address, CloseCode.NORMAL.code(), "event stream ended", 0, 0);
         }
+    }
+
+    /**
+     * {@code frames} as server-sent events: each frame a {@code data} line (one per line, should a
+     * frame ever hold a line break), with its revision as the event's {@code id} when it has one.
+     */
+    static byte[] events(byte[][] frames) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] frame : frames) {
+            long rev = revisionOf(frame);
+            if (rev >= 0) {
+                out.writeBytes(("id: " + rev + "\n").getBytes(StandardCharsets.US_ASCII));
+            }
+            int line = 0;
+            for (int i = 0; i <= frame.length; i++) {
+                if (i == frame.length || frame[i] == '\n') {
+                    out.writeBytes(DATA);
+                    out.write(frame, line, i - line);
+                    out.write('\n');
+                    line = i + 1;
+                }
+            }
+            out.write('\n');
+        }
+        return out.toByteArray();
+    }
+
+    private static boolean startsWith(byte[] frame, byte[] prefix) {
+        return frame.length >= prefix.length && Arrays.equals(frame, 0, prefix.length, prefix, 0, prefix.length);
     }
 
     /**
