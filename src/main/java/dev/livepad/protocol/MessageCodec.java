@@ -163,7 +163,7 @@ public final class MessageCodec {
     }
 
     private String raw(JsonNode value) {
-        if (value.isNumber() && !Double.isFinite(value.doubleValue())) {
+        if (value.isDouble() && !Double.isFinite(value.doubleValue())) { // beyond a BigDecimal (Json.readTree)
             throw bad("'t' is a number too large to echo");
         }
         try {
