@@ -332,13 +332,16 @@ public final class Room {
         snapshotIfDue(entry.rev(), textAtRev);
     }
 
-    /** Another instance's op, committed and applied here: every local member receives it. */
-    void deliverRemote(DocumentCore.Applied applied) {
+    /**
+     * Another instance's op, committed and applied here: every local member receives it but
+     * {@code resender}, who sent it again here and is acked instead, as its sender would be.
+     */
+    void deliverRemote(DocumentCore.Applied applied, Member resender) {
         textChanged();
         opsApplied++;
         HistoryOp entry = applied.entry();
         commits.committed(entry.rev());
-        members.broadcastRevision(ServerMessages.op(name, entry, applied.opJson()), null, entry.rev());
+        members.broadcastRevision(ServerMessages.op(name, entry, applied.opJson()), resender, entry.rev());
         presence.opApplied(entry.rev());
     }
 

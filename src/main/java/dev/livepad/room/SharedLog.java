@@ -196,7 +196,24 @@ final class SharedLog {
         committedRev = op.rev();
         committedText = core.textRope();
         room.context().stats().remoteOpsApplied.increment();
-        room.deliverRemote(applied);
+        room.deliverRemote(applied, resender(op));
+    }
+
+    /**
+     * The member here who waits with a retry of {@code op}: its client sent it on another
+     * instance, lost the ack, and resumed here before the op arrived. It must not receive its own
+     * op as another member's (a client applies those); the retry is acked once its turn comes.
+     */
+    private Member resender(StoredOp op) {
+        if (op.opId() == null) {
+            return null;
+        }
+        for (Submission s : waiting) {
+            if (s.msg.id().equals(op.opId()) && s.fingerprint == op.fingerprint()) {
+                return s.member;
+            }
+        }
+        return null;
     }
 
     private void startBatch() {

@@ -168,6 +168,37 @@ class TwoInstancesIT {
         assertEquals(2, store.load(store.findRoom("r").orElseThrow().id(), 10).headRev(), "applied once");
     }
 
+    /**
+     * The resend reaches an instance that has not seen the op yet (its bus message was lost): the
+     * store refuses the duplicate, the instance reads the original, and its sender gets an ack, not
+     * its own op as if another member had sent it (a client would apply that a second time).
+     */
+    @Test
+    void an_op_resent_where_it_is_not_known_yet_is_acked_and_not_sent_back_to_its_sender() {
+        a.close();
+        b.close();
+        a = TestServer.instance(store, busA, "INSTANCE_ID", "a", "HEAD_CHECK_MILLIS", "60000");
+        b = TestServer.instance(store, busB, "INSTANCE_ID", "b", "HEAD_CHECK_MILLIS", "60000");
+        String owner = a.createRoom("r");
+        try (WsClient onA = a.connect(); WsClient bob = b.connect(); WsClient resumed = b.connect()) {
+            join(onA, owner);
+            join(bob, owner, "Bob");
+            busB.dropNext("room:r", 1); // B does not hear of the op
+            onA.send(op(0, 0, "hello"));
+            assertEquals(1, onA.nextOfType("ack").get("rev").asLong()); // and the client loses this ack
+
+            resumed.send(WsClient.message("join").put("room", "r").put("token", owner).put("rev", 0));
+            assertEquals(0, resumed.nextOfType("joined").get("rev").asLong(), "B is behind");
+            resumed.send(op(0, 0, "hello"));
+            JsonNode reply = resumed.next(m -> List.of("ack", "op", "error").contains(m.path("type").asText()));
+            assertEquals("ack 1", reply.path("type").asText() + " " + reply.path("rev").asLong(), reply::toString);
+            JsonNode seenByBob = bob.nextOfType("op");
+            assertEquals("op-0-hello 1", seenByBob.get("id").asText() + " " + seenByBob.get("rev").asLong());
+        }
+        assertEquals("hello", b.get("/api/rooms/r/text", owner).body());
+        assertEquals(1, store.load(store.findRoom("r").orElseThrow().id(), 10).headRev(), "applied once");
+    }
+
     @Test
     void deleting_a_room_on_one_instance_closes_it_for_members_on_the_other() {
         String owner = a.createRoom("r");
