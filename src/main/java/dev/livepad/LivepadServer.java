@@ -92,7 +92,7 @@ public final class LivepadServer implements AutoCloseable {
             this.sharedLogReaders = Executors.newFixedThreadPool(2, daemon("livepad-shared-log"));
             // Bus messages come from the other instances and may carry ops larger than a frame.
             cluster = new ClusterLink(config.instanceId(), Optional.ofNullable(bus), sharedLogReaders, codec,
-                    Json.mapper(Integer.MAX_VALUE), config.headCheckEvery(), config.presenceExpiry().dividedBy(3),
+                    Json.TRUSTED, config.headCheckEvery(), config.presenceExpiry().dividedBy(3),
                     config.presenceExpiry());
             if (bus == null) {
                 LOG.warn(

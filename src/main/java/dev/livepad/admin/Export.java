@@ -35,7 +35,7 @@ final class Export {
     }
 
     static void run(Config config, Path dir, PrintStream out) throws IOException {
-        MessageCodec codec = new MessageCodec(Json.mapper(Integer.MAX_VALUE), ANY_OP_COMPONENTS);
+        MessageCodec codec = new MessageCodec(Json.TRUSTED, ANY_OP_COMPONENTS);
         Path published;
         int exported = 0;
         try (SqliteFileReader reader = SqliteFileReader.open(config.dataDir().resolve(SqliteDocumentStore.FILE_NAME));

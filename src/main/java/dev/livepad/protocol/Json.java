@@ -24,6 +24,13 @@ public final class Json {
     private Json() {
     }
 
+    /**
+     * For what the server wrote itself and reads back (stored ops, other instances' bus
+     * messages, exports): checked when it first came in, and some of it larger than any frame (a
+     * history restore is one op of a whole text), so a frame's bounds must not refuse it again.
+     */
+    public static final ObjectMapper TRUSTED = mapper(Integer.MAX_VALUE);
+
     /** A mapper whose strings may be as long as the largest frame the server accepts. */
     public static ObjectMapper mapper(int maxStringLength) {
         JsonFactory factory = JsonFactory.builder()

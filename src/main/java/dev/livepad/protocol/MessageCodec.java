@@ -20,13 +20,6 @@ public final class MessageCodec {
     public static final int MAX_ID_LENGTH = 128;
     public static final int MAX_RANGES = 64;
 
-    /**
-     * Reads stored ops: each was checked when it came in, and some are larger than any frame (a
-     * history restore makes one op of a whole text), so a frame's bounds must not refuse them on
-     * the way back, or their room could never load again.
-     */
-    private static final ObjectMapper STORED = Json.mapper(Integer.MAX_VALUE);
-
     private final ObjectMapper mapper;
     private final int maxOpComponents;
 
@@ -50,10 +43,13 @@ public final class MessageCodec {
         }
     }
 
-    /** Reads an op as stored in the log (written by {@link ServerMessages#opJson}). */
+    /**
+     * Reads an op as stored in the log (written by {@link ServerMessages#opJson}), with no frame
+     * bound ({@link Json#TRUSTED}), or a room with a large op could never load again.
+     */
     public TextOperation decodeStoredOp(String json) {
         try {
-            return decodeOp(STORED.readTree(json));
+            return decodeOp(Json.TRUSTED.readTree(json));
         } catch (JacksonException | ProtocolException e) {
             throw new IllegalStateException("stored op is unreadable: " + e.getMessage(), e);
         }

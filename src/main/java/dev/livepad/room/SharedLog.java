@@ -66,8 +66,10 @@ final class SharedLog {
         }
     }
 
-    /** A message of the batch in flight: applied as {@code applied}, or a retry of one of them. */
-    /** An op of the batch in flight; {@code text} is the text right after it (null for a retry). */
+    /**
+     * A message of the batch in flight: applied as {@code applied}, with {@code text} the text
+     * right after it, or a retry of one of them (both null).
+     */
     private record Tentative(Submission submission, DocumentCore.Applied applied, long rev, Rope text) {
     }
 

@@ -21,9 +21,7 @@ final class ColumnText {
         StringBuilder out = new StringBuilder(text.length() + 16).append(ESCAPED);
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                out.append(c).append(text.charAt(++i));
-            } else if (c == 0 || c == '\\' || Character.isSurrogate(c)) {
+            if (c == '\\' || unstorableAt(text, i)) {
                 out.append('\\').append(String.format("%04x", (int) c));
             } else {
                 out.append(c);
@@ -54,16 +52,22 @@ final class ColumnText {
             return false;
         }
         for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == 0) {
-                return false;
-            }
-            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
+            if (unstorableAt(text, i)) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** Whether the unit at {@code i} cannot be stored as is: U+0000, or half of no surrogate pair. */
+    private static boolean unstorableAt(String text, int i) {
+        char c = text.charAt(i);
+        if (Character.isHighSurrogate(c)) {
+            return i + 1 == text.length() || !Character.isLowSurrogate(text.charAt(i + 1));
+        }
+        if (Character.isLowSurrogate(c)) {
+            return i == 0 || !Character.isHighSurrogate(text.charAt(i - 1));
+        }
+        return c == 0;
     }
 }
